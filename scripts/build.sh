@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Release build of the app into dist/ (assumes scripts/setup.sh has run).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+use_wasm_toolchain
+cd "$ROOT"
+trunk build --release --offline

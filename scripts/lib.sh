@@ -1,0 +1,34 @@
+# Shared by the scripts in this folder: where tools live and how to build for wasm32.
+# Source it; it changes nothing on the machine by itself.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Tools built from crates.io are cached outside the checkout, so fresh clones (CI) reuse them.
+TOOLS="${PROTOTHEQUE_TOOLS:-$HOME/.cache/prototheque}"
+TRUNK_VERSION="0.21.14"
+DEBIAN_RUST_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
+BROWSER_PACKAGES=(chromium chromium-driver)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'erreur : %s\n' "$*" >&2; exit 1; }
+
+# The wasm-bindgen version the app links against: the CLI must be exactly the same.
+wasm_bindgen_version() {
+    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+# True when rustup already provides the wasm32 standard library (a usual laptop).
+rustup_has_wasm() {
+    command -v rustup >/dev/null 2>&1 &&
+        rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown
+}
+
+# Puts the environment in the state where `cargo … --target wasm32-unknown-unknown` and Trunk
+# work: rustup's wasm target if present, else Debian's rustc-web, which builds std from source.
+use_wasm_toolchain() {
+    export PATH="$TOOLS/bin:$PATH"
+    if ! rustup_has_wasm; then
+        export PATH="$TOOLS/bin:/usr/bin:$PATH"
+        export RUSTC_BOOTSTRAP=1
+        export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+    fi
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test of Prototèque, installing what is missing first:
+#   1. native: `cargo test` (model, exchange, search, label);
+#   2. browser: wasm-bindgen-test in headless Chromium through ChromeDriver (ui, store);
+#   3. end to end: the release build in dist/, served on loopback, driven by Playwright.
+# Every layer runs even if an earlier one failed; the exit code is non-zero if any failed.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+"$ROOT/scripts/setup.sh" test || die "l'installation des outils a échoué"
+cd "$ROOT"
+
+failed=()
+layer() { # name command…
+    local name="$1" start=$SECONDS
+    shift
+    say "$name"
+    if "$@"; then
+        say "$name : réussi ($((SECONDS - start)) s)"
+    else
+        say "$name : ÉCHEC ($((SECONDS - start)) s)"
+        failed+=("$name")
+    fi
+}
+
+native() { cargo test --locked; }
+
+browser() (
+    use_wasm_toolchain
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+    export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+    export WASM_BINDGEN_TEST_TIMEOUT=120
+    cargo test --locked --target wasm32-unknown-unknown --test browser
+)
+
+end_to_end() {
+    "$ROOT/scripts/build.sh" || return 1
+    "$ROOT/scripts/size.sh"
+    (cd "$ROOT/tests/e2e" && npx playwright test)
+}
+
+layer "Tests natifs" native
+layer "Tests navigateur" browser
+layer "Tests de bout en bout" end_to_end
+
+if [ ${#failed[@]} -gt 0 ]; then
+    printf 'Échec : %s\n' "${failed[*]}" >&2
+    exit 1
+fi
+say "Tous les tests sont passés."

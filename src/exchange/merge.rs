@@ -1,0 +1,108 @@
+//! The merge that import performs. A record is a state-based CRDT: the set of head versions plus
+//! a grow-only set of replaced version ids. Merging two records unions both and keeps the heads
+//! nobody replaced, so merge is commutative, associative and idempotent, and a version is only
+//! ever dropped when a version that knew it (listed it as replaced) is present.
+
+use super::wire::WireVersion;
+use crate::model::{Catalogue, Record, Version};
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// Stable id of a version: `<revision>-<author>-<hash of its exact content>`. Two centres that
+/// hold the same version compute the same id; two different contents never share one in practice
+/// (64-bit FNV-1a over the canonical JSON of the version).
+pub fn version_id<T: Serialize>(version: &Version<T>) -> String {
+    let bytes = serde_json::to_vec(&WireVersion::of(version))
+        .expect("serialising in-memory data to a Vec cannot fail");
+    format!("{}-{}-{:016x}", version.revision, version.author, fnv1a(&bytes))
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// Total order on versions, best first: higher revision, then later date, then author id, then
+/// version id, so that every centre picks the same winner.
+fn better<T>(a: &(String, Version<T>), b: &(String, Version<T>)) -> Ordering {
+    (b.1.revision, &b.1.at, &b.1.author, &b.0).cmp(&(a.1.revision, &a.1.at, &a.1.author, &a.0))
+}
+
+/// Puts `versions` in head order, without duplicates and without replaced versions. If a
+/// (hostile) set of files replaced every version, all are kept: data is never dropped to zero.
+pub(super) fn normalise<T: Serialize>(versions: Vec<Version<T>>, record: &mut Record<T>) {
+    let mut keyed: Vec<(String, Version<T>)> =
+        versions.into_iter().map(|v| (version_id(&v), v)).collect();
+    keyed.sort_by(better);
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    if keyed.iter().any(|(id, _)| !record.superseded.contains(id)) {
+        keyed.retain(|(id, _)| !record.superseded.contains(id));
+    }
+    record.heads = keyed.into_iter().map(|(_, v)| v).collect();
+}
+
+/// Merges two records of the same entity.
+pub fn merge_records<T: Serialize + Clone>(a: &Record<T>, b: &Record<T>) -> Record<T> {
+    let mut merged = Record {
+        heads: Vec::new(),
+        superseded: a.superseded.union(&b.superseded).cloned().collect(),
+    };
+    let versions = a.heads.iter().chain(&b.heads).cloned().collect();
+    normalise(versions, &mut merged);
+    merged
+}
+
+fn merge_maps<T: Serialize + Clone>(
+    into: &mut BTreeMap<String, Record<T>>,
+    from: &BTreeMap<String, Record<T>>,
+) {
+    for (id, incoming) in from {
+        match into.get_mut(id) {
+            Some(existing) => *existing = merge_records(existing, incoming),
+            None => {
+                into.insert(id.clone(), incoming.clone());
+            }
+        }
+    }
+}
+
+/// Merges `incoming` into a copy of `base`: what an import does.
+pub fn merge_catalogues(base: &Catalogue, incoming: &Catalogue) -> Catalogue {
+    let mut merged = base.clone();
+    merge_maps(&mut merged.centres, &incoming.centres);
+    merge_maps(&mut merged.prototypes, &incoming.prototypes);
+    merge_maps(&mut merged.ratings, &incoming.ratings);
+    merged
+}
+
+/// A local edit (or deletion, with `body == None`) of a record by centre `author` at time `at`:
+/// the new version replaces every current head, so it also resolves a conflict.
+pub fn with_edit<T: Serialize + Clone>(
+    record: Option<&Record<T>>,
+    author: &str,
+    at: &str,
+    body: Option<T>,
+) -> Record<T> {
+    // Unknown fields written by a newer app survive an edit made with this one.
+    let version = |revision, extra| Version {
+        revision,
+        author: author.to_owned(),
+        at: at.to_owned(),
+        body,
+        extra,
+    };
+    match record {
+        None => Record::new(version(1, Default::default())),
+        Some(record) => {
+            let mut superseded = record.superseded.clone();
+            superseded.extend(record.heads.iter().map(version_id));
+            let extra = record.winner().extra.clone();
+            Record { heads: vec![version(record.next_revision(), extra)], superseded }
+        }
+    }
+}

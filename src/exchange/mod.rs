@@ -1,0 +1,36 @@
+//! The exchange layer: the versioned JSON catalogue file that centres swap, the one door through
+//! which outside bytes become trusted data ([`read_document`]), deterministic export, the
+//! order-independent merge that import performs, and the import preview.
+
+mod door;
+mod merge;
+mod preview;
+mod problem;
+mod wire;
+
+pub use door::{read_document, Limits};
+pub use merge::{merge_catalogues, merge_records, version_id, with_edit};
+pub use preview::{preview, EntityKind, Outcome, Preview, PreviewItem};
+pub use problem::{Problem, Problems};
+pub use wire::{export, export_string};
+
+use crate::model::{Catalogue, Extra};
+
+/// Value of the `format` field: says "this is a Prototèque catalogue".
+pub const FORMAT_NAME: &str = "prototheque-catalogue";
+/// Major version this build reads and writes. Files of another major version are refused.
+pub const FORMAT_MAJOR: u64 = 1;
+/// Minor version this build writes. Newer minors are read; their unknown fields are kept.
+pub const FORMAT_MINOR: u64 = 0;
+
+/// A catalogue file: who exported what, when.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    /// `YYYY-MM-DDTHH:MM:SSZ`, if the file says.
+    pub exported_at: Option<String>,
+    /// Id of the exporting centre, if the file says.
+    pub exported_by: Option<String>,
+    pub catalogue: Catalogue,
+    /// Top-level fields unknown to this version, kept for the next export.
+    pub extra: Extra,
+}

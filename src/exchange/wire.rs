@@ -1,0 +1,108 @@
+//! Serialisation of the exchange format. Keys in French; records sorted by id; every map sorted;
+//! so the same catalogue always gives the same bytes.
+
+use super::{Document, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_NAME};
+use crate::model::{Catalogue, Extra, Record, Version};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One version as it stands in a file: envelope, then content, then unknown fields.
+#[derive(Serialize)]
+pub(super) struct WireVersion<'a, T: Serialize> {
+    revision: u64,
+    modifie_par: &'a str,
+    modifie_le: &'a str,
+    #[serde(skip_serializing_if = "is_false")]
+    supprime: bool,
+    #[serde(flatten)]
+    body: Option<&'a T>,
+    #[serde(flatten)]
+    extra: &'a Extra,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl<'a, T: Serialize> WireVersion<'a, T> {
+    pub(super) fn of(version: &'a Version<T>) -> Self {
+        WireVersion {
+            revision: version.revision,
+            modifie_par: &version.author,
+            modifie_le: &version.at,
+            supprime: version.body.is_none(),
+            body: version.body.as_ref(),
+            extra: &version.extra,
+        }
+    }
+}
+
+/// A record as it stands in a file: the winning version's fields at top level, the losing
+/// concurrent versions under `conflits`, known-replaced version ids under `versions_remplacees`.
+#[derive(Serialize)]
+struct WireRecord<'a, T: Serialize> {
+    id: &'a str,
+    #[serde(flatten)]
+    winner: WireVersion<'a, T>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    conflits: Vec<WireVersion<'a, T>>,
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    versions_remplacees: &'a BTreeSet<String>,
+}
+
+struct Records<'a, T>(&'a BTreeMap<String, Record<T>>);
+
+impl<T: Serialize> Serialize for Records<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|(id, record)| WireRecord {
+            id,
+            winner: WireVersion::of(record.winner()),
+            conflits: record.conflicts().iter().map(WireVersion::of).collect(),
+            versions_remplacees: &record.superseded,
+        }))
+    }
+}
+
+struct WireDocument<'a>(&'a Document);
+
+impl Serialize for WireDocument<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let doc = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("format", FORMAT_NAME)?;
+        map.serialize_entry("version", &format!("{FORMAT_MAJOR}.{FORMAT_MINOR}"))?;
+        if let Some(by) = &doc.exported_by {
+            map.serialize_entry("exporte_par", by)?;
+        }
+        if let Some(at) = &doc.exported_at {
+            map.serialize_entry("exporte_le", at)?;
+        }
+        let c: &Catalogue = &doc.catalogue;
+        map.serialize_entry("centres", &Records(&c.centres))?;
+        map.serialize_entry("prototypes", &Records(&c.prototypes))?;
+        map.serialize_entry("evaluations", &Records(&c.ratings))?;
+        for (key, value) in &doc.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// Exports a document as pretty-printed UTF-8 JSON bytes (2-space indent, final newline).
+/// Deterministic: the same document always gives byte-identical output.
+pub fn export(doc: &Document) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4096);
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    WireDocument(doc)
+        .serialize(&mut ser)
+        .expect("serialising in-memory data to a Vec cannot fail");
+    out.push(b'\n');
+    out
+}
+
+/// [`export`] as a `String`.
+pub fn export_string(doc: &Document) -> String {
+    String::from_utf8(export(doc)).expect("serde_json writes UTF-8")
+}

@@ -1,0 +1,15 @@
+//! Prototèque: a client-side catalogue of reproducible digital practices shared by social centres.
+//!
+//! Layers (see `ARCHITECTURE.md`): `model` (plain types) ← `exchange` (the one door for untrusted
+//! bytes, export, merge) ← `search`, `label` (derived data) ← `store` (IndexedDB) ← `ui` (Leptos).
+//! `store` and `ui` exist only on `wasm32`; everything else is tested natively.
+
+pub mod exchange;
+pub mod label;
+pub mod model;
+pub mod search;
+
+#[cfg(target_arch = "wasm32")]
+pub mod store;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,41 @@
+import { test, expect } from "@playwright/test";
+
+test("la page d'accueil s'affiche en français avec le catalogue", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveTitle("Prototèque — Centres sociaux connectés");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Prototèque — Centres sociaux connectés");
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+  await expect(page.getByText("48 prototypes partagés par 8 centres")).toBeVisible();
+  await expect(page.locator("li.card")).toHaveCount(48);
+});
+
+test("un clic sur un thème ne montre que les prototypes de ce thème", async ({ page }) => {
+  await page.goto("/");
+  const cards = page.locator("li.card");
+  await expect(cards).toHaveCount(48);
+
+  const parentalite = page.getByRole("button", { name: "Parentalité" });
+  await parentalite.click();
+  await expect(parentalite).toHaveAttribute("aria-pressed", "true");
+  const count = await cards.count();
+  expect(count).toBeGreaterThanOrEqual(6);
+  expect(count).toBeLessThan(48);
+  await expect(page.getByRole("status").filter({ hasText: "affichés" })).toHaveText(`${count} prototypes affichés`);
+  for (const theme of await cards.locator(".theme").allTextContents()) {
+    expect(theme).toBe("Parentalité");
+  }
+
+  await page.getByRole("button", { name: "Tous les thèmes" }).click();
+  await expect(cards).toHaveCount(48);
+});
+
+test("les liens de navigation mènent aux pages, y compris après rechargement", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("navigation").getByRole("link", { name: "À propos" }).click();
+  await expect(page).toHaveURL(/\/a-propos$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("À propos de Prototèque");
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("À propos de Prototèque");
+  await page.goto("/nulle-part");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page introuvable");
+});

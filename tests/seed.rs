@@ -1,0 +1,82 @@
+//! The shipped seed catalogue (public/catalogue.json): valid, complete, canonical.
+#![cfg(not(target_arch = "wasm32"))]
+
+use prototheque::exchange::{export, read_document, Limits};
+use prototheque::label::{self, Status};
+use prototheque::model::Theme;
+use std::collections::{BTreeMap, BTreeSet};
+
+const SEED_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/public/catalogue.json");
+
+fn seed_bytes() -> Vec<u8> {
+    std::fs::read(SEED_PATH).expect("public/catalogue.json")
+}
+
+#[test]
+fn seed_passes_the_validator() {
+    if let Err(problems) = read_document(&seed_bytes(), &Limits::default()) {
+        panic!("the seed is invalid:\n{problems}");
+    }
+}
+
+/// The file is kept in the exporter's canonical form, so an export of the untouched seed is
+/// byte-identical to it. `PROTOTHEQUE_BLESS=1 cargo test --test seed` rewrites it after a
+/// deliberate change.
+#[test]
+fn seed_is_in_canonical_export_form() {
+    let bytes = seed_bytes();
+    let doc = read_document(&bytes, &Limits::default()).expect("valid seed");
+    let canonical = export(&doc);
+    if std::env::var_os("PROTOTHEQUE_BLESS").is_some() {
+        std::fs::write(SEED_PATH, &canonical).unwrap();
+        return;
+    }
+    assert!(canonical == bytes, "public/catalogue.json is not canonical: run PROTOTHEQUE_BLESS=1 cargo test --test seed");
+}
+
+#[test]
+fn seed_has_the_programme_shape() {
+    let catalogue = read_document(&seed_bytes(), &Limits::default()).unwrap().catalogue;
+    let centres: BTreeMap<_, _> = catalogue.live_centres().collect();
+    assert_eq!(centres.len(), 8);
+    let territories: BTreeSet<_> = centres.values().map(|c| c.territory.as_str()).collect();
+    assert_eq!(territories, BTreeSet::from(["Lille Sud", "Versant Nord-Est"]));
+
+    let prototypes: Vec<_> = catalogue.live_prototypes().collect();
+    assert_eq!(prototypes.len(), 48);
+    for centre in centres.keys() {
+        let n = prototypes.iter().filter(|(_, p)| p.centre == *centre).count();
+        assert_eq!(n, 6, "centre {centre} has {n} prototypes");
+    }
+    for theme in Theme::ALL {
+        let n = prototypes.iter().filter(|(_, p)| p.theme == theme).count();
+        assert!(n >= 6, "theme {} appears {n} times", theme.label());
+    }
+    for (id, p) in &prototypes {
+        assert!(label::livret_complete(p), "{id}: livret incomplete");
+        assert!(label::free_licence(p), "{id}: licence {}", p.licence);
+    }
+    // Each livret is its own text, not a variant of another.
+    let summaries: BTreeSet<_> = prototypes.iter().map(|(_, p)| p.summary.as_str()).collect();
+    assert_eq!(summaries.len(), 48);
+    let first_steps: BTreeSet<_> = prototypes.iter().map(|(_, p)| p.livret.steps[0].description.as_str()).collect();
+    assert_eq!(first_steps.len(), 48);
+}
+
+#[test]
+fn seed_shows_lineage_reports_and_the_label() {
+    let catalogue = read_document(&seed_bytes(), &Limits::default()).unwrap().catalogue;
+    let forks: Vec<_> = catalogue.live_prototypes().filter_map(|(_, p)| p.forked_from.as_ref()).collect();
+    assert!(forks.len() >= 8);
+    for fork in &forks {
+        assert!(catalogue.prototype(&fork.prototype).is_some(), "fork of unknown {}", fork.prototype);
+    }
+    assert!(catalogue.live_ratings().count() >= 40);
+    let statuses: Vec<_> = catalogue
+        .live_prototypes()
+        .map(|(id, _)| label::assess(&catalogue, id).unwrap().status)
+        .collect();
+    let labelled = statuses.iter().filter(|s| **s == Status::Labelled).count();
+    assert!(labelled >= 3, "only {labelled} labelled prototypes");
+    assert!(statuses.contains(&Status::Candidate));
+}
