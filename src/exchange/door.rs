@@ -154,6 +154,9 @@ fn json_error_message(e: &serde_json::Error) -> String {
         _ if e.to_string().contains("recursion limit") => format!(
             "Le fichier contient des données imbriquées trop profondément ({place})."
         ),
+        _ if e.to_string().contains("number out of range") => {
+            format!("Le fichier contient un nombre trop grand ({place}).")
+        }
         _ => format!("Le fichier n'est pas un JSON valide ({place})."),
     }
 }

@@ -1,0 +1,282 @@
+//! The exchange format: hostile files, round trips, deterministic export, and the laws of merge.
+#![cfg(not(target_arch = "wasm32"))]
+
+use prototheque::exchange::{
+    export, merge_catalogues, preview, read_document, version_id, with_edit, Document, Limits, Outcome,
+};
+use prototheque::model::{Catalogue, Centre, Livret, Prototype, Rating, Record, Theme, UsageKind};
+use proptest::prelude::*;
+use std::path::Path;
+
+fn read(bytes: &[u8]) -> Result<Document, String> {
+    read_document(bytes, &Limits::default()).map_err(|p| p.to_string())
+}
+
+/// Every file in tests/fixtures/hostile is read without panicking, and gives either the problem
+/// its `.expected` file names or, for `ACCEPTE`, a valid document that survives a round trip.
+#[test]
+fn hostile_fixtures_give_clear_errors_or_safe_acceptance() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        count += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
+        let expected = expected.trim();
+        let name = path.file_name().unwrap().to_string_lossy();
+        match read(&bytes) {
+            Ok(doc) => {
+                assert_eq!(expected, "ACCEPTE", "{name}: accepted, expected « {expected} »");
+                let again = read(&export(&doc)).unwrap();
+                assert_eq!(again, doc, "{name}: round trip");
+            }
+            Err(problems) => assert!(
+                problems.contains(expected),
+                "{name}: expected « {expected} », got:\n{problems}"
+            ),
+        }
+    }
+    assert!(count >= 30, "only {count} hostile fixtures");
+}
+
+#[test]
+fn unknown_fields_survive_a_round_trip() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile/unknown-fields-are-kept.json")).unwrap();
+    let doc = read(&bytes).unwrap();
+    let out = String::from_utf8(export(&doc)).unwrap();
+    assert!(out.contains("\"extension_future\""));
+    assert!(out.contains("\"couleur\": \"vert\""));
+    assert!(out.contains("\"annexe\": \"texte\""));
+}
+
+#[test]
+fn oversized_files_and_counts_are_refused() {
+    let limits = Limits { max_bytes: 100, ..Limits::default() };
+    let err = read_document(&[b' '; 200], &limits).unwrap_err();
+    assert!(err.to_string().contains("trop volumineux"));
+    let limits = Limits { max_prototypes: 0, ..Limits::default() };
+    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/catalogue.json")).unwrap();
+    let err = read_document(&seed, &limits).unwrap_err();
+    assert!(err.to_string().contains("prototypes : le fichier contient trop d'éléments (48 ; au plus 0)"));
+}
+
+#[test]
+fn every_problem_is_listed_not_just_the_first() {
+    let file = r#"{"format":"prototheque-catalogue","version":"1.0","centres":[{"id":"A","revision":0}]}"#;
+    let problems = read(file.as_bytes()).unwrap_err();
+    for expected in ["centres[0].id", "centres[0].revision", "centres[0].modifie_par", "centres[0].modifie_le", "centres[0].nom"] {
+        assert!(problems.contains(&format!("{expected} : ")), "{expected} missing in:\n{problems}");
+    }
+}
+
+// ---- A small world of centres editing prototypes, to state the laws of merge. ----
+
+const CENTRES: [&str; 3] = ["echo", "arbrisseau", "phalempins"];
+const IDS: [&str; 3] = ["radio", "pronote", "repair-cafe"];
+
+fn centre_record(id: &str) -> Record<Centre> {
+    with_edit(
+        None,
+        id,
+        "2026-01-01T00:00:00Z",
+        Some(Centre { name: format!("Centre {id}"), territory: "Lille Sud".into(), commune: "Lille".into(), tiers_lieu: String::new() }),
+    )
+}
+
+fn prototype(author: &str, n: u32) -> Prototype {
+    Prototype {
+        title: format!("Prototype n° {n}"),
+        summary: format!("Version écrite par {author}."),
+        theme: Theme::ALL[n as usize % 7],
+        centre: author.to_owned(),
+        kind: UsageKind::Workshop,
+        public: String::new(),
+        scenario: String::new(),
+        tools: vec![],
+        licence: "CC BY-SA 4.0".into(),
+        tags: vec![],
+        created: "2026-01-01".into(),
+        forked_from: None,
+        livret: Livret::default(),
+    }
+}
+
+fn empty_world() -> Catalogue {
+    let mut c = Catalogue::default();
+    for id in CENTRES {
+        c.centres.insert(id.to_owned(), centre_record(id));
+    }
+    c
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Edit { replica: usize, id: usize, n: u32 },
+    Delete { replica: usize, id: usize },
+    Rate { replica: usize, id: usize, note: u8 },
+    Sync { from: usize, to: usize },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (0..3usize, 0..3usize, 0..1000u32).prop_map(|(replica, id, n)| Op::Edit { replica, id, n }),
+        1 => (0..3usize, 0..3usize).prop_map(|(replica, id)| Op::Delete { replica, id }),
+        1 => (0..3usize, 0..3usize, 1..=5u8).prop_map(|(replica, id, note)| Op::Rate { replica, id, note }),
+        3 => (0..3usize, 0..3usize).prop_map(|(from, to)| Op::Sync { from, to }),
+    ]
+}
+
+/// Plays the operations on three replicas (one per centre) with a logical clock for dates.
+fn play(ops: &[Op]) -> [Catalogue; 3] {
+    let mut replicas = [empty_world(), empty_world(), empty_world()];
+    for (tick, op) in ops.iter().enumerate() {
+        let at = format!("2026-02-01T00:{:02}:{:02}Z", (tick / 60) % 60, tick % 60);
+        match *op {
+            Op::Edit { replica, id, n } => {
+                let c = &mut replicas[replica];
+                let author = CENTRES[replica];
+                let record = with_edit(c.prototypes.get(IDS[id]), author, &at, Some(prototype(author, n)));
+                c.prototypes.insert(IDS[id].to_owned(), record);
+            }
+            Op::Delete { replica, id } => {
+                let c = &mut replicas[replica];
+                if let Some(existing) = c.prototypes.get(IDS[id]) {
+                    let record = with_edit(Some(existing), CENTRES[replica], &at, None);
+                    c.prototypes.insert(IDS[id].to_owned(), record);
+                }
+            }
+            Op::Rate { replica, id, note } => {
+                let c = &mut replicas[replica];
+                if c.prototypes.contains_key(IDS[id]) {
+                    let rid = Rating::id_for(IDS[id], CENTRES[replica]);
+                    let rating = Rating {
+                        prototype: IDS[id].to_owned(),
+                        centre: CENTRES[replica].to_owned(),
+                        note,
+                        criteria: Default::default(),
+                        comment: String::new(),
+                        participants: u32::from(note) * 2,
+                        date: "2026-02-01".into(),
+                    };
+                    let record = with_edit(c.ratings.get(&rid), CENTRES[replica], &at, Some(rating));
+                    c.ratings.insert(rid, record);
+                }
+            }
+            Op::Sync { from, to } => {
+                let merged = merge_catalogues(&replicas[to], &replicas[from]);
+                replicas[to] = merged;
+            }
+        }
+    }
+    replicas
+}
+
+fn doc(catalogue: &Catalogue) -> Document {
+    Document { catalogue: catalogue.clone(), ..Document::default() }
+}
+
+/// True when every version of every record of `input` is in `merged`, as a head or as a version
+/// that a present version knowingly replaced.
+fn nothing_lost(input: &Catalogue, merged: &Catalogue) -> bool {
+    fn check<T: serde::Serialize>(a: &std::collections::BTreeMap<String, Record<T>>, m: &std::collections::BTreeMap<String, Record<T>>) -> bool {
+        a.iter().all(|(id, record)| {
+            let Some(merged) = m.get(id) else { return false };
+            let heads: Vec<String> = merged.heads.iter().map(version_id).collect();
+            record.heads.iter().map(version_id).all(|v| heads.contains(&v) || merged.superseded.contains(&v))
+        })
+    }
+    check(&input.centres, &merged.centres) && check(&input.prototypes, &merged.prototypes) && check(&input.ratings, &merged.ratings)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn merge_is_commutative_associative_and_idempotent(ops in prop::collection::vec(op(), 0..40)) {
+        let [a, b, c] = play(&ops);
+        prop_assert_eq!(merge_catalogues(&a, &b), merge_catalogues(&b, &a));
+        prop_assert_eq!(
+            merge_catalogues(&merge_catalogues(&a, &b), &c),
+            merge_catalogues(&a, &merge_catalogues(&b, &c))
+        );
+        prop_assert_eq!(merge_catalogues(&a, &a), a.clone());
+    }
+
+    #[test]
+    fn merge_loses_nothing_that_was_not_superseded(ops in prop::collection::vec(op(), 0..40)) {
+        let [a, b, _] = play(&ops);
+        let merged = merge_catalogues(&a, &b);
+        prop_assert!(nothing_lost(&a, &merged));
+        prop_assert!(nothing_lost(&b, &merged));
+    }
+
+    #[test]
+    fn import_of_export_is_identity(ops in prop::collection::vec(op(), 0..40)) {
+        for replica in play(&ops) {
+            let bytes = export(&doc(&replica));
+            let back = read_document(&bytes, &Limits::default());
+            prop_assert!(back.is_ok(), "{}", back.unwrap_err());
+            let back = back.unwrap();
+            prop_assert_eq!(&back.catalogue, &replica);
+            // Deterministic: the same data gives the same bytes.
+            prop_assert_eq!(export(&back), bytes);
+        }
+    }
+
+    /// The door never panics, whatever the bytes.
+    #[test]
+    fn door_never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = read_document(&bytes, &Limits::default());
+    }
+}
+
+#[test]
+fn concurrent_edits_are_kept_as_a_conflict_and_an_edit_resolves_it() {
+    let base = play(&[Op::Edit { replica: 0, id: 0, n: 1 }, Op::Sync { from: 0, to: 1 }]);
+    let [a, b, _] = play(&[
+        Op::Edit { replica: 0, id: 0, n: 1 },
+        Op::Sync { from: 0, to: 1 },
+        Op::Edit { replica: 0, id: 0, n: 2 },
+        Op::Edit { replica: 1, id: 0, n: 3 },
+    ]);
+    let merged = merge_catalogues(&a, &b);
+    let record = &merged.prototypes["radio"];
+    assert!(record.in_conflict());
+    assert_eq!(record.heads.len(), 2);
+    assert_eq!(preview(&a, &b).items.iter().find(|i| i.id == "radio").unwrap().outcome, Outcome::Conflict);
+    assert_eq!(preview(&b, &base[1]).items.iter().find(|i| i.id == "radio").unwrap().outcome, Outcome::IgnoredOlder);
+
+    // The owner picks: a new edit replaces both heads.
+    let resolved = with_edit(Some(record), "echo", "2026-03-01T00:00:00Z", Some(prototype("echo", 4)));
+    assert!(!resolved.in_conflict());
+    assert_eq!(resolved.winner().revision, 3);
+    let mut fixed = merged.clone();
+    fixed.prototypes.insert("radio".into(), resolved);
+    // Importing either old side again changes nothing.
+    assert_eq!(merge_catalogues(&fixed, &a), fixed);
+    assert_eq!(merge_catalogues(&fixed, &b), fixed);
+}
+
+#[test]
+fn preview_lists_added_updated_unchanged_and_older() {
+    let [old, _, _] = play(&[Op::Edit { replica: 0, id: 0, n: 1 }]);
+    let [new, _, _] = play(&[Op::Edit { replica: 0, id: 0, n: 1 }, Op::Edit { replica: 0, id: 0, n: 2 }, Op::Edit { replica: 0, id: 1, n: 5 }]);
+    let p = preview(&old, &new);
+    let outcome = |id: &str| p.items.iter().find(|i| i.id == id).unwrap().outcome;
+    assert_eq!(outcome("radio"), Outcome::Updated);
+    assert_eq!(outcome("pronote"), Outcome::Added);
+    assert_eq!(outcome("echo"), Outcome::Unchanged);
+    assert!(preview(&new, &new).is_noop());
+    assert_eq!(preview(&new, &old).items.iter().find(|i| i.id == "radio").unwrap().outcome, Outcome::IgnoredOlder);
+}
+
+#[test]
+fn importing_the_same_file_twice_changes_nothing() {
+    let [a, b, _] = play(&[Op::Edit { replica: 0, id: 0, n: 1 }, Op::Edit { replica: 1, id: 1, n: 2 }, Op::Rate { replica: 1, id: 1, note: 4 }]);
+    let once = merge_catalogues(&a, &b);
+    assert_eq!(merge_catalogues(&once, &b), once);
+}
