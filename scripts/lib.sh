@@ -1,6 +1,9 @@
 # Shared by the scripts in this folder: where tools live and how to build for wasm32.
 # Source it; it changes nothing on the machine by itself.
 
+# rustup's cargo, even where the caller's PATH lacks it (CI runs with a bare environment).
+[ -d "$HOME/.cargo/bin" ] && PATH="$HOME/.cargo/bin:$PATH"
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Tools built from crates.io are cached outside the checkout, so fresh clones (CI) reuse them.
 TOOLS="${PROTOTHEQUE_TOOLS:-$HOME/.cache/prototheque}"
