@@ -29,7 +29,9 @@ async fn tick() {
 
 fn texts(root: &web_sys::HtmlElement, selector: &str) -> Vec<String> {
     let nodes = root.query_selector_all(selector).unwrap();
-    (0..nodes.length()).map(|i| nodes.item(i).unwrap().text_content().unwrap_or_default()).collect()
+    (0..nodes.length())
+        .map(|i| nodes.item(i).unwrap().text_content().unwrap_or_default())
+        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -57,24 +59,37 @@ const SMALL_CATALOGUE: &str = r#"{
 
 #[wasm_bindgen_test]
 async fn theme_filter_narrows_the_cards_on_click() {
-    let catalogue = read_document(SMALL_CATALOGUE.as_bytes(), &Limits::default()).unwrap().catalogue;
+    let catalogue = read_document(SMALL_CATALOGUE.as_bytes(), &Limits::default())
+        .unwrap()
+        .catalogue;
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let theme = RwSignal::new(None::<Theme>);
         view! { <CatalogueView catalogue=catalogue.clone() theme/> }
     });
     tick().await;
-    assert_eq!(texts(&root, "li.card h2"), ["Café des parents connectés", "Permanence CAF en ligne"]);
+    assert_eq!(
+        texts(&root, "li.card h2"),
+        ["Café des parents connectés", "Permanence CAF en ligne"]
+    );
 
     let buttons = root.query_selector_all("button.chip").unwrap();
     let parenting = (0..buttons.length())
-        .map(|i| buttons.item(i).unwrap().unchecked_into::<web_sys::HtmlElement>())
+        .map(|i| {
+            buttons
+                .item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::HtmlElement>()
+        })
         .find(|b| b.text_content().as_deref() == Some("Parentalité"))
         .expect("a Parentalité button");
     parenting.click();
     tick().await;
     assert_eq!(texts(&root, "li.card h2"), ["Café des parents connectés"]);
-    assert_eq!(parenting.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        parenting.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
     assert_eq!(texts(&root, ".result-count"), ["1 prototype affiché"]);
     drop(handle);
 }
@@ -84,10 +99,18 @@ async fn a_setting_round_trips_through_indexeddb() {
     let name = format!("prototheque-test-{}", js_sys::Math::random());
     let db = store::open(&name).await.expect("open");
     assert_eq!(store::get_setting(&db, "mon-centre").await.unwrap(), None);
-    store::put_setting(&db, "mon-centre", "lazare-garreau").await.expect("put");
+    store::put_setting(&db, "mon-centre", "lazare-garreau")
+        .await
+        .expect("put");
     db.close();
     // Reopen: the value must come back from storage, not from memory.
     let db = store::open(&name).await.expect("reopen");
-    assert_eq!(store::get_setting(&db, "mon-centre").await.unwrap().as_deref(), Some("lazare-garreau"));
+    assert_eq!(
+        store::get_setting(&db, "mon-centre")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("lazare-garreau")
+    );
     db.close();
 }

@@ -1,11 +1,12 @@
 //! The exchange format: hostile files, round trips, deterministic export, and the laws of merge.
 #![cfg(not(target_arch = "wasm32"))]
 
+use proptest::prelude::*;
 use prototheque::exchange::{
-    export, merge_catalogues, preview, read_document, version_id, with_edit, Document, Limits, Outcome,
+    export, merge_catalogues, preview, read_document, version_id, with_edit, Document, Limits,
+    Outcome,
 };
 use prototheque::model::{Catalogue, Centre, Livret, Prototype, Rating, Record, Theme, UsageKind};
-use proptest::prelude::*;
 use std::path::Path;
 
 fn read(bytes: &[u8]) -> Result<Document, String> {
@@ -30,7 +31,10 @@ fn hostile_fixtures_give_clear_errors_or_safe_acceptance() {
         let name = path.file_name().unwrap().to_string_lossy();
         match read(&bytes) {
             Ok(doc) => {
-                assert_eq!(expected, "ACCEPTE", "{name}: accepted, expected « {expected} »");
+                assert_eq!(
+                    expected, "ACCEPTE",
+                    "{name}: accepted, expected « {expected} »"
+                );
                 let again = read(&export(&doc)).unwrap();
                 assert_eq!(again, doc, "{name}: round trip");
             }
@@ -45,7 +49,11 @@ fn hostile_fixtures_give_clear_errors_or_safe_acceptance() {
 
 #[test]
 fn unknown_fields_survive_a_round_trip() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile/unknown-fields-are-kept.json")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hostile/unknown-fields-are-kept.json"
+    ))
+    .unwrap();
     let doc = read(&bytes).unwrap();
     let out = String::from_utf8(export(&doc)).unwrap();
     assert!(out.contains("\"extension_future\""));
@@ -55,21 +63,43 @@ fn unknown_fields_survive_a_round_trip() {
 
 #[test]
 fn oversized_files_and_counts_are_refused() {
-    let limits = Limits { max_bytes: 100, ..Limits::default() };
+    let limits = Limits {
+        max_bytes: 100,
+        ..Limits::default()
+    };
     let err = read_document(&[b' '; 200], &limits).unwrap_err();
     assert!(err.to_string().contains("trop volumineux"));
-    let limits = Limits { max_prototypes: 0, ..Limits::default() };
-    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/catalogue.json")).unwrap();
+    let limits = Limits {
+        max_prototypes: 0,
+        ..Limits::default()
+    };
+    let seed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/public/catalogue.json"
+    ))
+    .unwrap();
     let err = read_document(&seed, &limits).unwrap_err();
-    assert!(err.to_string().contains("prototypes : le fichier contient trop d'éléments (48 ; au plus 0)"));
+    assert!(err
+        .to_string()
+        .contains("prototypes : le fichier contient trop d'éléments (48 ; au plus 0)"));
 }
 
 #[test]
 fn every_problem_is_listed_not_just_the_first() {
-    let file = r#"{"format":"prototheque-catalogue","version":"1.0","centres":[{"id":"A","revision":0}]}"#;
+    let file =
+        r#"{"format":"prototheque-catalogue","version":"1.0","centres":[{"id":"A","revision":0}]}"#;
     let problems = read(file.as_bytes()).unwrap_err();
-    for expected in ["centres[0].id", "centres[0].revision", "centres[0].modifie_par", "centres[0].modifie_le", "centres[0].nom"] {
-        assert!(problems.contains(&format!("{expected} : ")), "{expected} missing in:\n{problems}");
+    for expected in [
+        "centres[0].id",
+        "centres[0].revision",
+        "centres[0].modifie_par",
+        "centres[0].modifie_le",
+        "centres[0].nom",
+    ] {
+        assert!(
+            problems.contains(&format!("{expected} : ")),
+            "{expected} missing in:\n{problems}"
+        );
     }
 }
 
@@ -83,7 +113,12 @@ fn centre_record(id: &str) -> Record<Centre> {
         None,
         id,
         "2026-01-01T00:00:00Z",
-        Some(Centre { name: format!("Centre {id}"), territory: "Lille Sud".into(), commune: "Lille".into(), tiers_lieu: String::new() }),
+        Some(Centre {
+            name: format!("Centre {id}"),
+            territory: "Lille Sud".into(),
+            commune: "Lille".into(),
+            tiers_lieu: String::new(),
+        }),
     )
 }
 
@@ -139,7 +174,12 @@ fn play(ops: &[Op]) -> [Catalogue; 3] {
             Op::Edit { replica, id, n } => {
                 let c = &mut replicas[replica];
                 let author = CENTRES[replica];
-                let record = with_edit(c.prototypes.get(IDS[id]), author, &at, Some(prototype(author, n)));
+                let record = with_edit(
+                    c.prototypes.get(IDS[id]),
+                    author,
+                    &at,
+                    Some(prototype(author, n)),
+                );
                 c.prototypes.insert(IDS[id].to_owned(), record);
             }
             Op::Delete { replica, id } => {
@@ -162,7 +202,8 @@ fn play(ops: &[Op]) -> [Catalogue; 3] {
                         participants: u32::from(note) * 2,
                         date: "2026-02-01".into(),
                     };
-                    let record = with_edit(c.ratings.get(&rid), CENTRES[replica], &at, Some(rating));
+                    let record =
+                        with_edit(c.ratings.get(&rid), CENTRES[replica], &at, Some(rating));
                     c.ratings.insert(rid, record);
                 }
             }
@@ -176,20 +217,34 @@ fn play(ops: &[Op]) -> [Catalogue; 3] {
 }
 
 fn doc(catalogue: &Catalogue) -> Document {
-    Document { catalogue: catalogue.clone(), ..Document::default() }
+    Document {
+        catalogue: catalogue.clone(),
+        ..Document::default()
+    }
 }
 
 /// True when every version of every record of `input` is in `merged`, as a head or as a version
 /// that a present version knowingly replaced.
 fn nothing_lost(input: &Catalogue, merged: &Catalogue) -> bool {
-    fn check<T: serde::Serialize>(a: &std::collections::BTreeMap<String, Record<T>>, m: &std::collections::BTreeMap<String, Record<T>>) -> bool {
+    fn check<T: serde::Serialize>(
+        a: &std::collections::BTreeMap<String, Record<T>>,
+        m: &std::collections::BTreeMap<String, Record<T>>,
+    ) -> bool {
         a.iter().all(|(id, record)| {
-            let Some(merged) = m.get(id) else { return false };
+            let Some(merged) = m.get(id) else {
+                return false;
+            };
             let heads: Vec<String> = merged.heads.iter().map(version_id).collect();
-            record.heads.iter().map(version_id).all(|v| heads.contains(&v) || merged.superseded.contains(&v))
+            record
+                .heads
+                .iter()
+                .map(version_id)
+                .all(|v| heads.contains(&v) || merged.superseded.contains(&v))
         })
     }
-    check(&input.centres, &merged.centres) && check(&input.prototypes, &merged.prototypes) && check(&input.ratings, &merged.ratings)
+    check(&input.centres, &merged.centres)
+        && check(&input.prototypes, &merged.prototypes)
+        && check(&input.ratings, &merged.ratings)
 }
 
 proptest! {
@@ -236,22 +291,62 @@ proptest! {
 
 #[test]
 fn concurrent_edits_are_kept_as_a_conflict_and_an_edit_resolves_it() {
-    let base = play(&[Op::Edit { replica: 0, id: 0, n: 1 }, Op::Sync { from: 0, to: 1 }]);
-    let [a, b, _] = play(&[
-        Op::Edit { replica: 0, id: 0, n: 1 },
+    let base = play(&[
+        Op::Edit {
+            replica: 0,
+            id: 0,
+            n: 1,
+        },
         Op::Sync { from: 0, to: 1 },
-        Op::Edit { replica: 0, id: 0, n: 2 },
-        Op::Edit { replica: 1, id: 0, n: 3 },
+    ]);
+    let [a, b, _] = play(&[
+        Op::Edit {
+            replica: 0,
+            id: 0,
+            n: 1,
+        },
+        Op::Sync { from: 0, to: 1 },
+        Op::Edit {
+            replica: 0,
+            id: 0,
+            n: 2,
+        },
+        Op::Edit {
+            replica: 1,
+            id: 0,
+            n: 3,
+        },
     ]);
     let merged = merge_catalogues(&a, &b);
     let record = &merged.prototypes["radio"];
     assert!(record.in_conflict());
     assert_eq!(record.heads.len(), 2);
-    assert_eq!(preview(&a, &b).items.iter().find(|i| i.id == "radio").unwrap().outcome, Outcome::Conflict);
-    assert_eq!(preview(&b, &base[1]).items.iter().find(|i| i.id == "radio").unwrap().outcome, Outcome::IgnoredOlder);
+    assert_eq!(
+        preview(&a, &b)
+            .items
+            .iter()
+            .find(|i| i.id == "radio")
+            .unwrap()
+            .outcome,
+        Outcome::Conflict
+    );
+    assert_eq!(
+        preview(&b, &base[1])
+            .items
+            .iter()
+            .find(|i| i.id == "radio")
+            .unwrap()
+            .outcome,
+        Outcome::IgnoredOlder
+    );
 
     // The owner picks: a new edit replaces both heads.
-    let resolved = with_edit(Some(record), "echo", "2026-03-01T00:00:00Z", Some(prototype("echo", 4)));
+    let resolved = with_edit(
+        Some(record),
+        "echo",
+        "2026-03-01T00:00:00Z",
+        Some(prototype("echo", 4)),
+    );
     assert!(!resolved.in_conflict());
     assert_eq!(resolved.winner().revision, 3);
     let mut fixed = merged.clone();
@@ -263,20 +358,80 @@ fn concurrent_edits_are_kept_as_a_conflict_and_an_edit_resolves_it() {
 
 #[test]
 fn preview_lists_added_updated_unchanged_and_older() {
-    let [old, _, _] = play(&[Op::Edit { replica: 0, id: 0, n: 1 }]);
-    let [new, _, _] = play(&[Op::Edit { replica: 0, id: 0, n: 1 }, Op::Edit { replica: 0, id: 0, n: 2 }, Op::Edit { replica: 0, id: 1, n: 5 }]);
+    let [old, _, _] = play(&[Op::Edit {
+        replica: 0,
+        id: 0,
+        n: 1,
+    }]);
+    let [new, _, _] = play(&[
+        Op::Edit {
+            replica: 0,
+            id: 0,
+            n: 1,
+        },
+        Op::Edit {
+            replica: 0,
+            id: 0,
+            n: 2,
+        },
+        Op::Edit {
+            replica: 0,
+            id: 1,
+            n: 5,
+        },
+    ]);
     let p = preview(&old, &new);
     let outcome = |id: &str| p.items.iter().find(|i| i.id == id).unwrap().outcome;
     assert_eq!(outcome("radio"), Outcome::Updated);
     assert_eq!(outcome("pronote"), Outcome::Added);
     assert_eq!(outcome("echo"), Outcome::Unchanged);
     assert!(preview(&new, &new).is_noop());
-    assert_eq!(preview(&new, &old).items.iter().find(|i| i.id == "radio").unwrap().outcome, Outcome::IgnoredOlder);
+    assert_eq!(
+        preview(&new, &old)
+            .items
+            .iter()
+            .find(|i| i.id == "radio")
+            .unwrap()
+            .outcome,
+        Outcome::IgnoredOlder
+    );
 }
 
 #[test]
 fn importing_the_same_file_twice_changes_nothing() {
-    let [a, b, _] = play(&[Op::Edit { replica: 0, id: 0, n: 1 }, Op::Edit { replica: 1, id: 1, n: 2 }, Op::Rate { replica: 1, id: 1, note: 4 }]);
+    let [a, b, _] = play(&[
+        Op::Edit {
+            replica: 0,
+            id: 0,
+            n: 1,
+        },
+        Op::Edit {
+            replica: 1,
+            id: 1,
+            n: 2,
+        },
+        Op::Rate {
+            replica: 1,
+            id: 1,
+            note: 4,
+        },
+    ]);
     let once = merge_catalogues(&a, &b);
     assert_eq!(merge_catalogues(&once, &b), once);
+}
+
+#[test]
+fn the_documented_example_is_a_valid_catalogue() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/exemple-catalogue.json"
+    ))
+    .unwrap();
+    let doc = read(&bytes).unwrap();
+    assert_eq!(doc.catalogue.live_prototypes().count(), 2);
+    let fork = doc.catalogue.prototype("arbrisseau-web-radio").unwrap();
+    assert_eq!(
+        fork.forked_from.as_ref().unwrap().prototype,
+        "echo-web-radio"
+    );
 }

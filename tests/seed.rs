@@ -31,21 +31,32 @@ fn seed_is_in_canonical_export_form() {
         std::fs::write(SEED_PATH, &canonical).unwrap();
         return;
     }
-    assert!(canonical == bytes, "public/catalogue.json is not canonical: run PROTOTHEQUE_BLESS=1 cargo test --test seed");
+    assert!(
+        canonical == bytes,
+        "public/catalogue.json is not canonical: run PROTOTHEQUE_BLESS=1 cargo test --test seed"
+    );
 }
 
 #[test]
 fn seed_has_the_programme_shape() {
-    let catalogue = read_document(&seed_bytes(), &Limits::default()).unwrap().catalogue;
+    let catalogue = read_document(&seed_bytes(), &Limits::default())
+        .unwrap()
+        .catalogue;
     let centres: BTreeMap<_, _> = catalogue.live_centres().collect();
     assert_eq!(centres.len(), 8);
     let territories: BTreeSet<_> = centres.values().map(|c| c.territory.as_str()).collect();
-    assert_eq!(territories, BTreeSet::from(["Lille Sud", "Versant Nord-Est"]));
+    assert_eq!(
+        territories,
+        BTreeSet::from(["Lille Sud", "Versant Nord-Est"])
+    );
 
     let prototypes: Vec<_> = catalogue.live_prototypes().collect();
     assert_eq!(prototypes.len(), 48);
     for centre in centres.keys() {
-        let n = prototypes.iter().filter(|(_, p)| p.centre == *centre).count();
+        let n = prototypes
+            .iter()
+            .filter(|(_, p)| p.centre == *centre)
+            .count();
         assert_eq!(n, 6, "centre {centre} has {n} prototypes");
     }
     for theme in Theme::ALL {
@@ -59,17 +70,29 @@ fn seed_has_the_programme_shape() {
     // Each livret is its own text, not a variant of another.
     let summaries: BTreeSet<_> = prototypes.iter().map(|(_, p)| p.summary.as_str()).collect();
     assert_eq!(summaries.len(), 48);
-    let first_steps: BTreeSet<_> = prototypes.iter().map(|(_, p)| p.livret.steps[0].description.as_str()).collect();
+    let first_steps: BTreeSet<_> = prototypes
+        .iter()
+        .map(|(_, p)| p.livret.steps[0].description.as_str())
+        .collect();
     assert_eq!(first_steps.len(), 48);
 }
 
 #[test]
 fn seed_shows_lineage_reports_and_the_label() {
-    let catalogue = read_document(&seed_bytes(), &Limits::default()).unwrap().catalogue;
-    let forks: Vec<_> = catalogue.live_prototypes().filter_map(|(_, p)| p.forked_from.as_ref()).collect();
+    let catalogue = read_document(&seed_bytes(), &Limits::default())
+        .unwrap()
+        .catalogue;
+    let forks: Vec<_> = catalogue
+        .live_prototypes()
+        .filter_map(|(_, p)| p.forked_from.as_ref())
+        .collect();
     assert!(forks.len() >= 8);
     for fork in &forks {
-        assert!(catalogue.prototype(&fork.prototype).is_some(), "fork of unknown {}", fork.prototype);
+        assert!(
+            catalogue.prototype(&fork.prototype).is_some(),
+            "fork of unknown {}",
+            fork.prototype
+        );
     }
     assert!(catalogue.live_ratings().count() >= 40);
     let statuses: Vec<_> = catalogue

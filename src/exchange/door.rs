@@ -92,7 +92,11 @@ pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<Document, Problems
     };
     match root.get("format") {
         Some(Value::String(name)) if name == FORMAT_NAME => {}
-        _ => return fail(not_a_catalogue("le champ « format » est absent ou différent")),
+        _ => {
+            return fail(not_a_catalogue(
+                "le champ « format » est absent ou différent",
+            ))
+        }
     }
     match root.get("version") {
         Some(Value::String(v)) => match parse_version(v) {
@@ -109,28 +113,63 @@ pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<Document, Problems
         _ => return fail("version : le numéro de version du format est absent.".into()),
     }
 
-    let mut cx = Cx { problems: &mut problems };
+    let mut cx = Cx {
+        problems: &mut problems,
+    };
     let top = Path::Root;
     let exported_at = opt_field(&mut cx, &root, top, "exporte_le", timestamp);
     let exported_by = opt_field(&mut cx, &root, top, "exporte_par", id);
-    let known = ["format", "version", "exporte_le", "exporte_par", "centres", "prototypes", "evaluations"];
+    let known = [
+        "format",
+        "version",
+        "exporte_le",
+        "exporte_par",
+        "centres",
+        "prototypes",
+        "evaluations",
+    ];
     let extra = unknown_fields(&root, &known);
 
     // Centres first, then prototypes, then reports: each checks its references against what was
     // read before it.
     let mut catalogue = Catalogue::default();
-    read_records(&mut cx, &root, "centres", limits.max_centres, centre_kind(), &mut catalogue.centres, |_, _, _| {});
+    read_records(
+        &mut cx,
+        &root,
+        "centres",
+        limits.max_centres,
+        centre_kind(),
+        &mut catalogue.centres,
+        |_, _, _| {},
+    );
     let centres = &catalogue.centres;
-    read_records(&mut cx, &root, "prototypes", limits.max_prototypes, prototype_kind(), &mut catalogue.prototypes, |cx, at, r| {
-        check_prototype_refs(cx, at, r, centres)
-    });
+    read_records(
+        &mut cx,
+        &root,
+        "prototypes",
+        limits.max_prototypes,
+        prototype_kind(),
+        &mut catalogue.prototypes,
+        |cx, at, r| check_prototype_refs(cx, at, r, centres),
+    );
     let refs = (&catalogue.centres, &catalogue.prototypes);
-    read_records(&mut cx, &root, "evaluations", limits.max_ratings, rating_kind(), &mut catalogue.ratings, |cx, at, r| {
-        check_rating_refs(cx, at, r, refs)
-    });
+    read_records(
+        &mut cx,
+        &root,
+        "evaluations",
+        limits.max_ratings,
+        rating_kind(),
+        &mut catalogue.ratings,
+        |cx, at, r| check_rating_refs(cx, at, r, refs),
+    );
 
     if problems.is_empty() {
-        Ok(Document { exported_at, exported_by, catalogue, extra })
+        Ok(Document {
+            exported_at,
+            exported_by,
+            catalogue,
+            extra,
+        })
     } else {
         Err(problems)
     }
@@ -151,9 +190,9 @@ fn json_error_message(e: &serde_json::Error) -> String {
             "Le fichier est incomplet : il s'arrête au milieu des données ({place}). \
              Il a peut-être été mal copié ou téléchargé."
         ),
-        _ if e.to_string().contains("recursion limit") => format!(
-            "Le fichier contient des données imbriquées trop profondément ({place})."
-        ),
+        _ if e.to_string().contains("recursion limit") => {
+            format!("Le fichier contient des données imbriquées trop profondément ({place}).")
+        }
         _ if e.to_string().contains("number out of range") => {
             format!("Le fichier contient un nombre trop grand ({place}).")
         }
@@ -239,7 +278,13 @@ fn clip(s: &str) -> String {
 type Reader<T> = fn(&mut Cx, &Value, Path) -> Option<T>;
 
 /// Reads a required field; reports it when absent.
-fn field<T>(cx: &mut Cx, obj: &Map<String, Value>, at: Path, key: &str, read: Reader<T>) -> Option<T> {
+fn field<T>(
+    cx: &mut Cx,
+    obj: &Map<String, Value>,
+    at: Path,
+    key: &str,
+    read: Reader<T>,
+) -> Option<T> {
     let path = Path::Key(&at, key);
     match obj.get(key) {
         Some(value) => read(cx, value, path),
@@ -251,7 +296,13 @@ fn field<T>(cx: &mut Cx, obj: &Map<String, Value>, at: Path, key: &str, read: Re
 }
 
 /// Reads an optional field (`null` counts as absent).
-fn opt_field<T>(cx: &mut Cx, obj: &Map<String, Value>, at: Path, key: &str, read: Reader<T>) -> Option<T> {
+fn opt_field<T>(
+    cx: &mut Cx,
+    obj: &Map<String, Value>,
+    at: Path,
+    key: &str,
+    read: Reader<T>,
+) -> Option<T> {
     match obj.get(key) {
         None | Some(Value::Null) => None,
         Some(value) => read(cx, value, Path::Key(&at, key)),
@@ -277,11 +328,20 @@ fn text_within(cx: &mut Cx, value: &Value, path: Path, min: usize, max: usize) -
         return None;
     }
     if chars > max {
-        cx.report(path, format!("le texte est trop long ({chars} caractères ; au plus {max})"));
+        cx.report(
+            path,
+            format!("le texte est trop long ({chars} caractères ; au plus {max})"),
+        );
         return None;
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        cx.report(path, "le texte contient des caractères de contrôle invisibles");
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        cx.report(
+            path,
+            "le texte contient des caractères de contrôle invisibles",
+        );
         return None;
     }
     Some(trimmed.to_owned())
@@ -309,7 +369,13 @@ fn list<T>(cx: &mut Cx, value: &Value, path: Path, read: Reader<T>) -> Option<Ve
         return None;
     };
     if items.len() > MAX_ITEMS {
-        cx.report(path, format!("la liste est trop longue ({} éléments ; au plus {MAX_ITEMS})", items.len()));
+        cx.report(
+            path,
+            format!(
+                "la liste est trop longue ({} éléments ; au plus {MAX_ITEMS})",
+                items.len()
+            ),
+        );
         return None;
     }
     let mut out = Vec::with_capacity(items.len());
@@ -331,7 +397,13 @@ fn long_list(cx: &mut Cx, v: &Value, p: Path) -> Option<Vec<String>> {
 }
 
 /// An optional list: absent means empty.
-fn opt_list<T>(cx: &mut Cx, obj: &Map<String, Value>, at: Path, key: &str, read: Reader<Vec<T>>) -> Option<Vec<T>> {
+fn opt_list<T>(
+    cx: &mut Cx,
+    obj: &Map<String, Value>,
+    at: Path,
+    key: &str,
+    read: Reader<Vec<T>>,
+) -> Option<Vec<T>> {
     match obj.get(key) {
         None | Some(Value::Null) => Some(Vec::new()),
         Some(value) => read(cx, value, Path::Key(&at, key)),
@@ -342,7 +414,10 @@ fn integer(cx: &mut Cx, value: &Value, path: Path, min: u64, max: u64) -> Option
     match value.as_u64() {
         Some(n) if (min..=max).contains(&n) => Some(n),
         _ if value.is_number() => {
-            cx.report(path, format!("doit être un nombre entier entre {min} et {max}"));
+            cx.report(
+                path,
+                format!("doit être un nombre entier entre {min} et {max}"),
+            );
             None
         }
         _ => {
@@ -371,7 +446,8 @@ fn id(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
     let valid = !s.is_empty()
         && s.len() <= MAX_ID
         && !s.starts_with('-')
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if valid {
         Some(s.clone())
     } else {
@@ -389,7 +465,9 @@ fn id(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
 
 fn digits(s: &str, range: std::ops::Range<usize>) -> Option<u32> {
     let part = s.get(range)?;
-    part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+    part.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| part.parse().ok())?
 }
 
 fn valid_day(s: &str) -> bool {
@@ -397,8 +475,24 @@ fn valid_day(s: &str) -> bool {
         return false;
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' && (1..=12).contains(&m) && d >= 1
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    s.as_bytes()[4] == b'-'
+        && s.as_bytes()[7] == b'-'
+        && (1..=12).contains(&m)
+        && d >= 1
         && d <= days[(m - 1) as usize]
         && y >= 1900
 }
@@ -408,7 +502,10 @@ fn day(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
     match value {
         Value::String(s) if s.len() == 10 && valid_day(s) => Some(s.clone()),
         _ => {
-            cx.report(path, "doit être une date au format AAAA-MM-JJ (ex. 2026-03-14)");
+            cx.report(
+                path,
+                "doit être une date au format AAAA-MM-JJ (ex. 2026-03-14)",
+            );
             None
         }
     }
@@ -431,13 +528,22 @@ fn timestamp(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
         };
         let time_ok = matches!((digits(s, 11..13), digits(s, 14..16), digits(s, 17..19)),
             (Some(h), Some(m), Some(sec)) if h < 24 && m < 60 && sec < 60);
-        if s.len() >= 20 && s.len() <= 40 && valid_day(s) && b[10] == b'T' && b[13] == b':'
-            && b[16] == b':' && time_ok && fraction_ok
+        if s.len() >= 20
+            && s.len() <= 40
+            && valid_day(s)
+            && b[10] == b'T'
+            && b[13] == b':'
+            && b[16] == b':'
+            && time_ok
+            && fraction_ok
         {
             return Some(format!("{}Z", &s[..19]));
         }
     }
-    cx.report(path, "doit être une date et heure UTC au format AAAA-MM-JJTHH:MM:SSZ");
+    cx.report(
+        path,
+        "doit être une date et heure UTC au format AAAA-MM-JJTHH:MM:SSZ",
+    );
     None
 }
 
@@ -459,15 +565,24 @@ fn url(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
     };
     let s = s.trim();
     let lower = s.to_ascii_lowercase();
-    let web = ["http://", "https://"].iter().find(|p| lower.starts_with(*p));
+    let web = ["http://", "https://"]
+        .iter()
+        .find(|p| lower.starts_with(*p));
     let ok = s.len() <= MAX_URL
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
         && match web {
             Some(prefix) => {
-                let host = s[prefix.len()..].split(['/', '?', '#']).next().unwrap_or("");
+                let host = s[prefix.len()..]
+                    .split(['/', '?', '#'])
+                    .next()
+                    .unwrap_or("");
                 !host.is_empty()
             }
-            None => lower.starts_with("mailto:") && s.len() > "mailto:".len() + 2 && s.contains('@'),
+            None => {
+                lower.starts_with("mailto:") && s.len() > "mailto:".len() + 2 && s.contains('@')
+            }
         };
     if ok {
         Some(s.to_owned())
@@ -514,7 +629,12 @@ struct Kind<T> {
 const ENVELOPE: [&str; 4] = ["revision", "modifie_par", "modifie_le", "supprime"];
 const RECORD_ONLY: [&str; 3] = ["id", "conflits", "versions_remplacees"];
 
-fn version<T>(cx: &mut Cx, obj: &Map<String, Value>, at: Path, kind: &Kind<T>) -> Option<Version<T>> {
+fn version<T>(
+    cx: &mut Cx,
+    obj: &Map<String, Value>,
+    at: Path,
+    kind: &Kind<T>,
+) -> Option<Version<T>> {
     let revision = field(cx, obj, at, "revision", revision);
     let author = field(cx, obj, at, "modifie_par", id);
     let date = field(cx, obj, at, "modifie_le", timestamp);
@@ -530,18 +650,33 @@ fn version<T>(cx: &mut Cx, obj: &Map<String, Value>, at: Path, kind: &Kind<T>) -
     let known: Vec<&str> = if deleted {
         ENVELOPE.iter().chain(&RECORD_ONLY).copied().collect()
     } else {
-        ENVELOPE.iter().chain(&RECORD_ONLY).chain(kind.keys).copied().collect()
+        ENVELOPE
+            .iter()
+            .chain(&RECORD_ONLY)
+            .chain(kind.keys)
+            .copied()
+            .collect()
     };
     let extra = unknown_fields(obj, &known);
     match (revision, author, date, body_ok) {
-        (Some(revision), Some(author), Some(at), true) => Some(Version { revision, author, at, body, extra }),
+        (Some(revision), Some(author), Some(at), true) => Some(Version {
+            revision,
+            author,
+            at,
+            body,
+            extra,
+        }),
         _ => None,
     }
 }
 
 fn vid(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
     match value {
-        Value::String(s) if !s.is_empty() && s.len() <= 200 && s.bytes().all(|b| b.is_ascii_graphic()) => Some(s.clone()),
+        Value::String(s)
+            if !s.is_empty() && s.len() <= 200 && s.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Some(s.clone())
+        }
         _ => {
             cx.report(path, "doit être un identifiant de version");
             None
@@ -549,7 +684,12 @@ fn vid(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
     }
 }
 
-fn record<T: Serialize>(cx: &mut Cx, value: &Value, at: Path, kind: &Kind<T>) -> Option<(String, Record<T>)> {
+fn record<T: Serialize>(
+    cx: &mut Cx,
+    value: &Value,
+    at: Path,
+    kind: &Kind<T>,
+) -> Option<(String, Record<T>)> {
     let obj = object(cx, value, at)?;
     let given_id = match (obj.get("id"), kind.derive_id) {
         (None, Some(_)) => None,
@@ -569,7 +709,10 @@ fn record<T: Serialize>(cx: &mut Cx, value: &Value, at: Path, kind: &Kind<T>) ->
                 }
             }
         }
-        Some(_) => cx.report(conflicts_path, format!("doit être une liste d'au plus {MAX_CONFLICTS} versions")),
+        Some(_) => cx.report(
+            conflicts_path,
+            format!("doit être une liste d'au plus {MAX_CONFLICTS} versions"),
+        ),
     }
 
     let superseded_path = Path::Key(&at, "versions_remplacees");
@@ -583,7 +726,10 @@ fn record<T: Serialize>(cx: &mut Cx, value: &Value, at: Path, kind: &Kind<T>) ->
             .into_iter()
             .collect(),
         Some(_) => {
-            cx.report(superseded_path, format!("doit être une liste d'au plus {MAX_SUPERSEDED} identifiants"));
+            cx.report(
+                superseded_path,
+                format!("doit être une liste d'au plus {MAX_SUPERSEDED} identifiants"),
+            );
             None
         }
     };
@@ -594,7 +740,10 @@ fn record<T: Serialize>(cx: &mut Cx, value: &Value, at: Path, kind: &Kind<T>) ->
         None => match (&winner.body, kind.derive_id) {
             (Some(body), Some(derive)) => derive(body),
             _ => {
-                cx.report(Path::Key(&at, "id"), "l'identifiant est obligatoire pour une suppression");
+                cx.report(
+                    Path::Key(&at, "id"),
+                    "l'identifiant est obligatoire pour une suppression",
+                );
                 return None;
             }
         },
@@ -602,16 +751,28 @@ fn record<T: Serialize>(cx: &mut Cx, value: &Value, at: Path, kind: &Kind<T>) ->
     if let (Some(body), Some(derive)) = (&winner.body, kind.derive_id) {
         let expected = derive(body);
         if expected != record_id {
-            cx.report(Path::Key(&at, "id"), format!("l'identifiant doit être « {expected} » (prototype:centre)"));
+            cx.report(
+                Path::Key(&at, "id"),
+                format!("l'identifiant doit être « {expected} » (prototype:centre)"),
+            );
             return None;
         }
     }
     let conflicts: Option<Vec<Version<T>>> = conflicts.into_iter().collect();
-    let mut record = Record { heads: Vec::new(), superseded: superseded? };
+    let mut record = Record {
+        heads: Vec::new(),
+        superseded: superseded?,
+    };
     let mut versions = conflicts?;
     versions.insert(0, winner);
-    if versions.iter().any(|v| record.superseded.contains(&version_id(v))) {
-        cx.report(superseded_path, "une version est à la fois présente et déclarée remplacée");
+    if versions
+        .iter()
+        .any(|v| record.superseded.contains(&version_id(v)))
+    {
+        cx.report(
+            superseded_path,
+            "une version est à la fois présente et déclarée remplacée",
+        );
         return None;
     }
     normalise(versions, &mut record);
@@ -634,7 +795,13 @@ fn read_records<T: Serialize>(
         Some(_) => return cx.report(path, "doit être une liste"),
     };
     if items.len() > max {
-        return cx.report(path, format!("le fichier contient trop d'éléments ({} ; au plus {max})", items.len()));
+        return cx.report(
+            path,
+            format!(
+                "le fichier contient trop d'éléments ({} ; au plus {max})",
+                items.len()
+            ),
+        );
     }
     let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
     for (i, item) in items.iter().enumerate() {
@@ -642,7 +809,10 @@ fn read_records<T: Serialize>(
         if let Some((id, record)) = record(cx, item, at, &kind) {
             check(cx, at, &record);
             if let Some(first) = first_seen.get(&id) {
-                cx.report(at, format!("l'identifiant « {id} » est déjà utilisé par {key}[{first}]"));
+                cx.report(
+                    at,
+                    format!("l'identifiant « {id} » est déjà utilisé par {key}[{first}]"),
+                );
             } else {
                 first_seen.insert(id.clone(), i);
                 into.insert(id, record);
@@ -656,20 +826,33 @@ fn centre(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Centre> {
     let territory = opt_field(cx, obj, at, "territoire", short_or_empty).unwrap_or_default();
     let commune = opt_field(cx, obj, at, "commune", short_or_empty).unwrap_or_default();
     let tiers_lieu = opt_field(cx, obj, at, "tiers_lieu", short_or_empty).unwrap_or_default();
-    Some(Centre { name: name?, territory, commune, tiers_lieu })
+    Some(Centre {
+        name: name?,
+        territory,
+        commune,
+        tiers_lieu,
+    })
 }
 
 const CENTRE_KEYS: &[&str] = &["nom", "territoire", "commune", "tiers_lieu"];
 
 fn centre_kind() -> Kind<Centre> {
-    Kind { keys: CENTRE_KEYS, body: centre, id, derive_id: None }
+    Kind {
+        keys: CENTRE_KEYS,
+        body: centre,
+        id,
+        derive_id: None,
+    }
 }
 
 fn theme(cx: &mut Cx, value: &Value, path: Path) -> Option<Theme> {
     let found = value.as_str().and_then(Theme::from_slug);
     if found.is_none() {
         let all: Vec<&str> = Theme::ALL.iter().map(|t| t.slug()).collect();
-        cx.report(path, format!("thème inconnu ; thèmes possibles : {}", all.join(", ")));
+        cx.report(
+            path,
+            format!("thème inconnu ; thèmes possibles : {}", all.join(", ")),
+        );
     }
     found
 }
@@ -678,7 +861,13 @@ fn usage_kind(cx: &mut Cx, value: &Value, path: Path) -> Option<UsageKind> {
     let found = value.as_str().and_then(UsageKind::from_slug);
     if found.is_none() {
         let all: Vec<&str> = UsageKind::ALL.iter().map(|k| k.slug()).collect();
-        cx.report(path, format!("type d'usage inconnu ; types possibles : {}", all.join(", ")));
+        cx.report(
+            path,
+            format!(
+                "type d'usage inconnu ; types possibles : {}",
+                all.join(", ")
+            ),
+        );
     }
     found
 }
@@ -688,7 +877,11 @@ fn fork_origin(cx: &mut Cx, value: &Value, path: Path) -> Option<ForkOrigin> {
     let prototype = field(cx, obj, path, "prototype", id);
     let revision = field(cx, obj, path, "revision", revision);
     let extra = unknown_fields(obj, &["prototype", "revision"]);
-    Some(ForkOrigin { prototype: prototype?, revision: revision?, extra })
+    Some(ForkOrigin {
+        prototype: prototype?,
+        revision: revision?,
+        extra,
+    })
 }
 
 fn step(cx: &mut Cx, value: &Value, path: Path) -> Option<Step> {
@@ -697,7 +890,12 @@ fn step(cx: &mut Cx, value: &Value, path: Path) -> Option<Step> {
     let description = field(cx, obj, path, "description", long);
     let duration = opt_field(cx, obj, path, "duree", short_or_empty).unwrap_or_default();
     let extra = unknown_fields(obj, &["titre", "description", "duree"]);
-    Some(Step { title: title?, description: description?, duration, extra })
+    Some(Step {
+        title: title?,
+        description: description?,
+        duration,
+        extra,
+    })
 }
 
 fn resource(cx: &mut Cx, value: &Value, path: Path) -> Option<Resource> {
@@ -705,7 +903,11 @@ fn resource(cx: &mut Cx, value: &Value, path: Path) -> Option<Resource> {
     let title = field(cx, obj, path, "titre", title);
     let url = field(cx, obj, path, "url", url);
     let extra = unknown_fields(obj, &["titre", "url"]);
-    Some(Resource { title: title?, url: url?, extra })
+    Some(Resource {
+        title: title?,
+        url: url?,
+        extra,
+    })
 }
 
 fn steps(cx: &mut Cx, v: &Value, p: Path) -> Option<Vec<Step>> {
@@ -716,8 +918,18 @@ fn resources(cx: &mut Cx, v: &Value, p: Path) -> Option<Vec<Resource>> {
 }
 
 const LIVRET_KEYS: [&str; 12] = [
-    "objectifs", "public", "duree", "taille_groupe", "materiel", "cout", "preparation", "deroule",
-    "conseils_animation", "pieges", "evaluation", "ressources",
+    "objectifs",
+    "public",
+    "duree",
+    "taille_groupe",
+    "materiel",
+    "cout",
+    "preparation",
+    "deroule",
+    "conseils_animation",
+    "pieges",
+    "evaluation",
+    "ressources",
 ];
 
 /// A livret may be incomplete (a draft being written): completeness is a label criterion, not a
@@ -755,8 +967,19 @@ fn livret(cx: &mut Cx, value: &Value, path: Path) -> Option<Livret> {
 }
 
 const PROTOTYPE_KEYS: &[&str] = &[
-    "titre", "resume", "theme", "centre", "type_usage", "public", "scenario", "outils", "licence",
-    "etiquettes", "cree_le", "adapte_de", "livret",
+    "titre",
+    "resume",
+    "theme",
+    "centre",
+    "type_usage",
+    "public",
+    "scenario",
+    "outils",
+    "licence",
+    "etiquettes",
+    "cree_le",
+    "adapte_de",
+    "livret",
 ];
 
 fn prototype(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Prototype> {
@@ -768,7 +991,8 @@ fn prototype(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Prototyp
     let public = opt_field(cx, obj, at, "public", long_or_empty).unwrap_or_default();
     let scenario = opt_field(cx, obj, at, "scenario", long_or_empty).unwrap_or_default();
     let tools = opt_list(cx, obj, at, "outils", short_list);
-    let licence = opt_field(cx, obj, at, "licence", short).unwrap_or_else(|| DEFAULT_LICENCE.to_owned());
+    let licence =
+        opt_field(cx, obj, at, "licence", short).unwrap_or_else(|| DEFAULT_LICENCE.to_owned());
     let tags = opt_list(cx, obj, at, "etiquettes", short_list);
     let created = field(cx, obj, at, "cree_le", day);
     let forked_from = match obj.get("adapte_de") {
@@ -797,12 +1021,22 @@ fn prototype(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Prototyp
 }
 
 fn prototype_kind() -> Kind<Prototype> {
-    Kind { keys: PROTOTYPE_KEYS, body: prototype, id, derive_id: None }
+    Kind {
+        keys: PROTOTYPE_KEYS,
+        body: prototype,
+        id,
+        derive_id: None,
+    }
 }
 
 fn criteria(cx: &mut Cx, value: &Value, path: Path) -> Option<Criteria> {
     let obj = object(cx, value, path)?;
-    let keys = ["reproductibilite", "publics_eloignes", "cout", "pouvoir_d_agir"];
+    let keys = [
+        "reproductibilite",
+        "publics_eloignes",
+        "cout",
+        "pouvoir_d_agir",
+    ];
     let mut ok = true;
     let mut get = |cx: &mut Cx, key| {
         let before = cx.problems.len();
@@ -820,7 +1054,15 @@ fn criteria(cx: &mut Cx, value: &Value, path: Path) -> Option<Criteria> {
     ok.then_some(criteria)
 }
 
-const RATING_KEYS: &[&str] = &["prototype", "centre", "note", "criteres", "commentaire", "participants", "date"];
+const RATING_KEYS: &[&str] = &[
+    "prototype",
+    "centre",
+    "note",
+    "criteres",
+    "commentaire",
+    "participants",
+    "date",
+];
 
 fn rating(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Rating> {
     let prototype = field(cx, obj, at, "prototype", id);
@@ -857,12 +1099,26 @@ fn rating_kind() -> Kind<Rating> {
 fn rating_id(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
     let parts = value.as_str().and_then(|s| s.split_once(':'));
     match parts {
-        Some((p, c)) if [p, c].iter().all(|part| {
-            let mut scratch = Problems::default();
-            id(&mut Cx { problems: &mut scratch }, &Value::String((*part).to_owned()), path).is_some()
-        }) => Some(format!("{p}:{c}")),
+        Some((p, c))
+            if [p, c].iter().all(|part| {
+                let mut scratch = Problems::default();
+                id(
+                    &mut Cx {
+                        problems: &mut scratch,
+                    },
+                    &Value::String((*part).to_owned()),
+                    path,
+                )
+                .is_some()
+            }) =>
+        {
+            Some(format!("{p}:{c}"))
+        }
         _ => {
-            cx.report(path, "l'identifiant d'un rapport d'expérience doit être « <prototype>:<centre> »");
+            cx.report(
+                path,
+                "l'identifiant d'un rapport d'expérience doit être « <prototype>:<centre> »",
+            );
             None
         }
     }
@@ -871,22 +1127,44 @@ fn rating_id(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
 /// Every reference inside the file must resolve inside the file: a prototype's author centre, a
 /// report's prototype and centre. (`adapte_de` may name a prototype the file does not carry: the
 /// credit is kept even when the original is elsewhere.)
-fn check_prototype_refs(cx: &mut Cx, at: Path, record: &Record<Prototype>, centres: &BTreeMap<String, Record<Centre>>) {
+fn check_prototype_refs(
+    cx: &mut Cx,
+    at: Path,
+    record: &Record<Prototype>,
+    centres: &BTreeMap<String, Record<Centre>>,
+) {
     for body in record.heads.iter().filter_map(|v| v.body.as_ref()) {
         if !centres.contains_key(&body.centre) {
-            cx.report(Path::Key(&at, "centre"), format!("le centre « {} » est absent du fichier", body.centre));
+            cx.report(
+                Path::Key(&at, "centre"),
+                format!("le centre « {} » est absent du fichier", body.centre),
+            );
         }
     }
 }
 
-fn check_rating_refs(cx: &mut Cx, at: Path, record: &Record<Rating>, catalogue: (&BTreeMap<String, Record<Centre>>, &BTreeMap<String, Record<Prototype>>)) {
+fn check_rating_refs(
+    cx: &mut Cx,
+    at: Path,
+    record: &Record<Rating>,
+    catalogue: (
+        &BTreeMap<String, Record<Centre>>,
+        &BTreeMap<String, Record<Prototype>>,
+    ),
+) {
     let (centres, prototypes) = catalogue;
     for body in record.heads.iter().filter_map(|v| v.body.as_ref()) {
         if !prototypes.contains_key(&body.prototype) {
-            cx.report(Path::Key(&at, "prototype"), format!("le prototype « {} » est absent du fichier", body.prototype));
+            cx.report(
+                Path::Key(&at, "prototype"),
+                format!("le prototype « {} » est absent du fichier", body.prototype),
+            );
         }
         if !centres.contains_key(&body.centre) {
-            cx.report(Path::Key(&at, "centre"), format!("le centre « {} » est absent du fichier", body.centre));
+            cx.report(
+                Path::Key(&at, "centre"),
+                format!("le centre « {} » est absent du fichier", body.centre),
+            );
         }
     }
 }

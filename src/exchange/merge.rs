@@ -15,7 +15,12 @@ use std::collections::BTreeMap;
 pub fn version_id<T: Serialize>(version: &Version<T>) -> String {
     let bytes = serde_json::to_vec(&WireVersion::of(version))
         .expect("serialising in-memory data to a Vec cannot fail");
-    format!("{}-{}-{:016x}", version.revision, version.author, fnv1a(&bytes))
+    format!(
+        "{}-{}-{:016x}",
+        version.revision,
+        version.author,
+        fnv1a(&bytes)
+    )
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -102,7 +107,10 @@ pub fn with_edit<T: Serialize + Clone>(
             let mut superseded = record.superseded.clone();
             superseded.extend(record.heads.iter().map(version_id));
             let extra = record.winner().extra.clone();
-            Record { heads: vec![version(record.next_revision(), extra)], superseded }
+            Record {
+                heads: vec![version(record.next_revision(), extra)],
+                superseded,
+            }
         }
     }
 }

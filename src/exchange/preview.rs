@@ -75,7 +75,10 @@ impl Preview {
     }
 }
 
-fn outcome<T: Serialize + Clone + PartialEq>(current: Option<&Record<T>>, incoming: &Record<T>) -> Outcome {
+fn outcome<T: Serialize + Clone + PartialEq>(
+    current: Option<&Record<T>>,
+    incoming: &Record<T>,
+) -> Outcome {
     let Some(current) = current else {
         return Outcome::Added;
     };
@@ -112,8 +115,23 @@ fn items<T: Serialize + Clone + PartialEq>(
 /// written. (Files that fail validation never get here: their problems are listed by the door.)
 pub fn preview(current: &Catalogue, incoming: &Catalogue) -> Preview {
     let mut out = Vec::new();
-    items(EntityKind::Centre, &current.centres, &incoming.centres, &mut out);
-    items(EntityKind::Prototype, &current.prototypes, &incoming.prototypes, &mut out);
-    items(EntityKind::Rating, &current.ratings, &incoming.ratings, &mut out);
+    items(
+        EntityKind::Centre,
+        &current.centres,
+        &incoming.centres,
+        &mut out,
+    );
+    items(
+        EntityKind::Prototype,
+        &current.prototypes,
+        &incoming.prototypes,
+        &mut out,
+    );
+    items(
+        EntityKind::Rating,
+        &current.ratings,
+        &incoming.ratings,
+        &mut out,
+    );
     Preview { items: out }
 }

@@ -109,23 +109,39 @@ pub fn livret_complete(p: &Prototype) -> bool {
 pub fn free_licence(p: &Prototype) -> bool {
     let licence = p.licence.to_ascii_uppercase().replace(['-', '_'], " ");
     let words: Vec<&str> = licence.split_whitespace().collect();
-    matches!(words.as_slice(), ["CC", "BY", ..] | ["CC0", ..] | ["CC", "0", ..])
-        && !words.contains(&"NC")
+    matches!(
+        words.as_slice(),
+        ["CC", "BY", ..] | ["CC0", ..] | ["CC", "0", ..]
+    ) && !words.contains(&"NC")
         && !words.contains(&"ND")
 }
 
 /// Computes the checklist and status of prototype `id`. `None` if it is unknown or deleted.
 pub fn assess(catalogue: &Catalogue, id: &str) -> Option<Assessment> {
     let prototype = catalogue.prototype(id)?;
-    let reports: Vec<_> = catalogue.live_ratings().map(|(_, r)| r).filter(|r| r.prototype == id).collect();
+    let reports: Vec<_> = catalogue
+        .live_ratings()
+        .map(|(_, r)| r)
+        .filter(|r| r.prototype == id)
+        .collect();
     let tested = reports.iter().any(|r| r.participants > 0);
-    let others: Vec<_> = reports.iter().filter(|r| r.centre != prototype.centre).collect();
+    let others: Vec<_> = reports
+        .iter()
+        .filter(|r| r.centre != prototype.centre)
+        .collect();
     let appreciated = others.len() >= MIN_OTHER_CENTRES
-        && others.iter().map(|r| f64::from(r.note)).sum::<f64>() / others.len() as f64 >= MIN_AVERAGE;
+        && others.iter().map(|r| f64::from(r.note)).sum::<f64>() / others.len() as f64
+            >= MIN_AVERAGE;
     let reproduced = catalogue.live_prototypes().any(|(_, p)| {
         p.centre != prototype.centre && p.forked_from.as_ref().is_some_and(|f| f.prototype == id)
     });
-    let met = [livret_complete(prototype), free_licence(prototype), tested, appreciated, reproduced];
+    let met = [
+        livret_complete(prototype),
+        free_licence(prototype),
+        tested,
+        appreciated,
+        reproduced,
+    ];
     let status = if met.iter().all(|m| *m) {
         Status::Labelled
     } else if met[0] && met[1] {

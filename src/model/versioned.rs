@@ -31,7 +31,10 @@ pub struct Record<T> {
 impl<T> Record<T> {
     /// A record holding a single, first version.
     pub fn new(version: Version<T>) -> Self {
-        Record { heads: vec![version], superseded: BTreeSet::new() }
+        Record {
+            heads: vec![version],
+            superseded: BTreeSet::new(),
+        }
     }
 
     /// The winning version.

@@ -7,7 +7,9 @@ pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' | 'À' | 'Â' | 'Ä' | 'Á' | 'Ã' | 'Å' => out.push('a'),
+            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' | 'À' | 'Â' | 'Ä' | 'Á' | 'Ã' | 'Å' => {
+                out.push('a')
+            }
             'ç' | 'Ç' => out.push('c'),
             'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
             'î' | 'ï' | 'í' | 'ì' | 'Î' | 'Ï' | 'Í' | 'Ì' => out.push('i'),
@@ -27,7 +29,9 @@ pub fn fold(text: &str) -> String {
 /// True when every word of `query` occurs (folded) in `text`.
 pub fn matches(query: &str, text: &str) -> bool {
     let text = fold(text);
-    fold(query).split_whitespace().all(|word| text.contains(word))
+    fold(query)
+        .split_whitespace()
+        .all(|word| text.contains(word))
 }
 
 #[cfg(test)]
@@ -36,7 +40,10 @@ mod tests {
 
     #[test]
     fn folding_ignores_accents_case_and_ligatures() {
-        assert_eq!(fold("Démarches À l'École — Œuvre"), "demarches a l'ecole — oeuvre");
+        assert_eq!(
+            fold("Démarches À l'École — Œuvre"),
+            "demarches a l'ecole — oeuvre"
+        );
         assert!(matches("demarche", "Aide aux Démarches en ligne"));
         assert!(matches("ECOLE parents", "Les parents et l'école"));
         assert!(!matches("caf", "Ameli"));

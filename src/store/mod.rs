@@ -61,9 +61,19 @@ pub async fn open(name: &str) -> Result<Database, StoreError> {
 /// Saves one setting.
 pub async fn put_setting(db: &Database, key: &str, value: &str) -> Result<(), StoreError> {
     let e = StoreError::from_idb;
-    let tx = db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build().map_err(e)?;
+    let tx = db
+        .transaction(SETTINGS)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(e)?;
     let store = tx.object_store(SETTINGS).map_err(e)?;
-    store.put(value.to_owned()).with_key(key.to_owned()).primitive().map_err(e)?.await.map_err(e)?;
+    store
+        .put(value.to_owned())
+        .with_key(key.to_owned())
+        .primitive()
+        .map_err(e)?
+        .await
+        .map_err(e)?;
     tx.commit().await.map_err(e)?;
     Ok(())
 }
@@ -73,6 +83,11 @@ pub async fn get_setting(db: &Database, key: &str) -> Result<Option<String>, Sto
     let e = StoreError::from_idb;
     let tx = db.transaction(SETTINGS).build().map_err(e)?;
     let store = tx.object_store(SETTINGS).map_err(e)?;
-    let value: Option<String> = store.get(key.to_owned()).primitive().map_err(e)?.await.map_err(e)?;
+    let value: Option<String> = store
+        .get(key.to_owned())
+        .primitive()
+        .map_err(e)?
+        .await
+        .map_err(e)?;
     Ok(value)
 }

@@ -20,7 +20,9 @@ fn cards(catalogue: &Catalogue, theme: Option<Theme>) -> Vec<CardData> {
             id: id.to_owned(),
             title: p.title.clone(),
             theme: p.theme,
-            centre: catalogue.centre(&p.centre).map_or_else(|| p.centre.clone(), |c| c.name.clone()),
+            centre: catalogue
+                .centre(&p.centre)
+                .map_or_else(|| p.centre.clone(), |c| c.name.clone()),
             summary: p.summary.clone(),
         })
         .collect()

@@ -30,7 +30,10 @@ async fn load_seed() -> Loaded {
         .await
         .map_err(|_| "Le catalogue n'a pas pu être chargé (réseau indisponible ?).".to_owned())?;
     if !response.ok() {
-        return Err(format!("Le catalogue n'a pas pu être chargé (erreur {}).", response.status()));
+        return Err(format!(
+            "Le catalogue n'a pas pu être chargé (erreur {}).",
+            response.status()
+        ));
     }
     let bytes = response
         .binary()
@@ -49,7 +52,9 @@ pub struct AppState {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState { catalogue: LocalResource::new(load_seed) };
+    let state = AppState {
+        catalogue: LocalResource::new(load_seed),
+    };
     provide_context(state);
     view! {
         <Router>
