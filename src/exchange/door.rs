@@ -160,7 +160,7 @@ pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<Document, Problems
         limits.max_ratings,
         rating_kind(),
         &mut catalogue.ratings,
-        |cx, at, r| check_rating_refs(cx, at, r, refs),
+        |cx, at, r| check_rating_refs(cx, at, r, refs.0, refs.1),
     );
 
     if problems.is_empty() {
@@ -1147,12 +1147,9 @@ fn check_rating_refs(
     cx: &mut Cx,
     at: Path,
     record: &Record<Rating>,
-    catalogue: (
-        &BTreeMap<String, Record<Centre>>,
-        &BTreeMap<String, Record<Prototype>>,
-    ),
+    centres: &BTreeMap<String, Record<Centre>>,
+    prototypes: &BTreeMap<String, Record<Prototype>>,
 ) {
-    let (centres, prototypes) = catalogue;
     for body in record.heads.iter().filter_map(|v| v.body.as_ref()) {
         if !prototypes.contains_key(&body.prototype) {
             cx.report(
