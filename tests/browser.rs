@@ -41,7 +41,7 @@ async fn app_mounts_with_french_header_and_skip_link() {
     tick().await;
     assert_eq!(texts(&root, ".skip-link"), ["Aller au contenu"]);
     assert_eq!(texts(&root, ".brand a"), ["Prototèque"]);
-    assert_eq!(texts(&root, "nav a"), ["Catalogue", "À propos"]);
+    assert_eq!(texts(&root, "nav a"), ["Catalogue", "Importer", "À propos"]);
     assert!(root.query_selector("main#contenu").unwrap().is_some());
     drop(handle);
 }
@@ -112,5 +112,161 @@ async fn a_setting_round_trips_through_indexeddb() {
             .as_deref(),
         Some("lazare-garreau")
     );
+    db.close();
+}
+
+// ---- store: every entity, atomic imports, undo, migrations, other tabs ----
+
+fn doc(json: &str) -> prototheque::model::Catalogue {
+    read_document(json.as_bytes(), &Limits::default()).unwrap().catalogue
+}
+
+async fn fresh_db() -> indexed_db_futures::database::Database {
+    let name = format!("prototheque-test-{}", js_sys::Math::random());
+    store::open(&name).await.expect("open")
+}
+
+const FULL_CATALOGUE: &str = r#"{
+  "format": "prototheque-catalogue", "version": "1.0",
+  "centres": [
+    { "id": "echo", "revision": 1, "modifie_par": "echo", "modifie_le": "2026-01-01T00:00:00Z", "nom": "Centre social l'Echo", "territoire": "Versant Nord-Est" },
+    { "id": "arbrisseau", "revision": 1, "modifie_par": "arbrisseau", "modifie_le": "2026-01-01T00:00:00Z", "nom": "Centre social l'Arbrisseau" }
+  ],
+  "prototypes": [
+    { "id": "radio", "revision": 2, "modifie_par": "echo", "modifie_le": "2026-02-01T00:00:00Z", "titre": "Web radio",
+      "resume": "Une émission par mois.", "theme": "communication", "centre": "echo", "type_usage": "atelier", "cree_le": "2026-01-01",
+      "livret": { "deroule": [{ "titre": "Choisir", "description": "Vote des sujets.", "duree": "30 min" }], "annexe_future": 1 },
+      "conflits": [{ "revision": 2, "modifie_par": "arbrisseau", "modifie_le": "2026-01-15T00:00:00Z", "titre": "Radio (variante)",
+        "resume": "Variante.", "theme": "communication", "centre": "echo", "type_usage": "atelier", "cree_le": "2026-01-01" }],
+      "versions_remplacees": ["1-echo-0000000000000000"] },
+    { "id": "radio-jeunes", "revision": 1, "modifie_par": "arbrisseau", "modifie_le": "2026-03-01T00:00:00Z", "titre": "Radio des jeunes",
+      "resume": "Adaptée aux 12-17 ans.", "theme": "communication", "centre": "arbrisseau", "type_usage": "atelier", "cree_le": "2026-03-01",
+      "adapte_de": { "prototype": "radio", "revision": 2 } },
+    { "id": "ancien", "revision": 3, "modifie_par": "echo", "modifie_le": "2026-03-01T00:00:00Z", "supprime": true }
+  ],
+  "evaluations": [
+    { "prototype": "radio", "centre": "arbrisseau", "revision": 1, "modifie_par": "arbrisseau", "modifie_le": "2026-04-01T00:00:00Z",
+      "note": 4, "criteres": { "cout": 5 }, "commentaire": "Très bien.", "participants": 9, "date": "2026-03-30" }
+  ]
+}"#;
+
+#[wasm_bindgen_test]
+async fn every_entity_type_round_trips_through_the_store() {
+    let db = fresh_db().await;
+    let catalogue = doc(FULL_CATALOGUE);
+    store::import(&db, &catalogue, "test.json", "2026-05-01T00:00:00Z").await.expect("import");
+    let loaded = store::load(&db).await.expect("load");
+    assert_eq!(loaded, catalogue);
+    assert!(loaded.prototypes["radio"].in_conflict());
+    assert!(loaded.prototypes["ancien"].current().is_none());
+    let log = store::import_log(&db).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0].added, log[0].source.as_str()), (6, "test.json"));
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn an_import_that_fails_half_way_leaves_the_store_exactly_as_before() {
+    let db = fresh_db().await;
+    let first = doc(SMALL_CATALOGUE);
+    store::import(&db, &first, "a.json", "2026-05-01T00:00:00Z").await.unwrap();
+    let before = store::load(&db).await.unwrap();
+    let log_before = store::import_log(&db).await.unwrap();
+
+    let err = store::import_failing_after(&db, &doc(FULL_CATALOGUE), 3).await.unwrap_err();
+    assert!(err.message.contains("rien n'a été enregistré"));
+    assert_eq!(store::load(&db).await.unwrap(), before);
+    assert_eq!(store::import_log(&db).await.unwrap(), log_before);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn undo_restores_the_exact_previous_state_and_only_once() {
+    let db = fresh_db().await;
+    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z").await.unwrap();
+    let before = store::load(&db).await.unwrap();
+    store::import(&db, &doc(FULL_CATALOGUE), "b.json", "2026-05-02T00:00:00Z").await.unwrap();
+    assert_ne!(store::load(&db).await.unwrap(), before);
+    assert!(store::can_undo(&db).await.unwrap());
+
+    let restored = store::undo_last_import(&db).await.expect("undo");
+    assert_eq!(restored, before);
+    assert_eq!(store::load(&db).await.unwrap(), before);
+    assert!(!store::can_undo(&db).await.unwrap());
+    let err = store::undo_last_import(&db).await.unwrap_err();
+    assert_eq!(err.message, "Il n'y a pas d'import à annuler.");
+    assert!(store::import_log(&db).await.unwrap()[1].undone);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn undo_is_refused_when_a_record_changed_since_the_import() {
+    let db = fresh_db().await;
+    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z").await.unwrap();
+    store::import(&db, &doc(FULL_CATALOGUE), "b.json", "2026-05-02T00:00:00Z").await.unwrap();
+    // A later change to a record the last import wrote (here, by the shipped catalogue path,
+    // which keeps no undo of its own).
+    let mut newer = doc(FULL_CATALOGUE);
+    let edited = prototheque::exchange::with_edit(newer.centres.get("echo"), "echo", "2026-06-01T00:00:00Z",
+        newer.centre("echo").cloned());
+    newer.centres.insert("echo".into(), edited);
+    store::import_seed(&db, &newer, "2026-06-01T00:00:00Z").await.unwrap();
+    let now = store::load(&db).await.unwrap();
+    let err = store::undo_last_import(&db).await.unwrap_err();
+    assert!(err.message.contains("ne peut plus être annulé"), "{}", err.message);
+    assert_eq!(store::load(&db).await.unwrap(), now);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_schema_version_1_is_migrated_without_losing_records() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    let name = format!("prototheque-test-v1-{}", js_sys::Math::random());
+    // What version 1 of the app created: a settings store only.
+    let v1 = Database::open(name.as_str())
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db| {
+            db.create_object_store("settings").build()?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let tx = v1.transaction("settings").with_mode(TransactionMode::Readwrite).build().unwrap();
+    for (k, v) in [("mon-centre", "echo"), ("catalogue-fourni", "2026-01-01T00:00:00Z/42")] {
+        tx.object_store("settings").unwrap().put(v.to_owned()).with_key(k.to_owned()).primitive().unwrap().await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    v1.close();
+
+    let db = store::open(&name).await.expect("upgrade");
+    assert_eq!(store::get_setting(&db, "mon-centre").await.unwrap().as_deref(), Some("echo"));
+    assert_eq!(store::get_setting(&db, "catalogue-fourni").await.unwrap().as_deref(), Some("2026-01-01T00:00:00Z/42"));
+    assert_eq!(store::load(&db).await.unwrap(), prototheque::model::Catalogue::default());
+    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z").await.unwrap();
+    assert_eq!(store::load(&db).await.unwrap().live_prototypes().count(), 2);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_is_told_when_the_store_changes() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let heard = Rc::new(Cell::new(0));
+    let listener = {
+        let heard = heard.clone();
+        store::on_change(move || heard.set(heard.get() + 1)).expect("BroadcastChannel")
+    };
+    let db = fresh_db().await;
+    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z").await.unwrap();
+    for _ in 0..50 {
+        if heard.get() > 0 {
+            break;
+        }
+        tick().await;
+    }
+    assert!(heard.get() >= 1, "no change notification received");
+    drop(listener);
     db.close();
 }

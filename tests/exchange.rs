@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use prototheque::exchange::{
-    export, merge_catalogues, preview, read_document, version_id, with_edit, Document, Limits,
-    Outcome,
+    assemble_document, export, merge_catalogues, preview, read_document, record_json, version_id,
+    with_edit, Document, Limits, Outcome,
 };
 use prototheque::model::{Catalogue, Centre, Livret, Prototype, Rating, Record, Theme, UsageKind};
 use std::path::Path;
@@ -434,4 +434,41 @@ fn the_documented_example_is_a_valid_catalogue() {
         fork.forked_from.as_ref().unwrap().prototype,
         "echo-web-radio"
     );
+}
+
+#[test]
+fn records_kept_one_by_one_read_back_identically() {
+    let [a, b, _] = play(&[
+        Op::Edit {
+            replica: 0,
+            id: 0,
+            n: 1,
+        },
+        Op::Edit {
+            replica: 1,
+            id: 0,
+            n: 2,
+        },
+        Op::Rate {
+            replica: 1,
+            id: 0,
+            note: 3,
+        },
+        Op::Sync { from: 1, to: 0 },
+    ]);
+    let merged = merge_catalogues(&a, &b);
+    fn json<T: serde::Serialize>(m: &std::collections::BTreeMap<String, Record<T>>) -> Vec<String> {
+        m.iter().map(|(id, r)| record_json(id, r)).collect()
+    }
+    let (c, p, r) = (
+        json(&merged.centres),
+        json(&merged.prototypes),
+        json(&merged.ratings),
+    );
+    let doc = assemble_document(
+        c.iter().map(String::as_str),
+        p.iter().map(String::as_str),
+        r.iter().map(String::as_str),
+    );
+    assert_eq!(read(doc.as_bytes()).unwrap().catalogue, merged);
 }

@@ -12,7 +12,7 @@ pub use door::{read_document, Limits};
 pub use merge::{merge_catalogues, merge_records, version_id, with_edit};
 pub use preview::{preview, EntityKind, Outcome, Preview, PreviewItem};
 pub use problem::{Problem, Problems};
-pub use wire::{export, export_string};
+pub use wire::{assemble_document, export, export_string, record_json};
 
 use crate::model::{Catalogue, Extra};
 

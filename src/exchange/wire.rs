@@ -106,3 +106,43 @@ pub fn export(doc: &Document) -> Vec<u8> {
 pub fn export_string(doc: &Document) -> String {
     String::from_utf8(export(doc)).expect("serde_json writes UTF-8")
 }
+
+/// One record as compact JSON, exactly as it stands in a file's list: what the store keeps per
+/// record, so that reading storage back goes through the same door as a file.
+pub fn record_json<T: Serialize>(id: &str, record: &Record<T>) -> String {
+    serde_json::to_string(&WireRecord {
+        id,
+        winner: WireVersion::of(record.winner()),
+        conflits: record.conflicts().iter().map(WireVersion::of).collect(),
+        versions_remplacees: &record.superseded,
+    })
+    .expect("serialising in-memory data to a String cannot fail")
+}
+
+/// Puts records written by [`record_json`] back into a document that [`super::read_document`]
+/// reads.
+pub fn assemble_document<'a>(
+    centres: impl IntoIterator<Item = &'a str>,
+    prototypes: impl IntoIterator<Item = &'a str>,
+    ratings: impl IntoIterator<Item = &'a str>,
+) -> String {
+    fn list<'a>(out: &mut String, key: &str, items: impl IntoIterator<Item = &'a str>) {
+        out.push_str(",\"");
+        out.push_str(key);
+        out.push_str("\":[");
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(item);
+        }
+        out.push(']');
+    }
+    let mut out =
+        format!("{{\"format\":\"{FORMAT_NAME}\",\"version\":\"{FORMAT_MAJOR}.{FORMAT_MINOR}\"");
+    list(&mut out, "centres", centres);
+    list(&mut out, "prototypes", prototypes);
+    list(&mut out, "evaluations", ratings);
+    out.push('}');
+    out
+}

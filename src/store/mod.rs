@@ -1,19 +1,42 @@
 //! IndexedDB, through indexed_db_futures. The only module that touches browser storage; `ui`
-//! calls the async functions below and never sees an IndexedDB type.
+//! calls the async functions below with plain `model`/`exchange` values and never sees an
+//! IndexedDB type.
 //!
-//! Schema version 1 (this foundation): a `settings` store of small key → text values. The
-//! catalogue stores, migrations and atomic imports build on this (see ARCHITECTURE.md).
+//! Each record is kept as the compact JSON of its file form (`exchange::record_json`), next to
+//! the few fields the indexes need. Reading back assembles those JSON texts into a document and
+//! sends it through `exchange::read_document`, the same door as any file, so data written by an
+//! older version is checked and migrated in one place.
 
+mod channel;
+
+pub use channel::{notify_change, on_change, ChangeListener};
+
+use crate::exchange::{
+    assemble_document, merge_catalogues, preview, read_document, record_json, Limits, Preview,
+};
+use crate::model::{Catalogue, Record};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Name of the app's database.
 pub const DB_NAME: &str = "prototheque";
-/// Current schema version.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Current schema version. History: 1 = settings only; 2 = catalogue stores, import log, undo.
+pub const SCHEMA_VERSION: u32 = 2;
+
 const SETTINGS: &str = "settings";
+const CENTRES: &str = "centres";
+const PROTOTYPES: &str = "prototypes";
+const RATINGS: &str = "ratings";
+const IMPORTS: &str = "imports";
+const UNDO: &str = "undo";
+const CATALOGUE_STORES: [&str; 3] = [CENTRES, PROTOTYPES, RATINGS];
+const WRITE_STORES: [&str; 5] = [CENTRES, PROTOTYPES, RATINGS, IMPORTS, UNDO];
+/// Key of the only entry of the `undo` store.
+const LAST_IMPORT: &str = "dernier-import";
 
 /// A storage failure, with the message shown to people.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,66 +51,348 @@ impl fmt::Display for StoreError {
 }
 
 impl StoreError {
+    fn new(message: impl Into<String>) -> Self {
+        StoreError { message: message.into() }
+    }
+
     /// Turns any IndexedDB failure into the French message shown to people.
     fn from_idb(e: impl fmt::Debug) -> Self {
         let detail = format!("{e:?}");
-        let message = if detail.contains("QuotaExceeded") {
-            "L'espace de stockage du navigateur est plein : rien n'a été enregistré. Libérez de la \
-             place (exportez puis supprimez d'anciennes données) et réessayez."
-                .to_owned()
+        if detail.contains("QuotaExceeded") {
+            StoreError::new(
+                "L'espace de stockage du navigateur est plein : rien n'a été enregistré. \
+                 Libérez de la place (exportez puis supprimez d'anciennes données) et réessayez.",
+            )
         } else {
-            format!("Le stockage du navigateur a refusé l'opération ; rien n'a été enregistré. ({detail})")
-        };
-        StoreError { message }
+            StoreError::new(format!(
+                "Le stockage du navigateur a refusé l'opération ; rien n'a été enregistré. ({detail})"
+            ))
+        }
     }
 }
 
-/// Opens (creating or upgrading) the database named `name`.
-pub async fn open(name: &str) -> Result<Database, StoreError> {
-    let db = Database::open(name)
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// One stored record: its file form, plus what the indexes look up.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Row {
+    json: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    centre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    prototype: Option<String>,
+}
+
+/// One entry of the import log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportEntry {
+    pub at: String,
+    pub source: String,
+    pub added: u32,
+    pub updated: u32,
+    pub conflicts: u32,
+    pub unchanged: u32,
+    pub ignored: u32,
+    pub undone: bool,
+}
+
+/// A record touched by the last import: what it was before (None: absent) and after.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Touched {
+    store: String,
+    id: String,
+    before: Option<Row>,
+    after: Row,
+}
+
+/// What is needed to undo the last import exactly.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct UndoSnapshot {
+    log_key: u32,
+    touched: Vec<Touched>,
+}
+
+/// What an import did.
+#[derive(Clone, Debug)]
+pub struct ImportReport {
+    pub preview: Preview,
+    pub catalogue: Catalogue,
+}
+
+/// Opens (creating or upgrading) the database named `name`. Migrations run in
+/// `onupgradeneeded`, from any earlier version, each step only adding what it introduces.
+pub async fn open(name: &str) -> Result<Database> {
+    Database::open(name)
         .with_version(SCHEMA_VERSION)
         .with_on_upgrade_needed(|event, db| {
             let old = event.old_version() as u64;
             if old < 1 {
                 db.create_object_store(SETTINGS).build()?;
             }
+            if old < 2 {
+                db.create_object_store(CENTRES).build()?;
+                let prototypes = db.create_object_store(PROTOTYPES).build()?;
+                prototypes.create_index("par_theme", "theme".into()).build()?;
+                prototypes.create_index("par_centre", "centre".into()).build()?;
+                prototypes.create_index("par_parent", "parent".into()).build()?;
+                let ratings = db.create_object_store(RATINGS).build()?;
+                ratings.create_index("par_prototype", "prototype".into()).build()?;
+                db.create_object_store(IMPORTS).with_auto_increment(true).build()?;
+                db.create_object_store(UNDO).build()?;
+            }
             Ok(())
         })
         .await
-        .map_err(StoreError::from_idb)?;
-    Ok(db)
+        .map_err(StoreError::from_idb)
 }
 
 /// Saves one setting.
-pub async fn put_setting(db: &Database, key: &str, value: &str) -> Result<(), StoreError> {
+pub async fn put_setting(db: &Database, key: &str, value: &str) -> Result<()> {
     let e = StoreError::from_idb;
-    let tx = db
-        .transaction(SETTINGS)
-        .with_mode(TransactionMode::Readwrite)
-        .build()
-        .map_err(e)?;
+    let tx = db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build().map_err(e)?;
     let store = tx.object_store(SETTINGS).map_err(e)?;
-    store
-        .put(value.to_owned())
-        .with_key(key.to_owned())
-        .primitive()
-        .map_err(e)?
-        .await
-        .map_err(e)?;
+    store.put(value.to_owned()).with_key(key.to_owned()).primitive().map_err(e)?.await.map_err(e)?;
     tx.commit().await.map_err(e)?;
+    notify_change();
     Ok(())
 }
 
 /// Reads one setting.
-pub async fn get_setting(db: &Database, key: &str) -> Result<Option<String>, StoreError> {
+pub async fn get_setting(db: &Database, key: &str) -> Result<Option<String>> {
     let e = StoreError::from_idb;
     let tx = db.transaction(SETTINGS).build().map_err(e)?;
     let store = tx.object_store(SETTINGS).map_err(e)?;
-    let value: Option<String> = store
-        .get(key.to_owned())
-        .primitive()
-        .map_err(e)?
-        .await
+    store.get(key.to_owned()).primitive().map_err(e)?.await.map_err(e)
+}
+
+fn row_for<T: Serialize>(id: &str, record: &Record<T>, fields: impl FnOnce(&T, &mut Row)) -> Row {
+    let mut row = Row { json: record_json(id, record), ..Row::default() };
+    if let Some(body) = record.current() {
+        fields(body, &mut row);
+    }
+    row
+}
+
+/// Every row of `store`, keyed by id, read inside `tx`.
+async fn rows(tx: &Transaction<'_>, store: &str) -> Result<BTreeMap<String, Row>> {
+    let e = StoreError::from_idb;
+    let store = tx.object_store(store).map_err(e)?;
+    let keys: Vec<String> = store.get_all_keys().primitive().map_err(e)?.await.map_err(e)?
+        .collect::<std::result::Result<_, _>>()
         .map_err(e)?;
-    Ok(value)
+    let values: Vec<Row> = store.get_all().serde().map_err(e)?.await.map_err(e)?
+        .collect::<std::result::Result<_, _>>()
+        .map_err(e)?;
+    Ok(keys.into_iter().zip(values).collect())
+}
+
+struct Snapshot {
+    centres: BTreeMap<String, Row>,
+    prototypes: BTreeMap<String, Row>,
+    ratings: BTreeMap<String, Row>,
+}
+
+impl Snapshot {
+    async fn read(tx: &Transaction<'_>) -> Result<Self> {
+        Ok(Snapshot {
+            centres: rows(tx, CENTRES).await?,
+            prototypes: rows(tx, PROTOTYPES).await?,
+            ratings: rows(tx, RATINGS).await?,
+        })
+    }
+
+    fn catalogue(&self) -> Result<Catalogue> {
+        fn json(rows: &BTreeMap<String, Row>) -> impl Iterator<Item = &str> {
+            rows.values().map(|r| r.json.as_str())
+        }
+        let doc = assemble_document(json(&self.centres), json(&self.prototypes), json(&self.ratings));
+        read_document(doc.as_bytes(), &Limits::default())
+            .map(|d| d.catalogue)
+            .map_err(|problems| {
+                StoreError::new(format!(
+                    "Les données enregistrées dans ce navigateur sont illisibles ({} problème(s), \
+                     par exemple : {}). Rien n'a été modifié.",
+                    problems.len(),
+                    problems.list.first().map(|p| p.to_string()).unwrap_or_default()
+                ))
+            })
+    }
+}
+
+/// The whole catalogue, read in one transaction (a consistent snapshot, also what export uses).
+pub async fn load(db: &Database) -> Result<Catalogue> {
+    let tx = db.transaction(CATALOGUE_STORES).build().map_err(StoreError::from_idb)?;
+    Snapshot::read(&tx).await?.catalogue()
+}
+
+/// The rows `catalogue` should have, store by store.
+fn rows_of(catalogue: &Catalogue) -> [(&'static str, BTreeMap<String, Row>); 3] {
+    let centres = catalogue.centres.iter().map(|(id, r)| (id.clone(), row_for(id, r, |_, _| {}))).collect();
+    let prototypes = catalogue
+        .prototypes
+        .iter()
+        .map(|(id, r)| {
+            let row = row_for(id, r, |p, row| {
+                row.theme = Some(p.theme.slug().to_owned());
+                row.centre = Some(p.centre.clone());
+                row.parent = p.forked_from.as_ref().map(|f| f.prototype.clone());
+            });
+            (id.clone(), row)
+        })
+        .collect();
+    let ratings = catalogue
+        .ratings
+        .iter()
+        .map(|(id, r)| {
+            let row = row_for(id, r, |rating, row| {
+                row.prototype = Some(rating.prototype.clone());
+                row.centre = Some(rating.centre.clone());
+            });
+            (id.clone(), row)
+        })
+        .collect();
+    [(CENTRES, centres), (PROTOTYPES, prototypes), (RATINGS, ratings)]
+}
+
+/// Merges `incoming` into the stored catalogue in **one transaction**: the whole import is written
+/// or none of it. What is needed to undo it exactly is written in the same transaction. With
+/// `log == false` (seeding the catalogue shipped with the app) no log entry or undo is kept.
+pub async fn import(db: &Database, incoming: &Catalogue, source: &str, at: &str) -> Result<ImportReport> {
+    import_inner(db, incoming, source, at, true, None).await
+}
+
+/// Seeds or refreshes from the catalogue shipped with the app, through the same merge as a file.
+pub async fn import_seed(db: &Database, seed: &Catalogue, at: &str) -> Result<ImportReport> {
+    import_inner(db, seed, "catalogue fourni avec Prototèque", at, false, None).await
+}
+
+/// For tests: an import that fails after `n` records were written, to prove atomicity.
+#[doc(hidden)]
+pub async fn import_failing_after(db: &Database, incoming: &Catalogue, n: usize) -> Result<ImportReport> {
+    import_inner(db, incoming, "test", "2026-01-01T00:00:00Z", true, Some(n)).await
+}
+
+async fn import_inner(
+    db: &Database,
+    incoming: &Catalogue,
+    source: &str,
+    at: &str,
+    log: bool,
+    fail_after: Option<usize>,
+) -> Result<ImportReport> {
+    let e = StoreError::from_idb;
+    let tx = db.transaction(WRITE_STORES).with_mode(TransactionMode::Readwrite).build().map_err(e)?;
+    let snapshot = Snapshot::read(&tx).await?;
+    let current = snapshot.catalogue()?;
+    let preview = preview(&current, incoming);
+    let merged = merge_catalogues(&current, incoming);
+
+    let before = [&snapshot.centres, &snapshot.prototypes, &snapshot.ratings];
+    let mut touched = Vec::new();
+    for ((store_name, after), before) in rows_of(&merged).into_iter().zip(before) {
+        let store = tx.object_store(store_name).map_err(e)?;
+        for (id, row) in after {
+            let previous = before.get(&id);
+            if previous == Some(&row) {
+                continue;
+            }
+            if fail_after.is_some_and(|n| touched.len() >= n) {
+                // Returning drops `tx`, which aborts it: nothing written above survives.
+                return Err(StoreError::new("Import interrompu (test) : rien n'a été enregistré."));
+            }
+            store.put(&row).with_key(id.clone()).serde().map_err(e)?.await.map_err(e)?;
+            touched.push(Touched { store: store_name.to_owned(), id, before: previous.cloned(), after: row });
+        }
+    }
+    if log {
+        let count = |o| preview.count(o) as u32;
+        use crate::exchange::Outcome::*;
+        let entry = ImportEntry {
+            at: at.to_owned(),
+            source: source.to_owned(),
+            added: count(Added),
+            updated: count(Updated),
+            conflicts: count(Conflict),
+            unchanged: count(Unchanged),
+            ignored: count(IgnoredOlder),
+            undone: false,
+        };
+        let log_key: u32 = tx.object_store(IMPORTS).map_err(e)?.add(&entry).with_key_type::<u32>().serde().map_err(e)?.await.map_err(e)?;
+        let undo = UndoSnapshot { log_key, touched };
+        tx.object_store(UNDO).map_err(e)?.put(&undo).with_key(LAST_IMPORT.to_owned()).serde().map_err(e)?.await.map_err(e)?;
+    }
+    tx.commit().await.map_err(e)?;
+    notify_change();
+    Ok(ImportReport { preview, catalogue: merged })
+}
+
+/// Undoes the last import exactly, in one transaction. Refuses (changing nothing) when there is
+/// none, or when a record it wrote was changed since: undoing would then lose that change.
+pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
+    let e = StoreError::from_idb;
+    let tx = db.transaction(WRITE_STORES).with_mode(TransactionMode::Readwrite).build().map_err(e)?;
+    let undo_store = tx.object_store(UNDO).map_err(e)?;
+    let undo: Option<UndoSnapshot> = undo_store.get(LAST_IMPORT.to_owned()).serde().map_err(e)?.await.map_err(e)?;
+    let Some(undo) = undo else {
+        return Err(StoreError::new("Il n'y a pas d'import à annuler."));
+    };
+    for t in &undo.touched {
+        let store = tx.object_store(&t.store).map_err(e)?;
+        let now: Option<Row> = store.get(t.id.clone()).serde().map_err(e)?.await.map_err(e)?;
+        if now.as_ref() != Some(&t.after) {
+            return Err(StoreError::new(
+                "Des modifications ont été faites depuis cet import : il ne peut plus être annulé \
+                 sans les perdre. Rien n'a été modifié.",
+            ));
+        }
+    }
+    for t in &undo.touched {
+        let store = tx.object_store(&t.store).map_err(e)?;
+        match &t.before {
+            Some(row) => {
+                store.put(row).with_key(t.id.clone()).serde().map_err(e)?.await.map_err(e)?;
+            }
+            None => store.delete(t.id.clone()).primitive().map_err(e)?.await.map_err(e)?,
+        }
+    }
+    let imports = tx.object_store(IMPORTS).map_err(e)?;
+    let entry: Option<ImportEntry> = imports.get(undo.log_key).serde().map_err(e)?.await.map_err(e)?;
+    if let Some(mut entry) = entry {
+        entry.undone = true;
+        imports.put(&entry).with_key(undo.log_key).serde().map_err(e)?.await.map_err(e)?;
+    }
+    undo_store.delete(LAST_IMPORT.to_owned()).primitive().map_err(e)?.await.map_err(e)?;
+    let catalogue = Snapshot::read(&tx).await?.catalogue()?;
+    tx.commit().await.map_err(e)?;
+    notify_change();
+    Ok(catalogue)
+}
+
+/// True when there is an import that [`undo_last_import`] can try to undo.
+pub async fn can_undo(db: &Database) -> Result<bool> {
+    let e = StoreError::from_idb;
+    let tx = db.transaction(UNDO).build().map_err(e)?;
+    let store = tx.object_store(UNDO).map_err(e)?;
+    let n: u32 = store.count().primitive().map_err(e)?.await.map_err(e)?;
+    Ok(n > 0)
+}
+
+/// The import log, oldest first.
+pub async fn import_log(db: &Database) -> Result<Vec<ImportEntry>> {
+    let e = StoreError::from_idb;
+    let tx = db.transaction(IMPORTS).build().map_err(e)?;
+    let store = tx.object_store(IMPORTS).map_err(e)?;
+    store.get_all().serde().map_err(e)?.await.map_err(e)?.collect::<std::result::Result<_, _>>().map_err(e)
+}
+
+/// Asks the browser to keep this site's data even under storage pressure. `Some(granted)`, or
+/// `None` where the browser has no such API.
+pub async fn request_persistence() -> Option<bool> {
+    let storage = web_sys::window()?.navigator().storage();
+    let promise = storage.persist().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_bool()
 }

@@ -38,12 +38,11 @@ pub fn HomePage() -> impl IntoView {
             "Les pratiques numériques inventées avec les habitants des centres sociaux, prêtes à être "
             "reproduites et adaptées chez vous."
         </p>
-        <Suspense fallback=|| view! { <p role="status">"Chargement du catalogue…"</p> }>
-            {move || state.catalogue.get().map(|loaded| match loaded {
-                Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-                Ok(catalogue) => view! { <CatalogueView catalogue theme/> }.into_any(),
-            })}
-        </Suspense>
+        {move || match state.catalogue.get() {
+            None => view! { <p role="status">"Chargement du catalogue…"</p> }.into_any(),
+            Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+            Some(Ok(catalogue)) => view! { <CatalogueView catalogue theme/> }.into_any(),
+        }}
     }
 }
 

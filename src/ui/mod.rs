@@ -1,13 +1,14 @@
-//! Leptos components and pages. No business rule lives here: data comes from `exchange`
-//! (the seed file goes through the same door as any import), derived values from `label` and
+//! Leptos components and pages. No business rule lives here: data comes from `exchange` (the
+//! seed file goes through the same door as any import), derived values from `label` and
 //! `search`, storage from `store`.
 
 mod home;
+mod import;
+mod state;
 
 pub use home::CatalogueView;
+pub use state::AppState;
 
-use crate::exchange::{read_document, Limits};
-use crate::model::Catalogue;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
@@ -18,43 +19,9 @@ pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
-/// Where the shipped catalogue lives, relative to the page's `<base>`.
-const SEED_URL: &str = "catalogue.json";
-
-/// The catalogue as loaded at start-up, or the French message saying why it could not be.
-pub type Loaded = Result<Catalogue, String>;
-
-async fn load_seed() -> Loaded {
-    let response = gloo::net::http::Request::get(SEED_URL)
-        .send()
-        .await
-        .map_err(|_| "Le catalogue n'a pas pu être chargé (réseau indisponible ?).".to_owned())?;
-    if !response.ok() {
-        return Err(format!(
-            "Le catalogue n'a pas pu être chargé (erreur {}).",
-            response.status()
-        ));
-    }
-    let bytes = response
-        .binary()
-        .await
-        .map_err(|_| "Le catalogue n'a pas pu être lu.".to_owned())?;
-    read_document(&bytes, &Limits::default())
-        .map(|doc| doc.catalogue)
-        .map_err(|problems| format!("Le catalogue fourni est invalide : {}", problems.summary()))
-}
-
-/// App-wide state, provided through context.
-#[derive(Clone, Copy)]
-pub struct AppState {
-    pub catalogue: LocalResource<Loaded>,
-}
-
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState {
-        catalogue: LocalResource::new(load_seed),
-    };
+    let state = AppState::start();
     provide_context(state);
     view! {
         <Router>
@@ -66,12 +33,14 @@ pub fn App() -> impl IntoView {
                 </div>
                 <nav aria-label="Navigation principale">
                     <A href="/">"Catalogue"</A>
+                    <A href="/importer">"Importer"</A>
                     <A href="/a-propos">"À propos"</A>
                 </nav>
             </header>
             <main id="contenu" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=home::HomePage/>
+                    <Route path=path!("/importer") view=import::ImportPage/>
                     <Route path=path!("/a-propos") view=AboutPage/>
                 </Routes>
             </main>
@@ -84,6 +53,15 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn AboutPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let persistence = move || match state.persistence.get() {
+        None => "Le navigateur n'a pas encore répondu à la demande de stockage durable.",
+        Some(true) => "Stockage durable accordé : le navigateur ne supprimera pas ces données pour faire de la place.",
+        Some(false) => {
+            "Stockage durable non accordé : le navigateur pourrait effacer ces données s'il manque de \
+             place. Exportez régulièrement votre catalogue pour en garder une copie."
+        }
+    };
     view! {
         <h1>"À propos de Prototèque"</h1>
         <p>
@@ -91,9 +69,15 @@ fn AboutPage() -> impl IntoView {
             "sociaux du programme « Centres sociaux connectés » : chaque prototype a son livret "
             "pédagogique pour qu'un autre centre puisse le reproduire et l'adapter."
         </p>
+        <h2>"Où sont vos données ?"</h2>
         <p>
-            "Toutes les données sont gardées dans ce navigateur. Exportez régulièrement votre "
-            "catalogue pour en garder une copie et le partager avec les autres centres."
+            "Toutes les données sont gardées dans ce navigateur, sur cet appareil. Exportez "
+            "régulièrement votre catalogue pour en garder une copie et le partager avec les autres centres."
+        </p>
+        <p class="persistence">{persistence}</p>
+        <p>
+            "Le catalogue fourni au départ est un exemple, écrit pour présenter la démarche : il a "
+            "vocation à être remplacé par les prototypes des centres."
         </p>
     }
 }

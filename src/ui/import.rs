@@ -1,0 +1,170 @@
+//! Import a catalogue file: pick or drop it, read it through the door, preview what it would
+//! change, write it in one transaction only when the user confirms, and offer to undo.
+
+use super::state::{now_utc, AppState};
+use crate::exchange::{preview, read_document, Limits, Outcome, Preview, Problems};
+use crate::model::Catalogue;
+use crate::store;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+/// Where the page stands.
+#[derive(Clone)]
+enum Step {
+    Choose,
+    Reading(String),
+    Refused { file: String, problems: Problems },
+    Preview { file: String, incoming: Catalogue, preview: Preview },
+    Writing,
+    Done { message: String, undoable: bool },
+    Failed(String),
+}
+
+async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| "Le fichier n'a pas pu être lu.".to_owned())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn outcome_counts(p: &Preview) -> Vec<(Outcome, usize)> {
+    [Outcome::Added, Outcome::Updated, Outcome::Conflict, Outcome::Unchanged, Outcome::IgnoredOlder]
+        .into_iter()
+        .map(|o| (o, p.count(o)))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+fn summary(p: &Preview) -> String {
+    let parts: Vec<String> = outcome_counts(p)
+        .into_iter()
+        .map(|(o, n)| format!("{} : {n}", o.label()))
+        .collect();
+    parts.join(" · ")
+}
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let step = RwSignal::new(Step::Choose);
+
+    let take_file = move |file: web_sys::File| {
+        let name = file.name();
+        step.set(Step::Reading(name.clone()));
+        spawn_local(async move {
+            let bytes = match file_bytes(&file).await {
+                Ok(bytes) => bytes,
+                Err(message) => return step.set(Step::Failed(message)),
+            };
+            match read_document(&bytes, &Limits::default()) {
+                Err(problems) => step.set(Step::Refused { file: name, problems }),
+                Ok(doc) => {
+                    let current = state.catalogue.with_untracked(|c| c.clone().and_then(Result::ok)).unwrap_or_default();
+                    let preview = preview(&current, &doc.catalogue);
+                    step.set(Step::Preview { file: name, incoming: doc.catalogue, preview });
+                }
+            }
+        });
+    };
+
+    let on_pick = move |ev: web_sys::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            take_file(file);
+        }
+        input.set_value("");
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            take_file(file);
+        }
+    };
+
+    let confirm = move |_| {
+        let Step::Preview { file, incoming, .. } = step.get_untracked() else { return };
+        step.set(Step::Writing);
+        spawn_local(async move {
+            let result = state
+                .with_db(|db| async move { store::import(&db, &incoming, &file, &now_utc()).await })
+                .await;
+            match result {
+                Some(Ok(report)) => {
+                    state.catalogue.set(Some(Ok(report.catalogue)));
+                    step.set(Step::Done {
+                        message: format!("Import terminé. {}", summary(&report.preview)),
+                        undoable: true,
+                    });
+                }
+                Some(Err(e)) => step.set(Step::Failed(e.message)),
+                None => step.set(Step::Failed("Le stockage n'est pas encore prêt ; réessayez dans un instant.".into())),
+            }
+        });
+    };
+
+    let undo = move |_| {
+        step.set(Step::Writing);
+        spawn_local(async move {
+            match state.with_db(|db| async move { store::undo_last_import(&db).await }).await {
+                Some(Ok(catalogue)) => {
+                    state.catalogue.set(Some(Ok(catalogue)));
+                    step.set(Step::Done { message: "L'import a été annulé : le catalogue est revenu à son état précédent.".into(), undoable: false });
+                }
+                Some(Err(e)) => step.set(Step::Failed(e.message)),
+                None => step.set(Step::Failed("Le stockage n'est pas encore prêt.".into())),
+            }
+        });
+    };
+
+    view! {
+        <h1>"Importer un catalogue"</h1>
+        <p class="intro">
+            "Ajoutez les prototypes qu'un autre centre vous a envoyés. Le fichier est d'abord vérifié, "
+            "puis vous voyez ce qu'il va changer : rien n'est enregistré avant votre confirmation."
+        </p>
+        <div class="dropzone" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <label for="fichier-catalogue">"Choisir un fichier de catalogue (.json)"</label>
+            <input id="fichier-catalogue" type="file" accept=".json,application/json" on:change=on_pick/>
+            <p class="hint">"ou déposez-le ici"</p>
+        </div>
+        <div class="import-status" aria-live="polite">
+            {move || match step.get() {
+                Step::Choose => ().into_any(),
+                Step::Reading(file) => view! { <p role="status">{format!("Lecture de « {file} »…")}</p> }.into_any(),
+                Step::Writing => view! { <p role="status">"Enregistrement…"</p> }.into_any(),
+                Step::Refused { file, problems } => view! {
+                    <div class="error-box" role="alert">
+                        <h2>{format!("« {file} » n'a pas été importé")}</h2>
+                        <p>{problems.summary()}</p>
+                        <ul class="problems">
+                            {problems.list.iter().take(50).map(|p| view! { <li>{p.to_string()}</li> }).collect_view()}
+                        </ul>
+                    </div>
+                }.into_any(),
+                Step::Preview { file, preview, .. } => view! {
+                    <section class="preview" aria-labelledby="apercu-titre">
+                        <h2 id="apercu-titre">{format!("Aperçu de « {file} »")}</h2>
+                        <p class="preview-summary">{summary(&preview)}</p>
+                        <ul class="preview-items">
+                            {preview.items.iter().take(200).map(|i| view! {
+                                <li>{format!("{} « {} » : {}", i.kind.label(), i.id, i.outcome.label())}</li>
+                            }).collect_view()}
+                        </ul>
+                        <div class="actions">
+                            <button type="button" class="primary" on:click=confirm>"Importer ces données"</button>
+                            <button type="button" on:click=move |_| step.set(Step::Choose)>"Abandonner"</button>
+                        </div>
+                    </section>
+                }.into_any(),
+                Step::Done { message, undoable } => view! {
+                    <div class="success-box" role="status">
+                        <p>{message}</p>
+                        {undoable.then(|| view! { <button type="button" on:click=undo>"Annuler cet import"</button> })}
+                    </div>
+                }.into_any(),
+                Step::Failed(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+            }}
+        </div>
+    }
+}

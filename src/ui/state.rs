@@ -1,0 +1,107 @@
+//! App-wide state: the catalogue as stored in this browser, kept in signals and provided through
+//! context. Writes go through `store`; other tabs' writes arrive through its change channel.
+
+use crate::exchange::{read_document, Limits};
+use crate::model::Catalogue;
+use crate::store::{self, ChangeListener};
+use indexed_db_futures::database::Database;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Where the shipped catalogue lives, relative to the page's `<base>`.
+const SEED_URL: &str = "catalogue.json";
+/// Setting holding which shipped catalogue was last merged in.
+const SEED_SETTING: &str = "catalogue-fourni";
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// `None` while loading; `Err` holds the French message saying why it could not be loaded.
+    pub catalogue: RwSignal<Option<Result<Catalogue, String>>>,
+    /// Outcome of the request for durable storage (`None`: not answered, or no such API).
+    pub persistence: RwSignal<Option<bool>>,
+    db: StoredValue<Option<Database>, LocalStorage>,
+    listener: StoredValue<Option<ChangeListener>, LocalStorage>,
+}
+
+/// Now, as the UTC instant format of the exchange files.
+pub fn now_utc() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    format!("{}Z", &iso[..19.min(iso.len())])
+}
+
+async fn fetch_seed() -> Result<(String, Catalogue), String> {
+    let response = gloo::net::http::Request::get(SEED_URL)
+        .send()
+        .await
+        .map_err(|_| "Le catalogue fourni n'a pas pu être chargé (réseau indisponible ?).".to_owned())?;
+    if !response.ok() {
+        return Err(format!("Le catalogue fourni n'a pas pu être chargé (erreur {}).", response.status()));
+    }
+    let bytes = response.binary().await.map_err(|_| "Le catalogue fourni n'a pas pu être lu.".to_owned())?;
+    let doc = read_document(&bytes, &Limits::default())
+        .map_err(|problems| format!("Le catalogue fourni est invalide : {}", problems.summary()))?;
+    let version = format!("{}/{}", doc.exported_at.as_deref().unwrap_or("?"), bytes.len());
+    Ok((version, doc.catalogue))
+}
+
+impl AppState {
+    /// Creates the state and starts loading: opens the database, merges the shipped catalogue if
+    /// it is new to this browser, reads the catalogue, and listens to other tabs.
+    pub fn start() -> Self {
+        let state = AppState {
+            catalogue: RwSignal::new(None),
+            persistence: RwSignal::new(None),
+            db: StoredValue::new_local(None),
+            listener: StoredValue::new_local(None),
+        };
+        spawn_local(async move {
+            let loaded = state.open_and_seed().await;
+            state.catalogue.set(Some(loaded));
+            state.persistence.set(store::request_persistence().await);
+        });
+        state
+    }
+
+    async fn open_and_seed(self) -> Result<Catalogue, String> {
+        let db = store::open(store::DB_NAME).await.map_err(|e| e.message)?;
+        let seed = fetch_seed().await;
+        let known = store::get_setting(&db, SEED_SETTING).await.map_err(|e| e.message)?;
+        let seed_error = match seed {
+            Ok((version, seed)) if known.as_deref() != Some(&version) => {
+                store::import_seed(&db, &seed, &now_utc()).await.map_err(|e| e.message)?;
+                store::put_setting(&db, SEED_SETTING, &version).await.map_err(|e| e.message)?;
+                None
+            }
+            Ok(_) => None,
+            Err(message) => Some(message),
+        };
+        let catalogue = store::load(&db).await.map_err(|e| e.message)?;
+        self.db.set_value(Some(db));
+        let listener = store::on_change(move || self.reload());
+        self.listener.set_value(listener);
+        match seed_error {
+            // Without the shipped catalogue and nothing stored yet, say why the page is empty.
+            Some(message) if catalogue.prototypes.is_empty() => Err(message),
+            _ => Ok(catalogue),
+        }
+    }
+
+    /// Reads the catalogue again from storage (after another tab changed it).
+    pub fn reload(self) {
+        spawn_local(async move {
+            if let Some(result) = self.with_db(|db| async move { store::load(&db).await }).await {
+                self.catalogue.set(Some(result.map_err(|e| e.message)));
+            }
+        });
+    }
+
+    /// Runs `f` with the open database; `None` while it is not open yet.
+    pub async fn with_db<F, Fut, T>(self, f: F) -> Option<T>
+    where
+        F: FnOnce(Database) -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let db = self.db.with_value(|db| db.clone())?;
+        Some(f(db).await)
+    }
+}
