@@ -118,7 +118,9 @@ async fn a_setting_round_trips_through_indexeddb() {
 // ---- store: every entity, atomic imports, undo, migrations, other tabs ----
 
 fn doc(json: &str) -> prototheque::model::Catalogue {
-    read_document(json.as_bytes(), &Limits::default()).unwrap().catalogue
+    read_document(json.as_bytes(), &Limits::default())
+        .unwrap()
+        .catalogue
 }
 
 async fn fresh_db() -> indexed_db_futures::database::Database {
@@ -154,7 +156,9 @@ const FULL_CATALOGUE: &str = r#"{
 async fn every_entity_type_round_trips_through_the_store() {
     let db = fresh_db().await;
     let catalogue = doc(FULL_CATALOGUE);
-    store::import(&db, &catalogue, "test.json", "2026-05-01T00:00:00Z").await.expect("import");
+    store::import(&db, &catalogue, "test.json", "2026-05-01T00:00:00Z")
+        .await
+        .expect("import");
     let loaded = store::load(&db).await.expect("load");
     assert_eq!(loaded, catalogue);
     assert!(loaded.prototypes["radio"].in_conflict());
@@ -169,11 +173,15 @@ async fn every_entity_type_round_trips_through_the_store() {
 async fn an_import_that_fails_half_way_leaves_the_store_exactly_as_before() {
     let db = fresh_db().await;
     let first = doc(SMALL_CATALOGUE);
-    store::import(&db, &first, "a.json", "2026-05-01T00:00:00Z").await.unwrap();
+    store::import(&db, &first, "a.json", "2026-05-01T00:00:00Z")
+        .await
+        .unwrap();
     let before = store::load(&db).await.unwrap();
     let log_before = store::import_log(&db).await.unwrap();
 
-    let err = store::import_failing_after(&db, &doc(FULL_CATALOGUE), 3).await.unwrap_err();
+    let err = store::import_failing_after(&db, &doc(FULL_CATALOGUE), 3)
+        .await
+        .unwrap_err();
     assert!(err.message.contains("rien n'a été enregistré"));
     assert_eq!(store::load(&db).await.unwrap(), before);
     assert_eq!(store::import_log(&db).await.unwrap(), log_before);
@@ -183,9 +191,13 @@ async fn an_import_that_fails_half_way_leaves_the_store_exactly_as_before() {
 #[wasm_bindgen_test]
 async fn undo_restores_the_exact_previous_state_and_only_once() {
     let db = fresh_db().await;
-    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z").await.unwrap();
+    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z")
+        .await
+        .unwrap();
     let before = store::load(&db).await.unwrap();
-    store::import(&db, &doc(FULL_CATALOGUE), "b.json", "2026-05-02T00:00:00Z").await.unwrap();
+    store::import(&db, &doc(FULL_CATALOGUE), "b.json", "2026-05-02T00:00:00Z")
+        .await
+        .unwrap();
     assert_ne!(store::load(&db).await.unwrap(), before);
     assert!(store::can_undo(&db).await.unwrap());
 
@@ -202,18 +214,32 @@ async fn undo_restores_the_exact_previous_state_and_only_once() {
 #[wasm_bindgen_test]
 async fn undo_is_refused_when_a_record_changed_since_the_import() {
     let db = fresh_db().await;
-    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z").await.unwrap();
-    store::import(&db, &doc(FULL_CATALOGUE), "b.json", "2026-05-02T00:00:00Z").await.unwrap();
+    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z")
+        .await
+        .unwrap();
+    store::import(&db, &doc(FULL_CATALOGUE), "b.json", "2026-05-02T00:00:00Z")
+        .await
+        .unwrap();
     // A later change to a record the last import wrote (here, by the shipped catalogue path,
     // which keeps no undo of its own).
     let mut newer = doc(FULL_CATALOGUE);
-    let edited = prototheque::exchange::with_edit(newer.centres.get("echo"), "echo", "2026-06-01T00:00:00Z",
-        newer.centre("echo").cloned());
+    let edited = prototheque::exchange::with_edit(
+        newer.centres.get("echo"),
+        "echo",
+        "2026-06-01T00:00:00Z",
+        newer.centre("echo").cloned(),
+    );
     newer.centres.insert("echo".into(), edited);
-    store::import_seed(&db, &newer, "2026-06-01T00:00:00Z").await.unwrap();
+    store::import_seed(&db, &newer, "2026-06-01T00:00:00Z")
+        .await
+        .unwrap();
     let now = store::load(&db).await.unwrap();
     let err = store::undo_last_import(&db).await.unwrap_err();
-    assert!(err.message.contains("ne peut plus être annulé"), "{}", err.message);
+    assert!(
+        err.message.contains("ne peut plus être annulé"),
+        "{}",
+        err.message
+    );
     assert_eq!(store::load(&db).await.unwrap(), now);
     db.close();
 }
@@ -233,18 +259,49 @@ async fn a_database_of_schema_version_1_is_migrated_without_losing_records() {
         })
         .await
         .unwrap();
-    let tx = v1.transaction("settings").with_mode(TransactionMode::Readwrite).build().unwrap();
-    for (k, v) in [("mon-centre", "echo"), ("catalogue-fourni", "2026-01-01T00:00:00Z/42")] {
-        tx.object_store("settings").unwrap().put(v.to_owned()).with_key(k.to_owned()).primitive().unwrap().await.unwrap();
+    let tx = v1
+        .transaction("settings")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    for (k, v) in [
+        ("mon-centre", "echo"),
+        ("catalogue-fourni", "2026-01-01T00:00:00Z/42"),
+    ] {
+        tx.object_store("settings")
+            .unwrap()
+            .put(v.to_owned())
+            .with_key(k.to_owned())
+            .primitive()
+            .unwrap()
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     v1.close();
 
     let db = store::open(&name).await.expect("upgrade");
-    assert_eq!(store::get_setting(&db, "mon-centre").await.unwrap().as_deref(), Some("echo"));
-    assert_eq!(store::get_setting(&db, "catalogue-fourni").await.unwrap().as_deref(), Some("2026-01-01T00:00:00Z/42"));
-    assert_eq!(store::load(&db).await.unwrap(), prototheque::model::Catalogue::default());
-    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z").await.unwrap();
+    assert_eq!(
+        store::get_setting(&db, "mon-centre")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("echo")
+    );
+    assert_eq!(
+        store::get_setting(&db, "catalogue-fourni")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("2026-01-01T00:00:00Z/42")
+    );
+    assert_eq!(
+        store::load(&db).await.unwrap(),
+        prototheque::model::Catalogue::default()
+    );
+    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z")
+        .await
+        .unwrap();
     assert_eq!(store::load(&db).await.unwrap().live_prototypes().count(), 2);
     db.close();
 }
@@ -259,7 +316,9 @@ async fn another_tab_is_told_when_the_store_changes() {
         store::on_change(move || heard.set(heard.get() + 1)).expect("BroadcastChannel")
     };
     let db = fresh_db().await;
-    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z").await.unwrap();
+    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z")
+        .await
+        .unwrap();
     for _ in 0..50 {
         if heard.get() > 0 {
             break;

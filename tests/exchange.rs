@@ -472,3 +472,21 @@ fn records_kept_one_by_one_read_back_identically() {
     );
     assert_eq!(read(doc.as_bytes()).unwrap().catalogue, merged);
 }
+
+#[test]
+fn one_bad_entry_does_not_cascade_into_phantom_reference_errors() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hostile/javascript-link.json"
+    ))
+    .unwrap();
+    let problems = read_document(&bytes, &Limits::default()).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems}");
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hostile/one-bad-entry-no-phantom-errors.json"
+    ))
+    .unwrap();
+    let problems = read_document(&bytes, &Limits::default()).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems}");
+}

@@ -132,8 +132,10 @@ pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<Document, Problems
 
     // Centres first, then prototypes, then reports: each checks its references against what was
     // read before it.
+    // References are checked against every id the file names, even on an entry with problems
+    // of its own, so that one bad entry does not cascade into phantom "absent" errors.
     let mut catalogue = Catalogue::default();
-    read_records(
+    let centres = read_records(
         &mut cx,
         &root,
         "centres",
@@ -142,17 +144,15 @@ pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<Document, Problems
         &mut catalogue.centres,
         |_, _, _| {},
     );
-    let centres = &catalogue.centres;
-    read_records(
+    let prototypes = read_records(
         &mut cx,
         &root,
         "prototypes",
         limits.max_prototypes,
         prototype_kind(),
         &mut catalogue.prototypes,
-        |cx, at, r| check_prototype_refs(cx, at, r, centres),
+        |cx, at, r| check_prototype_refs(cx, at, r, &centres),
     );
-    let refs = (&catalogue.centres, &catalogue.prototypes);
     read_records(
         &mut cx,
         &root,
@@ -160,7 +160,7 @@ pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<Document, Problems
         limits.max_ratings,
         rating_kind(),
         &mut catalogue.ratings,
-        |cx, at, r| check_rating_refs(cx, at, r, refs.0, refs.1),
+        |cx, at, r| check_rating_refs(cx, at, r, &centres, &prototypes),
     );
 
     if problems.is_empty() {
@@ -787,22 +787,32 @@ fn read_records<T: Serialize>(
     kind: Kind<T>,
     into: &mut BTreeMap<String, Record<T>>,
     check: impl Fn(&mut Cx, Path, &Record<T>),
-) {
+) -> BTreeSet<String> {
     let path = Path::Key(&Path::Root, key);
+    let mut named = BTreeSet::new();
     let items = match root.get(key) {
-        None | Some(Value::Null) => return,
+        None | Some(Value::Null) => return named,
         Some(Value::Array(items)) => items,
-        Some(_) => return cx.report(path, "doit être une liste"),
+        Some(_) => {
+            cx.report(path, "doit être une liste");
+            return named;
+        }
     };
     if items.len() > max {
-        return cx.report(
+        cx.report(
             path,
             format!(
                 "le fichier contient trop d'éléments ({} ; au plus {max})",
                 items.len()
             ),
         );
+        return named;
     }
+    named.extend(
+        items
+            .iter()
+            .filter_map(|item| item.get("id")?.as_str().map(str::to_owned)),
+    );
     let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
     for (i, item) in items.iter().enumerate() {
         let at = Path::Index(&path, i);
@@ -819,6 +829,7 @@ fn read_records<T: Serialize>(
             }
         }
     }
+    named
 }
 
 fn centre(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Centre> {
@@ -1131,10 +1142,10 @@ fn check_prototype_refs(
     cx: &mut Cx,
     at: Path,
     record: &Record<Prototype>,
-    centres: &BTreeMap<String, Record<Centre>>,
+    centres: &BTreeSet<String>,
 ) {
     for body in record.heads.iter().filter_map(|v| v.body.as_ref()) {
-        if !centres.contains_key(&body.centre) {
+        if !centres.contains(&body.centre) {
             cx.report(
                 Path::Key(&at, "centre"),
                 format!("le centre « {} » est absent du fichier", body.centre),
@@ -1147,17 +1158,17 @@ fn check_rating_refs(
     cx: &mut Cx,
     at: Path,
     record: &Record<Rating>,
-    centres: &BTreeMap<String, Record<Centre>>,
-    prototypes: &BTreeMap<String, Record<Prototype>>,
+    centres: &BTreeSet<String>,
+    prototypes: &BTreeSet<String>,
 ) {
     for body in record.heads.iter().filter_map(|v| v.body.as_ref()) {
-        if !prototypes.contains_key(&body.prototype) {
+        if !prototypes.contains(&body.prototype) {
             cx.report(
                 Path::Key(&at, "prototype"),
                 format!("le prototype « {} » est absent du fichier", body.prototype),
             );
         }
-        if !centres.contains_key(&body.centre) {
+        if !centres.contains(&body.centre) {
             cx.report(
                 Path::Key(&at, "centre"),
                 format!("le centre « {} » est absent du fichier", body.centre),

@@ -33,5 +33,8 @@ pub fn on_change(mut f: impl FnMut() + 'static) -> Option<ChangeListener> {
     let channel = BroadcastChannel::new(CHANNEL).ok()?;
     let callback = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| f());
     channel.set_onmessage(Some(callback.as_ref().unchecked_ref()));
-    Some(ChangeListener { channel, _callback: callback })
+    Some(ChangeListener {
+        channel,
+        _callback: callback,
+    })
 }

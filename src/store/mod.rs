@@ -52,7 +52,9 @@ impl fmt::Display for StoreError {
 
 impl StoreError {
     fn new(message: impl Into<String>) -> Self {
-        StoreError { message: message.into() }
+        StoreError {
+            message: message.into(),
+        }
     }
 
     /// Turns any IndexedDB failure into the French message shown to people.
@@ -136,12 +138,22 @@ pub async fn open(name: &str) -> Result<Database> {
             if old < 2 {
                 db.create_object_store(CENTRES).build()?;
                 let prototypes = db.create_object_store(PROTOTYPES).build()?;
-                prototypes.create_index("par_theme", "theme".into()).build()?;
-                prototypes.create_index("par_centre", "centre".into()).build()?;
-                prototypes.create_index("par_parent", "parent".into()).build()?;
+                prototypes
+                    .create_index("par_theme", "theme".into())
+                    .build()?;
+                prototypes
+                    .create_index("par_centre", "centre".into())
+                    .build()?;
+                prototypes
+                    .create_index("par_parent", "parent".into())
+                    .build()?;
                 let ratings = db.create_object_store(RATINGS).build()?;
-                ratings.create_index("par_prototype", "prototype".into()).build()?;
-                db.create_object_store(IMPORTS).with_auto_increment(true).build()?;
+                ratings
+                    .create_index("par_prototype", "prototype".into())
+                    .build()?;
+                db.create_object_store(IMPORTS)
+                    .with_auto_increment(true)
+                    .build()?;
                 db.create_object_store(UNDO).build()?;
             }
             Ok(())
@@ -153,9 +165,19 @@ pub async fn open(name: &str) -> Result<Database> {
 /// Saves one setting.
 pub async fn put_setting(db: &Database, key: &str, value: &str) -> Result<()> {
     let e = StoreError::from_idb;
-    let tx = db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build().map_err(e)?;
+    let tx = db
+        .transaction(SETTINGS)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(e)?;
     let store = tx.object_store(SETTINGS).map_err(e)?;
-    store.put(value.to_owned()).with_key(key.to_owned()).primitive().map_err(e)?.await.map_err(e)?;
+    store
+        .put(value.to_owned())
+        .with_key(key.to_owned())
+        .primitive()
+        .map_err(e)?
+        .await
+        .map_err(e)?;
     tx.commit().await.map_err(e)?;
     notify_change();
     Ok(())
@@ -166,11 +188,19 @@ pub async fn get_setting(db: &Database, key: &str) -> Result<Option<String>> {
     let e = StoreError::from_idb;
     let tx = db.transaction(SETTINGS).build().map_err(e)?;
     let store = tx.object_store(SETTINGS).map_err(e)?;
-    store.get(key.to_owned()).primitive().map_err(e)?.await.map_err(e)
+    store
+        .get(key.to_owned())
+        .primitive()
+        .map_err(e)?
+        .await
+        .map_err(e)
 }
 
 fn row_for<T: Serialize>(id: &str, record: &Record<T>, fields: impl FnOnce(&T, &mut Row)) -> Row {
-    let mut row = Row { json: record_json(id, record), ..Row::default() };
+    let mut row = Row {
+        json: record_json(id, record),
+        ..Row::default()
+    };
     if let Some(body) = record.current() {
         fields(body, &mut row);
     }
@@ -181,10 +211,20 @@ fn row_for<T: Serialize>(id: &str, record: &Record<T>, fields: impl FnOnce(&T, &
 async fn rows(tx: &Transaction<'_>, store: &str) -> Result<BTreeMap<String, Row>> {
     let e = StoreError::from_idb;
     let store = tx.object_store(store).map_err(e)?;
-    let keys: Vec<String> = store.get_all_keys().primitive().map_err(e)?.await.map_err(e)?
+    let keys: Vec<String> = store
+        .get_all_keys()
+        .primitive()
+        .map_err(e)?
+        .await
+        .map_err(e)?
         .collect::<std::result::Result<_, _>>()
         .map_err(e)?;
-    let values: Vec<Row> = store.get_all().serde().map_err(e)?.await.map_err(e)?
+    let values: Vec<Row> = store
+        .get_all()
+        .serde()
+        .map_err(e)?
+        .await
+        .map_err(e)?
         .collect::<std::result::Result<_, _>>()
         .map_err(e)?;
     Ok(keys.into_iter().zip(values).collect())
@@ -209,7 +249,11 @@ impl Snapshot {
         fn json(rows: &BTreeMap<String, Row>) -> impl Iterator<Item = &str> {
             rows.values().map(|r| r.json.as_str())
         }
-        let doc = assemble_document(json(&self.centres), json(&self.prototypes), json(&self.ratings));
+        let doc = assemble_document(
+            json(&self.centres),
+            json(&self.prototypes),
+            json(&self.ratings),
+        );
         read_document(doc.as_bytes(), &Limits::default())
             .map(|d| d.catalogue)
             .map_err(|problems| {
@@ -217,7 +261,11 @@ impl Snapshot {
                     "Les données enregistrées dans ce navigateur sont illisibles ({} problème(s), \
                      par exemple : {}). Rien n'a été modifié.",
                     problems.len(),
-                    problems.list.first().map(|p| p.to_string()).unwrap_or_default()
+                    problems
+                        .list
+                        .first()
+                        .map(|p| p.to_string())
+                        .unwrap_or_default()
                 ))
             })
     }
@@ -225,13 +273,20 @@ impl Snapshot {
 
 /// The whole catalogue, read in one transaction (a consistent snapshot, also what export uses).
 pub async fn load(db: &Database) -> Result<Catalogue> {
-    let tx = db.transaction(CATALOGUE_STORES).build().map_err(StoreError::from_idb)?;
+    let tx = db
+        .transaction(CATALOGUE_STORES)
+        .build()
+        .map_err(StoreError::from_idb)?;
     Snapshot::read(&tx).await?.catalogue()
 }
 
 /// The rows `catalogue` should have, store by store.
 fn rows_of(catalogue: &Catalogue) -> [(&'static str, BTreeMap<String, Row>); 3] {
-    let centres = catalogue.centres.iter().map(|(id, r)| (id.clone(), row_for(id, r, |_, _| {}))).collect();
+    let centres = catalogue
+        .centres
+        .iter()
+        .map(|(id, r)| (id.clone(), row_for(id, r, |_, _| {})))
+        .collect();
     let prototypes = catalogue
         .prototypes
         .iter()
@@ -255,24 +310,45 @@ fn rows_of(catalogue: &Catalogue) -> [(&'static str, BTreeMap<String, Row>); 3] 
             (id.clone(), row)
         })
         .collect();
-    [(CENTRES, centres), (PROTOTYPES, prototypes), (RATINGS, ratings)]
+    [
+        (CENTRES, centres),
+        (PROTOTYPES, prototypes),
+        (RATINGS, ratings),
+    ]
 }
 
 /// Merges `incoming` into the stored catalogue in **one transaction**: the whole import is written
 /// or none of it. What is needed to undo it exactly is written in the same transaction. With
 /// `log == false` (seeding the catalogue shipped with the app) no log entry or undo is kept.
-pub async fn import(db: &Database, incoming: &Catalogue, source: &str, at: &str) -> Result<ImportReport> {
+pub async fn import(
+    db: &Database,
+    incoming: &Catalogue,
+    source: &str,
+    at: &str,
+) -> Result<ImportReport> {
     import_inner(db, incoming, source, at, true, None).await
 }
 
 /// Seeds or refreshes from the catalogue shipped with the app, through the same merge as a file.
 pub async fn import_seed(db: &Database, seed: &Catalogue, at: &str) -> Result<ImportReport> {
-    import_inner(db, seed, "catalogue fourni avec Prototèque", at, false, None).await
+    import_inner(
+        db,
+        seed,
+        "catalogue fourni avec Prototèque",
+        at,
+        false,
+        None,
+    )
+    .await
 }
 
 /// For tests: an import that fails after `n` records were written, to prove atomicity.
 #[doc(hidden)]
-pub async fn import_failing_after(db: &Database, incoming: &Catalogue, n: usize) -> Result<ImportReport> {
+pub async fn import_failing_after(
+    db: &Database,
+    incoming: &Catalogue,
+    n: usize,
+) -> Result<ImportReport> {
     import_inner(db, incoming, "test", "2026-01-01T00:00:00Z", true, Some(n)).await
 }
 
@@ -285,7 +361,11 @@ async fn import_inner(
     fail_after: Option<usize>,
 ) -> Result<ImportReport> {
     let e = StoreError::from_idb;
-    let tx = db.transaction(WRITE_STORES).with_mode(TransactionMode::Readwrite).build().map_err(e)?;
+    let tx = db
+        .transaction(WRITE_STORES)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(e)?;
     let snapshot = Snapshot::read(&tx).await?;
     let current = snapshot.catalogue()?;
     let preview = preview(&current, incoming);
@@ -302,10 +382,23 @@ async fn import_inner(
             }
             if fail_after.is_some_and(|n| touched.len() >= n) {
                 // Returning drops `tx`, which aborts it: nothing written above survives.
-                return Err(StoreError::new("Import interrompu (test) : rien n'a été enregistré."));
+                return Err(StoreError::new(
+                    "Import interrompu (test) : rien n'a été enregistré.",
+                ));
             }
-            store.put(&row).with_key(id.clone()).serde().map_err(e)?.await.map_err(e)?;
-            touched.push(Touched { store: store_name.to_owned(), id, before: previous.cloned(), after: row });
+            store
+                .put(&row)
+                .with_key(id.clone())
+                .serde()
+                .map_err(e)?
+                .await
+                .map_err(e)?;
+            touched.push(Touched {
+                store: store_name.to_owned(),
+                id,
+                before: previous.cloned(),
+                after: row,
+            });
         }
     }
     if log {
@@ -321,28 +414,60 @@ async fn import_inner(
             ignored: count(IgnoredOlder),
             undone: false,
         };
-        let log_key: u32 = tx.object_store(IMPORTS).map_err(e)?.add(&entry).with_key_type::<u32>().serde().map_err(e)?.await.map_err(e)?;
+        let log_key: u32 = tx
+            .object_store(IMPORTS)
+            .map_err(e)?
+            .add(&entry)
+            .with_key_type::<u32>()
+            .serde()
+            .map_err(e)?
+            .await
+            .map_err(e)?;
         let undo = UndoSnapshot { log_key, touched };
-        tx.object_store(UNDO).map_err(e)?.put(&undo).with_key(LAST_IMPORT.to_owned()).serde().map_err(e)?.await.map_err(e)?;
+        tx.object_store(UNDO)
+            .map_err(e)?
+            .put(&undo)
+            .with_key(LAST_IMPORT.to_owned())
+            .serde()
+            .map_err(e)?
+            .await
+            .map_err(e)?;
     }
     tx.commit().await.map_err(e)?;
     notify_change();
-    Ok(ImportReport { preview, catalogue: merged })
+    Ok(ImportReport {
+        preview,
+        catalogue: merged,
+    })
 }
 
 /// Undoes the last import exactly, in one transaction. Refuses (changing nothing) when there is
 /// none, or when a record it wrote was changed since: undoing would then lose that change.
 pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
     let e = StoreError::from_idb;
-    let tx = db.transaction(WRITE_STORES).with_mode(TransactionMode::Readwrite).build().map_err(e)?;
+    let tx = db
+        .transaction(WRITE_STORES)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(e)?;
     let undo_store = tx.object_store(UNDO).map_err(e)?;
-    let undo: Option<UndoSnapshot> = undo_store.get(LAST_IMPORT.to_owned()).serde().map_err(e)?.await.map_err(e)?;
+    let undo: Option<UndoSnapshot> = undo_store
+        .get(LAST_IMPORT.to_owned())
+        .serde()
+        .map_err(e)?
+        .await
+        .map_err(e)?;
     let Some(undo) = undo else {
         return Err(StoreError::new("Il n'y a pas d'import à annuler."));
     };
     for t in &undo.touched {
         let store = tx.object_store(&t.store).map_err(e)?;
-        let now: Option<Row> = store.get(t.id.clone()).serde().map_err(e)?.await.map_err(e)?;
+        let now: Option<Row> = store
+            .get(t.id.clone())
+            .serde()
+            .map_err(e)?
+            .await
+            .map_err(e)?;
         if now.as_ref() != Some(&t.after) {
             return Err(StoreError::new(
                 "Des modifications ont été faites depuis cet import : il ne peut plus être annulé \
@@ -354,18 +479,45 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
         let store = tx.object_store(&t.store).map_err(e)?;
         match &t.before {
             Some(row) => {
-                store.put(row).with_key(t.id.clone()).serde().map_err(e)?.await.map_err(e)?;
+                store
+                    .put(row)
+                    .with_key(t.id.clone())
+                    .serde()
+                    .map_err(e)?
+                    .await
+                    .map_err(e)?;
             }
-            None => store.delete(t.id.clone()).primitive().map_err(e)?.await.map_err(e)?,
+            None => store
+                .delete(t.id.clone())
+                .primitive()
+                .map_err(e)?
+                .await
+                .map_err(e)?,
         }
     }
     let imports = tx.object_store(IMPORTS).map_err(e)?;
-    let entry: Option<ImportEntry> = imports.get(undo.log_key).serde().map_err(e)?.await.map_err(e)?;
+    let entry: Option<ImportEntry> = imports
+        .get(undo.log_key)
+        .serde()
+        .map_err(e)?
+        .await
+        .map_err(e)?;
     if let Some(mut entry) = entry {
         entry.undone = true;
-        imports.put(&entry).with_key(undo.log_key).serde().map_err(e)?.await.map_err(e)?;
+        imports
+            .put(&entry)
+            .with_key(undo.log_key)
+            .serde()
+            .map_err(e)?
+            .await
+            .map_err(e)?;
     }
-    undo_store.delete(LAST_IMPORT.to_owned()).primitive().map_err(e)?.await.map_err(e)?;
+    undo_store
+        .delete(LAST_IMPORT.to_owned())
+        .primitive()
+        .map_err(e)?
+        .await
+        .map_err(e)?;
     let catalogue = Snapshot::read(&tx).await?.catalogue()?;
     tx.commit().await.map_err(e)?;
     notify_change();
@@ -386,7 +538,14 @@ pub async fn import_log(db: &Database) -> Result<Vec<ImportEntry>> {
     let e = StoreError::from_idb;
     let tx = db.transaction(IMPORTS).build().map_err(e)?;
     let store = tx.object_store(IMPORTS).map_err(e)?;
-    store.get_all().serde().map_err(e)?.await.map_err(e)?.collect::<std::result::Result<_, _>>().map_err(e)
+    store
+        .get_all()
+        .serde()
+        .map_err(e)?
+        .await
+        .map_err(e)?
+        .collect::<std::result::Result<_, _>>()
+        .map_err(e)
 }
 
 /// Asks the browser to keep this site's data even under storage pressure. `Some(granted)`, or
@@ -394,5 +553,8 @@ pub async fn import_log(db: &Database) -> Result<Vec<ImportEntry>> {
 pub async fn request_persistence() -> Option<bool> {
     let storage = web_sys::window()?.navigator().storage();
     let promise = storage.persist().ok()?;
-    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_bool()
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_bool()
 }

@@ -14,10 +14,20 @@ use wasm_bindgen::JsCast;
 enum Step {
     Choose,
     Reading(String),
-    Refused { file: String, problems: Problems },
-    Preview { file: String, incoming: Catalogue, preview: Preview },
+    Refused {
+        file: String,
+        problems: Problems,
+    },
+    Preview {
+        file: String,
+        incoming: Catalogue,
+        preview: Preview,
+    },
     Writing,
-    Done { message: String, undoable: bool },
+    Done {
+        message: String,
+        undoable: bool,
+    },
     Failed(String),
 }
 
@@ -29,11 +39,17 @@ async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
 }
 
 fn outcome_counts(p: &Preview) -> Vec<(Outcome, usize)> {
-    [Outcome::Added, Outcome::Updated, Outcome::Conflict, Outcome::Unchanged, Outcome::IgnoredOlder]
-        .into_iter()
-        .map(|o| (o, p.count(o)))
-        .filter(|(_, n)| *n > 0)
-        .collect()
+    [
+        Outcome::Added,
+        Outcome::Updated,
+        Outcome::Conflict,
+        Outcome::Unchanged,
+        Outcome::IgnoredOlder,
+    ]
+    .into_iter()
+    .map(|o| (o, p.count(o)))
+    .filter(|(_, n)| *n > 0)
+    .collect()
 }
 
 fn summary(p: &Preview) -> String {
@@ -58,11 +74,21 @@ pub fn ImportPage() -> impl IntoView {
                 Err(message) => return step.set(Step::Failed(message)),
             };
             match read_document(&bytes, &Limits::default()) {
-                Err(problems) => step.set(Step::Refused { file: name, problems }),
+                Err(problems) => step.set(Step::Refused {
+                    file: name,
+                    problems,
+                }),
                 Ok(doc) => {
-                    let current = state.catalogue.with_untracked(|c| c.clone().and_then(Result::ok)).unwrap_or_default();
+                    let current = state
+                        .catalogue
+                        .with_untracked(|c| c.clone().and_then(Result::ok))
+                        .unwrap_or_default();
                     let preview = preview(&current, &doc.catalogue);
-                    step.set(Step::Preview { file: name, incoming: doc.catalogue, preview });
+                    step.set(Step::Preview {
+                        file: name,
+                        incoming: doc.catalogue,
+                        preview,
+                    });
                 }
             }
         });
@@ -77,13 +103,19 @@ pub fn ImportPage() -> impl IntoView {
     };
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
-        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
             take_file(file);
         }
     };
 
     let confirm = move |_| {
-        let Step::Preview { file, incoming, .. } = step.get_untracked() else { return };
+        let Step::Preview { file, incoming, .. } = step.get_untracked() else {
+            return;
+        };
         step.set(Step::Writing);
         spawn_local(async move {
             let result = state
@@ -98,7 +130,9 @@ pub fn ImportPage() -> impl IntoView {
                     });
                 }
                 Some(Err(e)) => step.set(Step::Failed(e.message)),
-                None => step.set(Step::Failed("Le stockage n'est pas encore prêt ; réessayez dans un instant.".into())),
+                None => step.set(Step::Failed(
+                    "Le stockage n'est pas encore prêt ; réessayez dans un instant.".into(),
+                )),
             }
         });
     };
@@ -106,10 +140,18 @@ pub fn ImportPage() -> impl IntoView {
     let undo = move |_| {
         step.set(Step::Writing);
         spawn_local(async move {
-            match state.with_db(|db| async move { store::undo_last_import(&db).await }).await {
+            match state
+                .with_db(|db| async move { store::undo_last_import(&db).await })
+                .await
+            {
                 Some(Ok(catalogue)) => {
                     state.catalogue.set(Some(Ok(catalogue)));
-                    step.set(Step::Done { message: "L'import a été annulé : le catalogue est revenu à son état précédent.".into(), undoable: false });
+                    step.set(Step::Done {
+                        message:
+                            "L'import a été annulé : le catalogue est revenu à son état précédent."
+                                .into(),
+                        undoable: false,
+                    });
                 }
                 Some(Err(e)) => step.set(Step::Failed(e.message)),
                 None => step.set(Step::Failed("Le stockage n'est pas encore prêt.".into())),
@@ -123,11 +165,20 @@ pub fn ImportPage() -> impl IntoView {
             "Ajoutez les prototypes qu'un autre centre vous a envoyés. Le fichier est d'abord vérifié, "
             "puis vous voyez ce qu'il va changer : rien n'est enregistré avant votre confirmation."
         </p>
-        <div class="dropzone" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=on_drop>
-            <label for="fichier-catalogue">"Choisir un fichier de catalogue (.json)"</label>
-            <input id="fichier-catalogue" type="file" accept=".json,application/json" on:change=on_pick/>
-            <p class="hint">"ou déposez-le ici"</p>
-        </div>
+        // The preview compares with the stored catalogue: offer the file picker once it is loaded.
+        {move || match state.catalogue.with(|c| c.as_ref().map(Result::is_ok)) {
+            None => view! { <p role="status">"Chargement du catalogue…"</p> }.into_any(),
+            Some(false) => view! {
+                <p class="error" role="alert">"Le catalogue de ce navigateur n'a pas pu être lu : l'import est impossible pour le moment."</p>
+            }.into_any(),
+            Some(true) => view! {
+                <div class="dropzone" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=on_drop>
+                    <label for="fichier-catalogue">"Choisir un fichier de catalogue (.json)"</label>
+                    <input id="fichier-catalogue" type="file" accept=".json,application/json" on:change=on_pick/>
+                    <p class="hint">"ou déposez-le ici"</p>
+                </div>
+            }.into_any(),
+        }}
         <div class="import-status" aria-live="polite">
             {move || match step.get() {
                 Step::Choose => ().into_any(),

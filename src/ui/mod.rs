@@ -54,13 +54,15 @@ pub fn App() -> impl IntoView {
 #[component]
 fn AboutPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let persistence = move || match state.persistence.get() {
+    let persistence = move || {
+        match state.persistence.get() {
         None => "Le navigateur n'a pas encore répondu à la demande de stockage durable.",
         Some(true) => "Stockage durable accordé : le navigateur ne supprimera pas ces données pour faire de la place.",
         Some(false) => {
             "Stockage durable non accordé : le navigateur pourrait effacer ces données s'il manque de \
              place. Exportez régulièrement votre catalogue pour en garder une copie."
         }
+    }
     };
     view! {
         <h1>"À propos de Prototèque"</h1>

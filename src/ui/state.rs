@@ -33,14 +33,26 @@ async fn fetch_seed() -> Result<(String, Catalogue), String> {
     let response = gloo::net::http::Request::get(SEED_URL)
         .send()
         .await
-        .map_err(|_| "Le catalogue fourni n'a pas pu être chargé (réseau indisponible ?).".to_owned())?;
+        .map_err(|_| {
+            "Le catalogue fourni n'a pas pu être chargé (réseau indisponible ?).".to_owned()
+        })?;
     if !response.ok() {
-        return Err(format!("Le catalogue fourni n'a pas pu être chargé (erreur {}).", response.status()));
+        return Err(format!(
+            "Le catalogue fourni n'a pas pu être chargé (erreur {}).",
+            response.status()
+        ));
     }
-    let bytes = response.binary().await.map_err(|_| "Le catalogue fourni n'a pas pu être lu.".to_owned())?;
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|_| "Le catalogue fourni n'a pas pu être lu.".to_owned())?;
     let doc = read_document(&bytes, &Limits::default())
         .map_err(|problems| format!("Le catalogue fourni est invalide : {}", problems.summary()))?;
-    let version = format!("{}/{}", doc.exported_at.as_deref().unwrap_or("?"), bytes.len());
+    let version = format!(
+        "{}/{}",
+        doc.exported_at.as_deref().unwrap_or("?"),
+        bytes.len()
+    );
     Ok((version, doc.catalogue))
 }
 
@@ -65,11 +77,17 @@ impl AppState {
     async fn open_and_seed(self) -> Result<Catalogue, String> {
         let db = store::open(store::DB_NAME).await.map_err(|e| e.message)?;
         let seed = fetch_seed().await;
-        let known = store::get_setting(&db, SEED_SETTING).await.map_err(|e| e.message)?;
+        let known = store::get_setting(&db, SEED_SETTING)
+            .await
+            .map_err(|e| e.message)?;
         let seed_error = match seed {
             Ok((version, seed)) if known.as_deref() != Some(&version) => {
-                store::import_seed(&db, &seed, &now_utc()).await.map_err(|e| e.message)?;
-                store::put_setting(&db, SEED_SETTING, &version).await.map_err(|e| e.message)?;
+                store::import_seed(&db, &seed, &now_utc())
+                    .await
+                    .map_err(|e| e.message)?;
+                store::put_setting(&db, SEED_SETTING, &version)
+                    .await
+                    .map_err(|e| e.message)?;
                 None
             }
             Ok(_) => None,
@@ -89,7 +107,10 @@ impl AppState {
     /// Reads the catalogue again from storage (after another tab changed it).
     pub fn reload(self) {
         spawn_local(async move {
-            if let Some(result) = self.with_db(|db| async move { store::load(&db).await }).await {
+            if let Some(result) = self
+                .with_db(|db| async move { store::load(&db).await })
+                .await
+            {
                 self.catalogue.set(Some(result.map_err(|e| e.message)));
             }
         });

@@ -1,0 +1,72 @@
+import { test, expect } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const example = { name: "exemple-catalogue.json", mimeType: "application/json", buffer: readFileSync(`${root}docs/exemple-catalogue.json`) };
+
+async function importFile(page, file) {
+  await page.goto("/importer");
+  await page.getByLabel("Choisir un fichier de catalogue (.json)").setInputFiles(file);
+}
+
+const totals = (page) => page.locator("p.totals");
+
+test("un fichier importé est encore là après rechargement de la page", async ({ page }) => {
+  await page.goto("/");
+  await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+
+  await importFile(page, example);
+  await expect(page.getByRole("heading", { name: "Aperçu de « exemple-catalogue.json »" })).toBeVisible();
+  await expect(page.locator(".preview-summary")).toHaveText("Ajouté : 3 · Inchangé : 2");
+  await expect(page.getByText("Prototype « echo-web-radio » : Ajouté")).toBeVisible();
+  await page.getByRole("button", { name: "Importer ces données" }).click();
+  await expect(page.getByText("Import terminé. Ajouté : 3 · Inchangé : 2")).toBeVisible();
+
+  await page.getByRole("navigation").getByRole("link", { name: "Catalogue" }).click();
+  await expect(totals(page)).toHaveText("50 prototypes partagés par 8 centres");
+  await page.reload();
+  await expect(totals(page)).toHaveText("50 prototypes partagés par 8 centres");
+  await expect(page.getByRole("heading", { name: "Web radio « Les Échos du quartier »", exact: true })).toBeVisible();
+});
+
+test("rien n'est écrit tant que l'import n'est pas confirmé", async ({ page }) => {
+  await importFile(page, example);
+  await page.getByRole("button", { name: "Abandonner" }).click();
+  await page.goto("/");
+  await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+});
+
+test("un fichier invalide est refusé avec un message clair et ne change rien", async ({ page }) => {
+  const bad = { name: "pirate.json", mimeType: "application/json", buffer: readFileSync(`${root}tests/fixtures/hostile/javascript-link.json`) };
+  await importFile(page, bad);
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("« pirate.json » n'a pas été importé");
+  await expect(alert).toContainText("Le fichier contient 1 erreur ; rien n'a été importé.");
+  await expect(alert).toContainText("n'est pas un lien accepté");
+  await page.goto("/");
+  await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+});
+
+test("« Annuler cet import » remet le catalogue dans son état précédent", async ({ page }) => {
+  await importFile(page, example);
+  await page.getByRole("button", { name: "Importer ces données" }).click();
+  await page.getByRole("button", { name: "Annuler cet import" }).click();
+  await expect(page.getByText("L'import a été annulé")).toBeVisible();
+  await page.goto("/");
+  await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+});
+
+test("un deuxième onglet voit l'import sans être rechargé", async ({ context }) => {
+  const first = await context.newPage();
+  await first.goto("/");
+  await expect(totals(first)).toHaveText("48 prototypes partagés par 8 centres");
+  const second = await context.newPage();
+  await second.goto("/");
+  await expect(totals(second)).toHaveText("48 prototypes partagés par 8 centres");
+
+  await importFile(first, example);
+  await first.getByRole("button", { name: "Importer ces données" }).click();
+  await expect(first.getByText("Import terminé")).toBeVisible();
+  await expect(totals(second)).toHaveText("50 prototypes partagés par 8 centres");
+});
