@@ -8,6 +8,7 @@ pub mod exchange;
 pub mod label;
 pub mod model;
 pub mod search;
+pub mod synth;
 
 #[cfg(target_arch = "wasm32")]
 pub mod store;

@@ -490,3 +490,19 @@ fn one_bad_entry_does_not_cascade_into_phantom_reference_errors() {
     let problems = read_document(&bytes, &Limits::default()).unwrap_err();
     assert_eq!(problems.len(), 1, "{problems}");
 }
+
+#[test]
+fn synthetic_catalogues_are_valid_and_deterministic() {
+    let doc = prototheque::synth::document(300, 40, 7);
+    let bytes = export(&doc);
+    let back = read(&bytes).unwrap();
+    assert_eq!(back.catalogue.live_prototypes().count(), 300);
+    assert_eq!(back.catalogue.live_centres().count(), 40);
+    assert!(back
+        .catalogue
+        .live_prototypes()
+        .any(|(_, p)| p.forked_from.is_some()));
+    assert!(back.catalogue.live_ratings().count() > 100);
+    assert_eq!(export(&prototheque::synth::document(300, 40, 7)), bytes);
+    assert_ne!(export(&prototheque::synth::document(300, 40, 8)), bytes);
+}

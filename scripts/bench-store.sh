@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmark: persisting the seed and a 20,000-prototype catalogue in IndexedDB (one transaction)
+# vs a raw JavaScript bulk put of the same records, in headless Chromium. Prints figures only.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+"$ROOT/scripts/setup.sh" test
+use_wasm_toolchain
+cd "$ROOT"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export WASM_BINDGEN_TEST_TIMEOUT=900
+cargo test --release --locked --target wasm32-unknown-unknown --test bench_store -- --nocapture 2>&1 |
+    grep -E "BENCH|test result|panicked|error" 
