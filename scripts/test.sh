@@ -22,7 +22,7 @@ layer() { # name command…
     fi
 }
 
-native() { cargo test --locked; }
+native() { cargo test --locked --no-fail-fast; }
 
 browser() (
     use_wasm_toolchain
