@@ -9,5 +9,7 @@ cd "$ROOT"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_TIMEOUT=900
+# Tests always unwind; the release profile aborts. Mixing both makes build-std build two cores.
+export CARGO_PROFILE_RELEASE_PANIC=unwind
 cargo test --release --locked --target wasm32-unknown-unknown --test bench_store -- --nocapture 2>&1 |
-    grep -E "BENCH|test result|panicked|error" 
+    grep -E "^BENCH|test result|panicked|^error"

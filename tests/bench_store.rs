@@ -44,16 +44,23 @@ extern "C" {
 }
 
 async fn measure(label: &str, bytes: Vec<u8>) {
-    let catalogue = read_document(&bytes, &Limits::default()).expect("valid").catalogue;
+    let catalogue = read_document(&bytes, &Limits::default())
+        .expect("valid")
+        .catalogue;
     let text = String::from_utf8(bytes).unwrap();
     let records = catalogue.centres.len() + catalogue.prototypes.len() + catalogue.ratings.len();
     let name = format!("bench-rust-{}", js_sys::Math::random());
     let db = store::open(&name).await.unwrap();
     let start = now();
-    store::import(&db, &catalogue, "bench", "2026-06-01T00:00:00Z").await.unwrap();
+    store::import(&db, &catalogue, "bench", "2026-06-01T00:00:00Z")
+        .await
+        .unwrap();
     let rust_ms = now() - start;
     db.close();
-    let js_ms = js_bulk_put(&format!("bench-js-{}", js_sys::Math::random()), &text).await.as_f64().unwrap();
+    let js_ms = js_bulk_put(&format!("bench-js-{}", js_sys::Math::random()), &text)
+        .await
+        .as_f64()
+        .unwrap();
     let line = format!(
         "BENCH persist {label}: {records} records — store::import {rust_ms:.0} ms, raw JS bulk put {js_ms:.0} ms, ratio {:.2}×",
         rust_ms / js_ms

@@ -57,23 +57,55 @@ impl StoreError {
         }
     }
 
-    /// Turns any IndexedDB failure into the French message shown to people.
+    /// Turns any IndexedDB failure into the French message shown to people; the technical
+    /// detail goes to the console for whoever helps them.
     fn from_idb(e: impl fmt::Debug) -> Self {
         let detail = format!("{e:?}");
+        web_sys::console::warn_1(&format!("Prototèque, stockage : {detail}").into());
         if detail.contains("QuotaExceeded") {
             StoreError::new(
                 "L'espace de stockage du navigateur est plein : rien n'a été enregistré. \
                  Libérez de la place (exportez puis supprimez d'anciennes données) et réessayez.",
             )
         } else {
-            StoreError::new(format!(
-                "Le stockage du navigateur a refusé l'opération ; rien n'a été enregistré. ({detail})"
-            ))
+            StoreError::new(
+                "Le navigateur a refusé d'enregistrer les données : rien n'a été enregistré. \
+                 Réessayez ; si le problème continue, exportez votre catalogue pour le garder.",
+            )
         }
     }
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
+
+/// Commits `tx`. When the browser aborts it, tells a full storage apart from other failures:
+/// the transaction's own `QuotaExceededError` is not reachable through indexed_db_futures, so the
+/// storage estimate is asked whether `attempted` more bytes could have fitted.
+async fn commit(tx: Transaction<'_>, attempted: usize) -> Result<()> {
+    let Err(e) = tx.commit().await else {
+        return Ok(());
+    };
+    if storage_is_full(attempted).await {
+        Err(StoreError::from_idb("QuotaExceeded"))
+    } else {
+        Err(StoreError::from_idb(e))
+    }
+}
+
+async fn storage_is_full(attempted: usize) -> bool {
+    async fn estimate() -> Option<(f64, f64)> {
+        let storage = web_sys::window()?.navigator().storage();
+        let estimate = wasm_bindgen_futures::JsFuture::from(storage.estimate().ok()?)
+            .await
+            .ok()?;
+        let get = |key: &str| js_sys::Reflect::get(&estimate, &key.into()).ok()?.as_f64();
+        Some((get("usage")?, get("quota")?))
+    }
+    // A margin for what IndexedDB adds around the data itself.
+    estimate()
+        .await
+        .is_some_and(|(usage, quota)| quota - usage < 2.0 * attempted as f64 + 65_536.0)
+}
 
 /// One stored record: its file form, plus what the indexes look up.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -178,7 +210,7 @@ pub async fn put_setting(db: &Database, key: &str, value: &str) -> Result<()> {
         .map_err(e)?
         .await
         .map_err(e)?;
-    tx.commit().await.map_err(e)?;
+    commit(tx, key.len() + value.len()).await?;
     notify_change();
     Ok(())
 }
@@ -373,6 +405,7 @@ async fn import_inner(
 
     let before = [&snapshot.centres, &snapshot.prototypes, &snapshot.ratings];
     let mut touched = Vec::new();
+    let mut attempted = 0;
     for ((store_name, after), before) in rows_of(&merged).into_iter().zip(before) {
         let store = tx.object_store(store_name).map_err(e)?;
         for (id, row) in after {
@@ -393,6 +426,7 @@ async fn import_inner(
                 .map_err(e)?
                 .await
                 .map_err(e)?;
+            attempted += row.json.len();
             touched.push(Touched {
                 store: store_name.to_owned(),
                 id,
@@ -433,7 +467,8 @@ async fn import_inner(
             .await
             .map_err(e)?;
     }
-    tx.commit().await.map_err(e)?;
+    // The undo snapshot roughly doubles what is written.
+    commit(tx, 2 * attempted).await?;
     notify_change();
     Ok(ImportReport {
         preview,
@@ -519,7 +554,13 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
         .await
         .map_err(e)?;
     let catalogue = Snapshot::read(&tx).await?.catalogue()?;
-    tx.commit().await.map_err(e)?;
+    let attempted = undo
+        .touched
+        .iter()
+        .filter_map(|t| t.before.as_ref())
+        .map(|r| r.json.len())
+        .sum();
+    commit(tx, attempted).await?;
     notify_change();
     Ok(catalogue)
 }

@@ -70,3 +70,17 @@ test("un deuxième onglet voit l'import sans être rechargé", async ({ context 
   await expect(first.getByText("Import terminé")).toBeVisible();
   await expect(totals(second)).toHaveText("50 prototypes partagés par 8 centres");
 });
+
+test("un stockage qui refuse d'écrire donne un message clair et ne laisse rien à moitié", async ({ page, context }) => {
+  // No room at all for this origin: storing the shipped catalogue must fail, and say so.
+  const cdp = await context.newCDPSession(page);
+  const origin = "http://127.0.0.1:4173";
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: 1 });
+  await page.goto("/");
+  await expect(page.getByRole("alert")).toContainText("rien n'a été enregistré");
+
+  // Room again: the whole catalogue is stored, nothing was left half-written.
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin });
+  await page.reload();
+  await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+});
