@@ -2,7 +2,8 @@
 //! The criteria live in one place, [`CRITERIA`], in the words shown to people; the checks below
 //! follow the same order.
 
-use crate::model::{Catalogue, Prototype};
+use crate::model::{Catalogue, Facts, Prototype};
+use std::collections::BTreeMap;
 
 /// Fewest steps a livret needs to be called complete.
 pub const MIN_STEPS: usize = 3;
@@ -118,23 +119,27 @@ pub fn free_licence(p: &Prototype) -> bool {
 
 /// Computes the checklist and status of prototype `id`. `None` if it is unknown or deleted.
 pub fn assess(catalogue: &Catalogue, id: &str) -> Option<Assessment> {
-    let prototype = catalogue.prototype(id)?;
-    let reports: Vec<_> = catalogue
-        .live_ratings()
-        .map(|(_, r)| r)
-        .filter(|r| r.prototype == id)
-        .collect();
+    Some(assess_with(catalogue.prototype(id)?, id, &Facts::of(catalogue)))
+}
+
+/// Every live prototype's assessment, computed in one pass over the catalogue.
+pub fn assess_all(catalogue: &Catalogue) -> BTreeMap<String, Assessment> {
+    let facts = Facts::of(catalogue);
+    catalogue
+        .live_prototypes()
+        .map(|(id, p)| (id.to_owned(), assess_with(p, id, &facts)))
+        .collect()
+}
+
+/// The checklist of `prototype` (whose id is `id`) given the catalogue's [`Facts`].
+pub fn assess_with(prototype: &Prototype, id: &str, facts: &Facts) -> Assessment {
+    let reports = facts.reports(id);
     let tested = reports.iter().any(|r| r.participants > 0);
-    let others: Vec<_> = reports
-        .iter()
-        .filter(|r| r.centre != prototype.centre)
-        .collect();
+    let others: Vec<_> = reports.iter().filter(|r| r.centre != prototype.centre).collect();
     let appreciated = others.len() >= MIN_OTHER_CENTRES
         && others.iter().map(|r| f64::from(r.note)).sum::<f64>() / others.len() as f64
             >= MIN_AVERAGE;
-    let reproduced = catalogue.live_prototypes().any(|(_, p)| {
-        p.centre != prototype.centre && p.forked_from.as_ref().is_some_and(|f| f.prototype == id)
-    });
+    let reproduced = facts.adaptations(id).iter().any(|(_, p)| p.centre != prototype.centre);
     let met = [
         livret_complete(prototype),
         free_licence(prototype),
@@ -149,5 +154,5 @@ pub fn assess(catalogue: &Catalogue, id: &str) -> Option<Assessment> {
     } else {
         Status::InProgress
     };
-    Some(Assessment { met, status })
+    Assessment { met, status }
 }

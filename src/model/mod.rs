@@ -3,9 +3,11 @@
 //! with serde so that one definition serves export and storage; reading outside JSON back is the
 //! job of `exchange::validate`, never of a derived `Deserialize`.
 
+mod facts;
 mod theme;
 mod versioned;
 
+pub use facts::{ancestry, lineage, Facts, LineageNode};
 pub use theme::{Theme, UsageKind};
 pub use versioned::{Record, Version};
 

@@ -1,0 +1,62 @@
+/// Lowercases and strips French diacritics and ligatures, so that comparisons ignore them.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' | 'À' | 'Â' | 'Ä' | 'Á' | 'Ã' | 'Å' => out.push('a'),
+            'ç' | 'Ç' => out.push('c'),
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
+            'î' | 'ï' | 'í' | 'ì' | 'Î' | 'Ï' | 'Í' | 'Ì' => out.push('i'),
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'Ô' | 'Ö' | 'Ó' | 'Ò' | 'Õ' => out.push('o'),
+            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' | 'Ú' => out.push('u'),
+            'ÿ' | 'Ÿ' | 'ý' | 'Ý' => out.push('y'),
+            'ñ' | 'Ñ' => out.push('n'),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            '’' | 'ʼ' => out.push('\''),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Short French words that carry no meaning for search.
+const STOP_WORDS: &[&str] = &[
+    "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "en", "et", "la", "le", "les", "leur",
+    "ou", "par", "pour", "qui", "que", "sa", "se", "ses", "son", "sur", "un", "une",
+];
+
+/// The searchable words of `text`: folded, split on anything that is not a letter or digit
+/// (elisions like "l'école" give "ecole"), without one-letter words and stop words.
+pub fn tokens(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2 && !STOP_WORDS.contains(w))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// True when every word of `query` occurs (folded) in `text`.
+pub fn matches(query: &str, text: &str) -> bool {
+    let text = fold(text);
+    fold(query).split_whitespace().all(|word| text.contains(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_accents_case_and_ligatures() {
+        assert_eq!(fold("Démarches À l'École — Œuvre"), "demarches a l'ecole — oeuvre");
+        assert!(matches("demarche", "Aide aux Démarches en ligne"));
+        assert!(matches("ECOLE parents", "Les parents et l'école"));
+        assert!(!matches("caf", "Ameli"));
+    }
+
+    #[test]
+    fn tokens_split_elisions_and_drop_stop_words() {
+        assert_eq!(tokens("Suivre l'école de son enfant, en 6e !"), ["suivre", "ecole", "enfant", "6e"]);
+        assert_eq!(tokens("d'E-administration"), ["administration"]);
+    }
+}

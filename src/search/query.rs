@@ -1,0 +1,128 @@
+use crate::label::Status;
+use crate::model::{Theme, UsageKind};
+
+/// How results are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first (alphabetical without search words).
+    #[default]
+    Relevance,
+    /// Most recently changed first.
+    Recent,
+    /// Highest average score first; prototypes without reports last.
+    BestRated,
+    /// Most adapted by other centres first.
+    MostAdapted,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::Recent, Sort::BestRated, Sort::MostAdapted];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Sort::Relevance => "pertinence",
+            Sort::Recent => "recents",
+            Sort::BestRated => "mieux-notes",
+            Sort::MostAdapted => "plus-adaptes",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Relevance => "Pertinence",
+            Sort::Recent => "Les plus récents",
+            Sort::BestRated => "Les mieux notés",
+            Sort::MostAdapted => "Les plus adaptés",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
+/// A catalogue search: words, one value per facet at most, and an order. It round-trips through
+/// URL parameters so that a filtered view can be bookmarked and shared.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Query {
+    pub text: String,
+    pub theme: Option<Theme>,
+    pub centre: Option<String>,
+    pub territory: Option<String>,
+    pub kind: Option<UsageKind>,
+    pub status: Option<Status>,
+    /// `Some(true)`: only prototypes with experience reports; `Some(false)`: only without.
+    pub rated: Option<bool>,
+    pub sort: Sort,
+}
+
+impl Query {
+    /// Reads URL parameters; unknown or malformed values are ignored (a shared link never breaks
+    /// the page).
+    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Query {
+        let mut q = Query::default();
+        for (key, value) in params {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key {
+                "q" => q.text = value.chars().take(200).collect(),
+                "theme" => q.theme = Theme::from_slug(value),
+                "centre" => q.centre = Some(value.to_owned()),
+                "territoire" => q.territory = Some(value.to_owned()),
+                "type" => q.kind = UsageKind::from_slug(value),
+                "label" => {
+                    q.status = [Status::Labelled, Status::Candidate, Status::InProgress]
+                        .into_iter()
+                        .find(|s| s.slug() == value)
+                }
+                "evaluations" => {
+                    q.rated = match value {
+                        "oui" => Some(true),
+                        "non" => Some(false),
+                        _ => None,
+                    }
+                }
+                "tri" => q.sort = Sort::from_slug(value).unwrap_or_default(),
+                _ => {}
+            }
+        }
+        q
+    }
+
+    /// The URL parameters of this query, in a fixed order, without defaults.
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if !self.text.trim().is_empty() {
+            out.push(("q", self.text.trim().to_owned()));
+        }
+        if let Some(t) = self.theme {
+            out.push(("theme", t.slug().to_owned()));
+        }
+        if let Some(c) = &self.centre {
+            out.push(("centre", c.clone()));
+        }
+        if let Some(t) = &self.territory {
+            out.push(("territoire", t.clone()));
+        }
+        if let Some(k) = self.kind {
+            out.push(("type", k.slug().to_owned()));
+        }
+        if let Some(s) = self.status {
+            out.push(("label", s.slug().to_owned()));
+        }
+        if let Some(r) = self.rated {
+            out.push(("evaluations", if r { "oui" } else { "non" }.to_owned()));
+        }
+        if self.sort != Sort::Relevance {
+            out.push(("tri", self.sort.slug().to_owned()));
+        }
+        out
+    }
+
+    /// True when no word and no facet narrows the catalogue.
+    pub fn is_unfiltered(&self) -> bool {
+        Query { sort: Sort::Relevance, ..self.clone() } == Query::default()
+    }
+}

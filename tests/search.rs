@@ -1,0 +1,144 @@
+//! Search over the shipped seed: folding, prefixes, ranking, facets, sorting, URL round trip.
+#![cfg(not(target_arch = "wasm32"))]
+
+use prototheque::exchange::{read_document, Limits};
+use prototheque::label::Status;
+use prototheque::model::{Catalogue, Theme, UsageKind};
+use prototheque::search::{fold, Index, Query, Sort};
+
+fn seed() -> Catalogue {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/catalogue.json")).unwrap();
+    read_document(&bytes, &Limits::default()).unwrap().catalogue
+}
+
+fn text_of(c: &Catalogue, id: &str) -> String {
+    let p = c.prototype(id).unwrap();
+    let centre = c.centre(&p.centre).unwrap();
+    let mut t = vec![p.title.clone(), p.summary.clone(), p.public.clone(), p.scenario.clone(), p.theme.label().into(), p.kind.label().into(), centre.name.clone(), centre.commune.clone()];
+    t.extend(p.tags.iter().cloned());
+    t.extend(p.tools.iter().cloned());
+    t.extend(p.livret.objectives.iter().cloned());
+    t.extend(p.livret.steps.iter().map(|s| s.title.clone()));
+    fold(&t.join(" "))
+}
+
+fn query(text: &str) -> Query {
+    Query { text: text.into(), ..Query::default() }
+}
+
+#[test]
+fn accent_and_case_insensitive_search_finds_every_matching_prototype() {
+    let c = seed();
+    let index = Index::build(&c);
+    let hits = index.search(&query("DEMARCHES")).hits;
+    assert!(hits.len() >= 5, "{}", hits.len());
+    let ids: Vec<&str> = hits.iter().map(|&i| index.entry(i).id.as_str()).collect();
+    // Exactly the prototypes whose indexed text holds the word.
+    let expected: Vec<&str> = c.live_prototypes().map(|(id, _)| id).filter(|id| text_of(&c, id).split(|ch: char| !ch.is_alphanumeric()).any(|w| w == "demarches")).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    assert_eq!(index.search(&query("démarches")).hits, hits);
+}
+
+#[test]
+fn the_word_being_typed_matches_as_a_prefix() {
+    let c = seed();
+    let index = Index::build(&c);
+    let hits = index.search(&query("pron")).hits;
+    assert!(hits.len() >= 5);
+    let starts = |id: &str| text_of(&c, id).split(|ch: char| !ch.is_alphanumeric()).any(|w| w.starts_with("pron"));
+    for &i in &hits {
+        assert!(starts(&index.entry(i).id), "{}", index.entry(i).title);
+    }
+    assert_eq!(hits.len(), c.live_prototypes().filter(|(id, _)| starts(id)).count());
+    // Every word must match.
+    assert!(index.search(&query("pronote radio")).hits.len() < hits.len());
+    assert!(index.search(&query("zzzzzz")).hits.is_empty());
+}
+
+#[test]
+fn a_title_match_ranks_above_a_body_match() {
+    let index = Index::build(&seed());
+    let hits = index.search(&query("radio")).hits;
+    let first = index.entry(hits[0]);
+    assert!(fold(&first.title).contains("radio"), "{}", first.title);
+    let last = index.entry(*hits.last().unwrap());
+    assert!(!fold(&last.title).contains("radio") || hits.iter().all(|&i| fold(&index.entry(i).title).contains("radio")));
+}
+
+#[test]
+fn each_facet_narrows_and_its_counts_match_what_choosing_it_gives() {
+    let index = Index::build(&seed());
+    let all = index.search(&Query::default());
+    assert_eq!(all.hits.len(), 48);
+    assert_eq!(all.facets.themes.iter().map(|(_, n)| n).sum::<usize>(), 48);
+    for &(theme, n) in &all.facets.themes {
+        let r = index.search(&Query { theme: Some(theme), ..Query::default() });
+        assert_eq!(r.hits.len(), n);
+        assert!(r.hits.iter().all(|&i| index.entry(i).theme == theme));
+        // The theme facet still shows the other themes' counts (you can switch).
+        assert_eq!(r.facets.themes, all.facets.themes);
+    }
+    for (id, _, n) in &all.facets.centres {
+        let r = index.search(&Query { centre: Some(id.clone()), ..Query::default() });
+        assert_eq!(r.hits.len(), *n);
+        assert_eq!(*n, 6);
+    }
+    for (territory, n) in &all.facets.territories {
+        let r = index.search(&Query { territory: Some(territory.clone()), ..Query::default() });
+        assert_eq!((r.hits.len(), *n), (24, 24));
+    }
+    for &(kind, n) in &all.facets.kinds {
+        assert_eq!(index.search(&Query { kind: Some(kind), ..Query::default() }).hits.len(), n);
+    }
+    for &(status, n) in &all.facets.statuses {
+        assert_eq!(index.search(&Query { status: Some(status), ..Query::default() }).hits.len(), n);
+    }
+    let labelled = all.facets.statuses.iter().find(|(s, _)| *s == Status::Labelled).unwrap().1;
+    assert!(labelled >= 3);
+    let (rated, unrated) = all.facets.rated;
+    assert_eq!(rated + unrated, 48);
+    assert_eq!(index.search(&Query { rated: Some(false), ..Query::default() }).hits.len(), unrated);
+
+    // Facets combine, and text combines with them.
+    let q = Query { theme: Some(Theme::Parenting), kind: Some(UsageKind::Workshop), ..Query::default() };
+    let r = index.search(&q);
+    assert!(r.hits.iter().all(|&i| index.entry(i).theme == Theme::Parenting && index.entry(i).kind == UsageKind::Workshop));
+    let with_text = index.search(&Query { text: "pronote".into(), ..q });
+    assert!(with_text.hits.len() <= r.hits.len());
+}
+
+#[test]
+fn sorts_order_results_as_announced() {
+    let index = Index::build(&seed());
+    let recent = index.search(&Query { sort: Sort::Recent, ..Query::default() }).hits;
+    assert!(recent.windows(2).all(|w| index.entry(w[0]).updated >= index.entry(w[1]).updated));
+    let rated = index.search(&Query { sort: Sort::BestRated, ..Query::default() }).hits;
+    let avg = |i: usize| index.entry(i).average.unwrap_or(-1.0);
+    assert!(rated.windows(2).all(|w| avg(w[0]) >= avg(w[1])));
+    let adapted = index.search(&Query { sort: Sort::MostAdapted, ..Query::default() }).hits;
+    assert!(adapted.windows(2).all(|w| index.entry(w[0]).adaptations >= index.entry(w[1]).adaptations));
+    assert!(index.entry(adapted[0]).adaptations >= 1);
+}
+
+#[test]
+fn queries_round_trip_through_url_parameters() {
+    let q = Query {
+        text: "écran".into(),
+        theme: Some(Theme::EAdministration),
+        centre: Some("echo".into()),
+        territory: Some("Lille Sud".into()),
+        kind: Some(UsageKind::OnlineService),
+        status: Some(Status::Candidate),
+        rated: Some(false),
+        sort: Sort::BestRated,
+    };
+    let params = q.to_params();
+    let back = Query::from_params(params.iter().map(|(k, v)| (*k, v.as_str())));
+    assert_eq!(back, q);
+    assert!(Query::default().to_params().is_empty());
+    // Bad values in a shared link are ignored, not fatal.
+    let odd = Query::from_params([("theme", "sport"), ("tri", "???"), ("q", "  radio ")]);
+    assert_eq!(odd, Query { text: "radio".into(), ..Query::default() });
+}
