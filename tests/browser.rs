@@ -3,9 +3,8 @@
 
 use leptos::prelude::*;
 use prototheque::exchange::{read_document, Limits};
-use prototheque::model::Theme;
 use prototheque::store;
-use prototheque::ui::{App, CatalogueView};
+use prototheque::ui::{App, AppState, Shell};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -41,7 +40,10 @@ async fn app_mounts_with_french_header_and_skip_link() {
     tick().await;
     assert_eq!(texts(&root, ".skip-link"), ["Aller au contenu"]);
     assert_eq!(texts(&root, ".brand a"), ["Prototèque"]);
-    assert_eq!(texts(&root, "nav a"), ["Catalogue", "Importer", "À propos"]);
+    assert_eq!(
+        texts(&root, "nav a"),
+        ["Catalogue", "Centres", "Importer", "À propos"]
+    );
     assert!(root.query_selector("main#contenu").unwrap().is_some());
     drop(handle);
 }
@@ -62,10 +64,17 @@ async fn theme_filter_narrows_the_cards_on_click() {
     let catalogue = read_document(SMALL_CATALOGUE.as_bytes(), &Limits::default())
         .unwrap()
         .catalogue;
+    // The router reads the page's address: start from the catalogue page.
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
+        .unwrap();
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        let theme = RwSignal::new(None::<Theme>);
-        view! { <CatalogueView catalogue=catalogue.clone() theme/> }
+        provide_context(AppState::preloaded(catalogue.clone()));
+        view! { <Shell/> }
     });
     tick().await;
     assert_eq!(
@@ -81,16 +90,26 @@ async fn theme_filter_narrows_the_cards_on_click() {
                 .unwrap()
                 .unchecked_into::<web_sys::HtmlElement>()
         })
-        .find(|b| b.text_content().as_deref() == Some("Parentalité"))
+        .find(|b| {
+            b.text_content()
+                .unwrap_or_default()
+                .starts_with("Parentalité")
+        })
         .expect("a Parentalité button");
+    assert_eq!(parenting.text_content().as_deref(), Some("Parentalité (1)"));
     parenting.click();
     tick().await;
     assert_eq!(texts(&root, "li.card h2"), ["Café des parents connectés"]);
-    assert_eq!(
-        parenting.get_attribute("aria-pressed").as_deref(),
-        Some("true")
-    );
+    let parenting = root
+        .query_selector("button.chip[aria-pressed=true]")
+        .unwrap()
+        .unwrap();
+    assert!(parenting.text_content().unwrap().starts_with("Parentalité"));
     assert_eq!(texts(&root, ".result-count"), ["1 prototype affiché"]);
+    assert_eq!(
+        web_sys::window().unwrap().location().search().unwrap(),
+        "?theme=parentalite"
+    );
     drop(handle);
 }
 

@@ -7,14 +7,27 @@ use prototheque::model::{Catalogue, Theme, UsageKind};
 use prototheque::search::{fold, Index, Query, Sort};
 
 fn seed() -> Catalogue {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/catalogue.json")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/public/catalogue.json"
+    ))
+    .unwrap();
     read_document(&bytes, &Limits::default()).unwrap().catalogue
 }
 
 fn text_of(c: &Catalogue, id: &str) -> String {
     let p = c.prototype(id).unwrap();
     let centre = c.centre(&p.centre).unwrap();
-    let mut t = vec![p.title.clone(), p.summary.clone(), p.public.clone(), p.scenario.clone(), p.theme.label().into(), p.kind.label().into(), centre.name.clone(), centre.commune.clone()];
+    let mut t = vec![
+        p.title.clone(),
+        p.summary.clone(),
+        p.public.clone(),
+        p.scenario.clone(),
+        p.theme.label().into(),
+        p.kind.label().into(),
+        centre.name.clone(),
+        centre.commune.clone(),
+    ];
     t.extend(p.tags.iter().cloned());
     t.extend(p.tools.iter().cloned());
     t.extend(p.livret.objectives.iter().cloned());
@@ -23,7 +36,10 @@ fn text_of(c: &Catalogue, id: &str) -> String {
 }
 
 fn query(text: &str) -> Query {
-    Query { text: text.into(), ..Query::default() }
+    Query {
+        text: text.into(),
+        ..Query::default()
+    }
 }
 
 #[test]
@@ -34,7 +50,15 @@ fn accent_and_case_insensitive_search_finds_every_matching_prototype() {
     assert!(hits.len() >= 5, "{}", hits.len());
     let ids: Vec<&str> = hits.iter().map(|&i| index.entry(i).id.as_str()).collect();
     // Exactly the prototypes whose indexed text holds the word.
-    let expected: Vec<&str> = c.live_prototypes().map(|(id, _)| id).filter(|id| text_of(&c, id).split(|ch: char| !ch.is_alphanumeric()).any(|w| w == "demarches")).collect();
+    let expected: Vec<&str> = c
+        .live_prototypes()
+        .map(|(id, _)| id)
+        .filter(|id| {
+            text_of(&c, id)
+                .split(|ch: char| !ch.is_alphanumeric())
+                .any(|w| w == "demarches")
+        })
+        .collect();
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(sorted, expected);
@@ -47,11 +71,18 @@ fn the_word_being_typed_matches_as_a_prefix() {
     let index = Index::build(&c);
     let hits = index.search(&query("pron")).hits;
     assert!(hits.len() >= 5);
-    let starts = |id: &str| text_of(&c, id).split(|ch: char| !ch.is_alphanumeric()).any(|w| w.starts_with("pron"));
+    let starts = |id: &str| {
+        text_of(&c, id)
+            .split(|ch: char| !ch.is_alphanumeric())
+            .any(|w| w.starts_with("pron"))
+    };
     for &i in &hits {
         assert!(starts(&index.entry(i).id), "{}", index.entry(i).title);
     }
-    assert_eq!(hits.len(), c.live_prototypes().filter(|(id, _)| starts(id)).count());
+    assert_eq!(
+        hits.len(),
+        c.live_prototypes().filter(|(id, _)| starts(id)).count()
+    );
     // Every word must match.
     assert!(index.search(&query("pronote radio")).hits.len() < hits.len());
     assert!(index.search(&query("zzzzzz")).hits.is_empty());
@@ -64,7 +95,12 @@ fn a_title_match_ranks_above_a_body_match() {
     let first = index.entry(hits[0]);
     assert!(fold(&first.title).contains("radio"), "{}", first.title);
     let last = index.entry(*hits.last().unwrap());
-    assert!(!fold(&last.title).contains("radio") || hits.iter().all(|&i| fold(&index.entry(i).title).contains("radio")));
+    assert!(
+        !fold(&last.title).contains("radio")
+            || hits
+                .iter()
+                .all(|&i| fold(&index.entry(i).title).contains("radio"))
+    );
 }
 
 #[test]
@@ -74,51 +110,123 @@ fn each_facet_narrows_and_its_counts_match_what_choosing_it_gives() {
     assert_eq!(all.hits.len(), 48);
     assert_eq!(all.facets.themes.iter().map(|(_, n)| n).sum::<usize>(), 48);
     for &(theme, n) in &all.facets.themes {
-        let r = index.search(&Query { theme: Some(theme), ..Query::default() });
+        let r = index.search(&Query {
+            theme: Some(theme),
+            ..Query::default()
+        });
         assert_eq!(r.hits.len(), n);
         assert!(r.hits.iter().all(|&i| index.entry(i).theme == theme));
         // The theme facet still shows the other themes' counts (you can switch).
         assert_eq!(r.facets.themes, all.facets.themes);
     }
     for (id, _, n) in &all.facets.centres {
-        let r = index.search(&Query { centre: Some(id.clone()), ..Query::default() });
+        let r = index.search(&Query {
+            centre: Some(id.clone()),
+            ..Query::default()
+        });
         assert_eq!(r.hits.len(), *n);
         assert_eq!(*n, 6);
     }
     for (territory, n) in &all.facets.territories {
-        let r = index.search(&Query { territory: Some(territory.clone()), ..Query::default() });
+        let r = index.search(&Query {
+            territory: Some(territory.clone()),
+            ..Query::default()
+        });
         assert_eq!((r.hits.len(), *n), (24, 24));
     }
     for &(kind, n) in &all.facets.kinds {
-        assert_eq!(index.search(&Query { kind: Some(kind), ..Query::default() }).hits.len(), n);
+        assert_eq!(
+            index
+                .search(&Query {
+                    kind: Some(kind),
+                    ..Query::default()
+                })
+                .hits
+                .len(),
+            n
+        );
     }
     for &(status, n) in &all.facets.statuses {
-        assert_eq!(index.search(&Query { status: Some(status), ..Query::default() }).hits.len(), n);
+        assert_eq!(
+            index
+                .search(&Query {
+                    status: Some(status),
+                    ..Query::default()
+                })
+                .hits
+                .len(),
+            n
+        );
     }
-    let labelled = all.facets.statuses.iter().find(|(s, _)| *s == Status::Labelled).unwrap().1;
+    let labelled = all
+        .facets
+        .statuses
+        .iter()
+        .find(|(s, _)| *s == Status::Labelled)
+        .unwrap()
+        .1;
     assert!(labelled >= 3);
     let (rated, unrated) = all.facets.rated;
     assert_eq!(rated + unrated, 48);
-    assert_eq!(index.search(&Query { rated: Some(false), ..Query::default() }).hits.len(), unrated);
+    assert_eq!(
+        index
+            .search(&Query {
+                rated: Some(false),
+                ..Query::default()
+            })
+            .hits
+            .len(),
+        unrated
+    );
 
     // Facets combine, and text combines with them.
-    let q = Query { theme: Some(Theme::Parenting), kind: Some(UsageKind::Workshop), ..Query::default() };
+    let q = Query {
+        theme: Some(Theme::Parenting),
+        kind: Some(UsageKind::Workshop),
+        ..Query::default()
+    };
     let r = index.search(&q);
-    assert!(r.hits.iter().all(|&i| index.entry(i).theme == Theme::Parenting && index.entry(i).kind == UsageKind::Workshop));
-    let with_text = index.search(&Query { text: "pronote".into(), ..q });
+    assert!(r
+        .hits
+        .iter()
+        .all(|&i| index.entry(i).theme == Theme::Parenting
+            && index.entry(i).kind == UsageKind::Workshop));
+    let with_text = index.search(&Query {
+        text: "pronote".into(),
+        ..q
+    });
     assert!(with_text.hits.len() <= r.hits.len());
 }
 
 #[test]
 fn sorts_order_results_as_announced() {
     let index = Index::build(&seed());
-    let recent = index.search(&Query { sort: Sort::Recent, ..Query::default() }).hits;
-    assert!(recent.windows(2).all(|w| index.entry(w[0]).updated >= index.entry(w[1]).updated));
-    let rated = index.search(&Query { sort: Sort::BestRated, ..Query::default() }).hits;
+    let recent = index
+        .search(&Query {
+            sort: Sort::Recent,
+            ..Query::default()
+        })
+        .hits;
+    assert!(recent
+        .windows(2)
+        .all(|w| index.entry(w[0]).updated >= index.entry(w[1]).updated));
+    let rated = index
+        .search(&Query {
+            sort: Sort::BestRated,
+            ..Query::default()
+        })
+        .hits;
     let avg = |i: usize| index.entry(i).average.unwrap_or(-1.0);
     assert!(rated.windows(2).all(|w| avg(w[0]) >= avg(w[1])));
-    let adapted = index.search(&Query { sort: Sort::MostAdapted, ..Query::default() }).hits;
-    assert!(adapted.windows(2).all(|w| index.entry(w[0]).adaptations >= index.entry(w[1]).adaptations));
+    let adapted = index
+        .search(&Query {
+            sort: Sort::MostAdapted,
+            ..Query::default()
+        })
+        .hits;
+    assert!(adapted
+        .windows(2)
+        .all(|w| index.entry(w[0]).adaptations >= index.entry(w[1]).adaptations));
     assert!(index.entry(adapted[0]).adaptations >= 1);
 }
 
@@ -140,5 +248,11 @@ fn queries_round_trip_through_url_parameters() {
     assert!(Query::default().to_params().is_empty());
     // Bad values in a shared link are ignored, not fatal.
     let odd = Query::from_params([("theme", "sport"), ("tri", "???"), ("q", "  radio ")]);
-    assert_eq!(odd, Query { text: "radio".into(), ..Query::default() });
+    assert_eq!(
+        odd,
+        Query {
+            text: "radio".into(),
+            ..Query::default()
+        }
+    );
 }

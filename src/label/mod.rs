@@ -119,7 +119,11 @@ pub fn free_licence(p: &Prototype) -> bool {
 
 /// Computes the checklist and status of prototype `id`. `None` if it is unknown or deleted.
 pub fn assess(catalogue: &Catalogue, id: &str) -> Option<Assessment> {
-    Some(assess_with(catalogue.prototype(id)?, id, &Facts::of(catalogue)))
+    Some(assess_with(
+        catalogue.prototype(id)?,
+        id,
+        &Facts::of(catalogue),
+    ))
 }
 
 /// Every live prototype's assessment, computed in one pass over the catalogue.
@@ -135,11 +139,17 @@ pub fn assess_all(catalogue: &Catalogue) -> BTreeMap<String, Assessment> {
 pub fn assess_with(prototype: &Prototype, id: &str, facts: &Facts) -> Assessment {
     let reports = facts.reports(id);
     let tested = reports.iter().any(|r| r.participants > 0);
-    let others: Vec<_> = reports.iter().filter(|r| r.centre != prototype.centre).collect();
+    let others: Vec<_> = reports
+        .iter()
+        .filter(|r| r.centre != prototype.centre)
+        .collect();
     let appreciated = others.len() >= MIN_OTHER_CENTRES
         && others.iter().map(|r| f64::from(r.note)).sum::<f64>() / others.len() as f64
             >= MIN_AVERAGE;
-    let reproduced = facts.adaptations(id).iter().any(|(_, p)| p.centre != prototype.centre);
+    let reproduced = facts
+        .adaptations(id)
+        .iter()
+        .any(|(_, p)| p.centre != prototype.centre);
     let met = [
         livret_complete(prototype),
         free_licence(prototype),

@@ -13,15 +13,24 @@ impl<'c> Facts<'c> {
     pub fn of(catalogue: &'c Catalogue) -> Self {
         let mut reports: BTreeMap<&str, Vec<&Rating>> = BTreeMap::new();
         for (_, rating) in catalogue.live_ratings() {
-            reports.entry(rating.prototype.as_str()).or_default().push(rating);
+            reports
+                .entry(rating.prototype.as_str())
+                .or_default()
+                .push(rating);
         }
         let mut adaptations: BTreeMap<&str, Vec<(&str, &Prototype)>> = BTreeMap::new();
         for (id, prototype) in catalogue.live_prototypes() {
             if let Some(origin) = &prototype.forked_from {
-                adaptations.entry(origin.prototype.as_str()).or_default().push((id, prototype));
+                adaptations
+                    .entry(origin.prototype.as_str())
+                    .or_default()
+                    .push((id, prototype));
             }
         }
-        Facts { reports, adaptations }
+        Facts {
+            reports,
+            adaptations,
+        }
     }
 
     /// Live experience reports on prototype `id`.
@@ -58,7 +67,9 @@ pub fn ancestry(catalogue: &Catalogue, id: &str) -> Vec<String> {
             break;
         }
         chain.push(origin.prototype.clone());
-        current = catalogue.prototype(&origin.prototype).and_then(|p| p.forked_from.as_ref());
+        current = catalogue
+            .prototype(&origin.prototype)
+            .and_then(|p| p.forked_from.as_ref());
     }
     chain
 }
@@ -95,7 +106,10 @@ pub fn lineage(catalogue: &Catalogue, facts: &Facts, id: &str) -> LineageNode {
             .into_iter()
             .map(|child| grow(facts, child, seen))
             .collect();
-        LineageNode { id: id.to_owned(), children }
+        LineageNode {
+            id: id.to_owned(),
+            children,
+        }
     }
     grow(facts, &root, &mut BTreeSet::new())
 }

@@ -3,7 +3,9 @@ pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' | 'À' | 'Â' | 'Ä' | 'Á' | 'Ã' | 'Å' => out.push('a'),
+            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' | 'À' | 'Â' | 'Ä' | 'Á' | 'Ã' | 'Å' => {
+                out.push('a')
+            }
             'ç' | 'Ç' => out.push('c'),
             'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
             'î' | 'ï' | 'í' | 'ì' | 'Î' | 'Ï' | 'Í' | 'Ì' => out.push('i'),
@@ -22,8 +24,8 @@ pub fn fold(text: &str) -> String {
 
 /// Short French words that carry no meaning for search.
 const STOP_WORDS: &[&str] = &[
-    "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "en", "et", "la", "le", "les", "leur",
-    "ou", "par", "pour", "qui", "que", "sa", "se", "ses", "son", "sur", "un", "une",
+    "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "en", "et", "la", "le", "les",
+    "leur", "ou", "par", "pour", "qui", "que", "sa", "se", "ses", "son", "sur", "un", "une",
 ];
 
 /// The searchable words of `text`: folded, split on anything that is not a letter or digit
@@ -39,7 +41,9 @@ pub fn tokens(text: &str) -> Vec<String> {
 /// True when every word of `query` occurs (folded) in `text`.
 pub fn matches(query: &str, text: &str) -> bool {
     let text = fold(text);
-    fold(query).split_whitespace().all(|word| text.contains(word))
+    fold(query)
+        .split_whitespace()
+        .all(|word| text.contains(word))
 }
 
 #[cfg(test)]
@@ -48,7 +52,10 @@ mod tests {
 
     #[test]
     fn folding_ignores_accents_case_and_ligatures() {
-        assert_eq!(fold("Démarches À l'École — Œuvre"), "demarches a l'ecole — oeuvre");
+        assert_eq!(
+            fold("Démarches À l'École — Œuvre"),
+            "demarches a l'ecole — oeuvre"
+        );
         assert!(matches("demarche", "Aide aux Démarches en ligne"));
         assert!(matches("ECOLE parents", "Les parents et l'école"));
         assert!(!matches("caf", "Ameli"));
@@ -56,7 +63,10 @@ mod tests {
 
     #[test]
     fn tokens_split_elisions_and_drop_stop_words() {
-        assert_eq!(tokens("Suivre l'école de son enfant, en 6e !"), ["suivre", "ecole", "enfant", "6e"]);
+        assert_eq!(
+            tokens("Suivre l'école de son enfant, en 6e !"),
+            ["suivre", "ecole", "enfant", "6e"]
+        );
         assert_eq!(tokens("d'E-administration"), ["administration"]);
     }
 }

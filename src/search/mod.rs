@@ -97,7 +97,13 @@ impl Index {
             for tag in &p.tags {
                 add_text(&mut terms, tag, TAGS, &mut length);
             }
-            let body = [p.summary.as_str(), p.public.as_str(), p.scenario.as_str(), p.theme.label(), p.kind.label()];
+            let body = [
+                p.summary.as_str(),
+                p.public.as_str(),
+                p.scenario.as_str(),
+                p.theme.label(),
+                p.kind.label(),
+            ];
             for text in body.into_iter().chain(p.tools.iter().map(String::as_str)) {
                 add_text(&mut terms, text, BODY, &mut length);
             }
@@ -105,7 +111,12 @@ impl Index {
                 add_text(&mut terms, &centre.name, BODY, &mut length);
                 add_text(&mut terms, &centre.commune, BODY, &mut length);
             }
-            for text in p.livret.objectives.iter().chain(p.livret.steps.iter().map(|s| &s.title)) {
+            for text in p
+                .livret
+                .objectives
+                .iter()
+                .chain(p.livret.steps.iter().map(|s| &s.title))
+            {
                 add_text(&mut terms, text, BODY, &mut length);
             }
             for (term, weight) in terms {
@@ -131,8 +142,17 @@ impl Index {
                 sort_title: fold(&p.title),
             });
         }
-        let average_length = if lengths.is_empty() { 1.0 } else { lengths.iter().sum::<f32>() / lengths.len() as f32 };
-        Index { entries, postings, lengths, average_length: average_length.max(1.0) }
+        let average_length = if lengths.is_empty() {
+            1.0
+        } else {
+            lengths.iter().sum::<f32>() / lengths.len() as f32
+        };
+        Index {
+            entries,
+            postings,
+            lengths,
+            average_length: average_length.max(1.0),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -184,7 +204,10 @@ impl Index {
                 credit(postings, 1.0);
             }
             if last {
-                let range = self.postings.range::<str, _>((std::ops::Bound::Excluded(word.as_str()), std::ops::Bound::Unbounded));
+                let range = self.postings.range::<str, _>((
+                    std::ops::Bound::Excluded(word.as_str()),
+                    std::ops::Bound::Unbounded,
+                ));
                 for (term, postings) in range.take_while(|(t, _)| t.starts_with(word.as_str())) {
                     let _ = term;
                     credit(postings, PREFIX_FACTOR);
@@ -199,7 +222,12 @@ impl Index {
             }
         }
         let wanted = words.len() as u16;
-        Some(scores.into_iter().map(|(n, s)| (n == wanted).then_some(s)).collect())
+        Some(
+            scores
+                .into_iter()
+                .map(|(n, s)| (n == wanted).then_some(s))
+                .collect(),
+        )
     }
 
     /// Runs a query: text, facet filters, sort.
@@ -220,8 +248,13 @@ impl Index {
         let mut themes: BTreeMap<Theme, usize> = Theme::ALL.iter().map(|t| (*t, 0)).collect();
         let mut centres: BTreeMap<(String, String), usize> = BTreeMap::new();
         let mut territories: BTreeMap<String, usize> = BTreeMap::new();
-        let mut kinds: BTreeMap<UsageKind, usize> = UsageKind::ALL.iter().map(|k| (*k, 0)).collect();
-        let mut statuses: BTreeMap<Status, usize> = [Status::Labelled, Status::Candidate, Status::InProgress].into_iter().map(|s| (s, 0)).collect();
+        let mut kinds: BTreeMap<UsageKind, usize> =
+            UsageKind::ALL.iter().map(|k| (*k, 0)).collect();
+        let mut statuses: BTreeMap<Status, usize> =
+            [Status::Labelled, Status::Candidate, Status::InProgress]
+                .into_iter()
+                .map(|s| (s, 0))
+                .collect();
         let mut rated = (0, 0);
         let mut hits = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
@@ -234,7 +267,9 @@ impl Index {
                 *themes.entry(e.theme).or_default() += 1;
             }
             if all_but(1) {
-                *centres.entry((e.centre_name.clone(), e.centre.clone())).or_default() += 1;
+                *centres
+                    .entry((e.centre_name.clone(), e.centre.clone()))
+                    .or_default() += 1;
             }
             if all_but(2) && !e.territory.is_empty() {
                 *territories.entry(e.territory.clone()).or_default() += 1;
@@ -246,7 +281,11 @@ impl Index {
                 *statuses.entry(e.status).or_default() += 1;
             }
             if all_but(5) {
-                if e.reports > 0 { rated.0 += 1 } else { rated.1 += 1 }
+                if e.reports > 0 {
+                    rated.0 += 1
+                } else {
+                    rated.1 += 1
+                }
             }
             if p.iter().all(|ok| *ok) {
                 hits.push(i);
@@ -257,7 +296,10 @@ impl Index {
             hits,
             facets: Facets {
                 themes: themes.into_iter().collect(),
-                centres: centres.into_iter().map(|((name, id), n)| (id, name, n)).collect(),
+                centres: centres
+                    .into_iter()
+                    .map(|((name, id), n)| (id, name, n))
+                    .collect(),
                 territories: territories.into_iter().collect(),
                 kinds: kinds.into_iter().collect(),
                 statuses: statuses.into_iter().collect(),
@@ -268,20 +310,29 @@ impl Index {
 
     fn sort(&self, hits: &mut [usize], sort: Sort, scores: Option<&[Option<f32>]>) {
         let e = |i: usize| &self.entries[i];
-        let by_title = |a: usize, b: usize| (&e(a).sort_title, &e(a).id).cmp(&(&e(b).sort_title, &e(b).id));
+        let by_title =
+            |a: usize, b: usize| (&e(a).sort_title, &e(a).id).cmp(&(&e(b).sort_title, &e(b).id));
         match (sort, scores) {
             (Sort::Relevance, Some(scores)) => hits.sort_by(|&a, &b| {
                 let (sa, sb) = (scores[a].unwrap_or(0.0), scores[b].unwrap_or(0.0));
                 sb.total_cmp(&sa).then_with(|| by_title(a, b))
             }),
             (Sort::Relevance, None) => hits.sort_by(|&a, &b| by_title(a, b)),
-            (Sort::Recent, _) => hits.sort_by(|&a, &b| e(b).updated.cmp(&e(a).updated).then_with(|| by_title(a, b))),
+            (Sort::Recent, _) => {
+                hits.sort_by(|&a, &b| e(b).updated.cmp(&e(a).updated).then_with(|| by_title(a, b)))
+            }
             (Sort::BestRated, _) => hits.sort_by(|&a, &b| {
                 let key = |i: usize| (e(i).average.unwrap_or(-1.0), e(i).reports);
                 let (ka, kb) = (key(a), key(b));
-                kb.0.total_cmp(&ka.0).then(kb.1.cmp(&ka.1)).then_with(|| by_title(a, b))
+                kb.0.total_cmp(&ka.0)
+                    .then(kb.1.cmp(&ka.1))
+                    .then_with(|| by_title(a, b))
             }),
-            (Sort::MostAdapted, _) => hits.sort_by(|&a, &b| e(b).adaptations.cmp(&e(a).adaptations).then_with(|| by_title(a, b))),
+            (Sort::MostAdapted, _) => hits.sort_by(|&a, &b| {
+                e(b).adaptations
+                    .cmp(&e(a).adaptations)
+                    .then_with(|| by_title(a, b))
+            }),
         }
     }
 }

@@ -16,7 +16,12 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::Recent, Sort::BestRated, Sort::MostAdapted];
+    pub const ALL: [Sort; 4] = [
+        Sort::Relevance,
+        Sort::Recent,
+        Sort::BestRated,
+        Sort::MostAdapted,
+    ];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -123,6 +128,9 @@ impl Query {
 
     /// True when no word and no facet narrows the catalogue.
     pub fn is_unfiltered(&self) -> bool {
-        Query { sort: Sort::Relevance, ..self.clone() } == Query::default()
+        Query {
+            sort: Sort::Relevance,
+            ..self.clone()
+        } == Query::default()
     }
 }

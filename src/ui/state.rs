@@ -3,20 +3,49 @@
 
 use crate::exchange::{read_document, Limits};
 use crate::model::Catalogue;
+use crate::search::Index;
 use crate::store::{self, ChangeListener};
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::ops::Deref;
+use std::sync::Arc;
 
 /// Where the shipped catalogue lives, relative to the page's `<base>`.
 const SEED_URL: &str = "catalogue.json";
 /// Setting holding which shipped catalogue was last merged in.
 const SEED_SETTING: &str = "catalogue-fourni";
 
+/// A shared, immutable value that signals compare by identity (cheap, and right for derived
+/// data rebuilt as a whole).
+#[derive(Debug)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// `None` while loading; `Err` holds the French message saying why it could not be loaded.
     pub catalogue: RwSignal<Option<Result<Catalogue, String>>>,
+    /// The search index of the loaded catalogue, rebuilt when it changes.
+    pub index: Memo<Option<Shared<Index>>>,
     /// Outcome of the request for durable storage (`None`: not answered, or no such API).
     pub persistence: RwSignal<Option<bool>>,
     db: StoredValue<Option<Database>, LocalStorage>,
@@ -59,13 +88,30 @@ async fn fetch_seed() -> Result<(String, Catalogue), String> {
 impl AppState {
     /// Creates the state and starts loading: opens the database, merges the shipped catalogue if
     /// it is new to this browser, reads the catalogue, and listens to other tabs.
-    pub fn start() -> Self {
-        let state = AppState {
-            catalogue: RwSignal::new(None),
+    fn new(catalogue: Option<Result<Catalogue, String>>) -> Self {
+        let catalogue = RwSignal::new(catalogue);
+        let index = Memo::new(move |_| {
+            catalogue.with(|c| match c {
+                Some(Ok(c)) => Some(Shared(Arc::new(Index::build(c)))),
+                _ => None,
+            })
+        });
+        AppState {
+            catalogue,
+            index,
             persistence: RwSignal::new(None),
             db: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
-        };
+        }
+    }
+
+    /// State holding `catalogue`, without storage: for components shown on their own (tests).
+    pub fn preloaded(catalogue: Catalogue) -> Self {
+        AppState::new(Some(Ok(catalogue)))
+    }
+
+    pub fn start() -> Self {
+        let state = AppState::new(None);
         spawn_local(async move {
             let loaded = state.open_and_seed().await;
             state.catalogue.set(Some(loaded));

@@ -1,0 +1,64 @@
+//! "Imprimer le livret complet": every livret of the catalogue (or of the current search) as one
+//! printable book with a table of contents.
+
+use super::catalogue::use_url_query;
+use super::prototype::LivretView;
+use super::state::AppState;
+use super::widgets::{href_with, prototype_href};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn BookPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let query = use_url_query();
+    let chapters = move || {
+        let index = state.index.get()?;
+        let hits = index.search(&query.get()).hits;
+        state.catalogue.with(|c| {
+            let c = c.as_ref()?.as_ref().ok()?;
+            Some(
+                hits.iter()
+                    .filter_map(|&i| {
+                        let e = index.entry(i);
+                        c.prototype(&e.id)
+                            .map(|p| (e.id.clone(), e.centre_name.clone(), p.clone()))
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+    let print = |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    view! {
+        <div class="book">
+            <h1>"Livrets pédagogiques — Centres sociaux connectés"</h1>
+            <p class="no-print">
+                {move || if query.with(|q| q.is_unfiltered()) { "Tous les livrets du catalogue.".to_owned() } else { "Les livrets de votre recherche.".to_owned() }}
+                " "<A href=move || href_with("/", &query.get())>"Revenir à la liste"</A>
+            </p>
+            <div class="actions no-print"><button type="button" on:click=print>"Imprimer le livret complet"</button></div>
+            {move || chapters().map(|chapters| view! {
+                <nav class="toc" aria-labelledby="sommaire">
+                    <h2 id="sommaire">"Sommaire"</h2>
+                    <ol>
+                        {chapters.iter().map(|(id, centre, p)| view! {
+                            <li><a href=format!("#livret-{id}")>{p.title.clone()}</a>{format!(" — {centre}")}</li>
+                        }).collect_view()}
+                    </ol>
+                </nav>
+                {chapters.into_iter().map(|(id, centre, p)| view! {
+                    <article class="chapter" id=format!("livret-{id}")>
+                        <h2 class="chapter-title"><A href=prototype_href(&id)>{p.title.clone()}</A></h2>
+                        <p class="meta">{format!("{} · {} · {} · licence {}", p.theme.label(), centre, p.kind.label(), p.licence)}</p>
+                        <p class="lead">{p.summary.clone()}</p>
+                        <LivretView livret=p.livret.clone()/>
+                    </article>
+                }).collect_view()}
+            })}
+        </div>
+    }
+}

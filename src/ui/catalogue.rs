@@ -1,0 +1,272 @@
+//! The catalogue: search box, facets with counts, sort, result cards. The URL holds the search,
+//! so a filtered view survives a reload and can be shared.
+
+use super::state::AppState;
+use super::widgets::{href_with, plural, PrototypeCard};
+use crate::label::Status;
+use crate::model::{Theme, UsageKind};
+use crate::search::{Query, Results, Sort};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+/// The search described by the current URL.
+pub fn use_url_query() -> Memo<Query> {
+    let params = use_query_map();
+    Memo::new(move |_| {
+        params.with(|p| Query::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
+    })
+}
+
+#[component]
+pub fn CataloguePage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let query = use_url_query();
+    let navigate = use_navigate();
+    let set_query = move |q: Query| {
+        navigate(
+            &href_with("/", &q),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let results = Memo::new(move |_| {
+        let q = query.get();
+        state.index.get().map(|index| index.search(&q))
+    });
+
+    view! {
+        <h1>"Prototèque — Centres sociaux connectés"</h1>
+        <p class="intro">
+            "Les pratiques numériques inventées avec les habitants des centres sociaux, prêtes à être "
+            "reproduites et adaptées chez vous."
+        </p>
+        {move || match state.catalogue.with(|c| c.as_ref().map(|r| r.as_ref().err().cloned())) {
+            None => view! { <p role="status">"Chargement du catalogue…"</p> }.into_any(),
+            Some(Some(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+            Some(None) => view! { <Search query results set_query=set_query.clone()/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Search<F>(query: Memo<Query>, results: Memo<Option<Results>>, set_query: F) -> impl IntoView
+where
+    F: Fn(Query) + Clone + Send + Sync + 'static,
+{
+    let state = expect_context::<AppState>();
+    let total = move || state.index.with(|i| i.as_ref().map_or(0, |i| i.len()));
+    let centres = move || {
+        state.catalogue.with(|c| match c {
+            Some(Ok(c)) => c.live_centres().count(),
+            _ => 0,
+        })
+    };
+    let update = {
+        let set_query = set_query.clone();
+        move |change: &dyn Fn(&mut Query)| {
+            let mut q = query.get_untracked();
+            change(&mut q);
+            set_query(q);
+        }
+    };
+    let update = StoredValue::new(update);
+    let apply = move |change: &dyn Fn(&mut Query)| update.with_value(|u| u(change));
+
+    let facets = move || {
+        results
+            .with(|r| r.as_ref().map(|r| r.facets.clone()))
+            .unwrap_or_default()
+    };
+    let theme_chip = move |value: Option<Theme>| {
+        let label = value.map_or("Tous les thèmes", Theme::label);
+        let count = move || match value {
+            None => facets().themes.iter().map(|(_, n)| n).sum::<usize>(),
+            Some(t) => facets()
+                .themes
+                .iter()
+                .find(|(x, _)| *x == t)
+                .map_or(0, |(_, n)| *n),
+        };
+        view! {
+            <button
+                type="button"
+                class="chip"
+                aria-pressed=move || (query.with(|q| q.theme) == value).to_string()
+                on:click=move |_| apply(&|q| q.theme = value)
+            >
+                {label}
+                <span class="count">{move || format!(" ({})", count())}</span>
+            </button>
+        }
+    };
+
+    let select = move |id: &'static str,
+                       label: &'static str,
+                       all: &'static str,
+                       options: Box<dyn Fn() -> Vec<(String, String)> + Send + Sync>,
+                       current: Box<dyn Fn(&Query) -> String + Send + Sync>,
+                       set: fn(&mut Query, &str)| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <select
+                    id=id
+                    prop:value=move || query.with(|q| current(q))
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        apply(&|q| set(q, &value));
+                    }
+                >
+                    <option value="">{all}</option>
+                    {move || options().into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+
+    view! {
+        <p class="totals">{move || format!("{} prototypes partagés par {} centres", total(), centres())}</p>
+        <form role="search" class="search" on:submit=|ev| ev.prevent_default()>
+            <label for="recherche">"Rechercher un prototype"</label>
+            <input
+                id="recherche"
+                type="search"
+                autocomplete="off"
+                placeholder="ex. démarches CAF, Pronote, radio…"
+                prop:value=move || query.with(|q| q.text.clone())
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    apply(&|q| q.text = text.clone());
+                }
+            />
+        </form>
+        <div class="filters" role="group" aria-label="Filtrer par thème">
+            {theme_chip(None)}
+            {Theme::ALL.into_iter().map(|t| theme_chip(Some(t))).collect_view()}
+        </div>
+        <details class="more-filters" open>
+            <summary>"Autres filtres et tri"</summary>
+            <div class="selects">
+                {select(
+                    "filtre-centre", "Centre", "Tous les centres",
+                    Box::new(move || facets().centres.into_iter().map(|(id, name, n)| (id, format!("{name} ({n})"))).collect()),
+                    Box::new(|q| q.centre.clone().unwrap_or_default()),
+                    |q, v| q.centre = (!v.is_empty()).then(|| v.to_owned()),
+                )}
+                {select(
+                    "filtre-territoire", "Territoire", "Tous les territoires",
+                    Box::new(move || facets().territories.into_iter().map(|(t, n)| (t.clone(), format!("{t} ({n})"))).collect()),
+                    Box::new(|q| q.territory.clone().unwrap_or_default()),
+                    |q, v| q.territory = (!v.is_empty()).then(|| v.to_owned()),
+                )}
+                {select(
+                    "filtre-type", "Type d'usage", "Tous les types",
+                    Box::new(move || facets().kinds.into_iter().map(|(k, n)| (k.slug().to_owned(), format!("{} ({n})", k.label()))).collect()),
+                    Box::new(|q| q.kind.map(|k| k.slug().to_owned()).unwrap_or_default()),
+                    |q, v| q.kind = UsageKind::from_slug(v),
+                )}
+                {select(
+                    "filtre-label", "Label", "Tous les statuts",
+                    Box::new(move || facets().statuses.into_iter().map(|(s, n)| (s.slug().to_owned(), format!("{} ({n})", s.label()))).collect()),
+                    Box::new(|q| q.status.map(|s| s.slug().to_owned()).unwrap_or_default()),
+                    |q, v| q.status = [Status::Labelled, Status::Candidate, Status::InProgress].into_iter().find(|s| s.slug() == v),
+                )}
+                {select(
+                    "filtre-evaluations", "Rapports d'expérience", "Évalués ou non",
+                    Box::new(move || {
+                        let (rated, unrated) = facets().rated;
+                        vec![("oui".into(), format!("Déjà testés ailleurs ({rated})")), ("non".into(), format!("Pas encore évalués ({unrated})"))]
+                    }),
+                    Box::new(|q| q.rated.map(|r| if r { "oui" } else { "non" }.to_owned()).unwrap_or_default()),
+                    |q, v| q.rated = match v { "oui" => Some(true), "non" => Some(false), _ => None },
+                )}
+                <div class="field">
+                    <label for="tri">"Trier par"</label>
+                    <select
+                        id="tri"
+                        prop:value=move || query.with(|q| q.sort.slug())
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            apply(&|q| q.sort = Sort::from_slug(&value).unwrap_or_default());
+                        }
+                    >
+                        {Sort::ALL.into_iter().map(|s| view! { <option value=s.slug()>{s.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
+        </details>
+        <ResultList query results/>
+    }
+}
+
+#[component]
+fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let count = move || results.with(|r| r.as_ref().map_or(0, |r| r.hits.len()));
+    let entries = move || {
+        let index = state.index.get()?;
+        results.with(|r| {
+            r.as_ref().map(|r| {
+                r.hits
+                    .iter()
+                    .map(|&i| index.entry(i).clone())
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    view! {
+        <div class="result-bar">
+            <p class="result-count" role="status" aria-live="polite">
+                {move || match count() {
+                    0 => "Aucun prototype ne correspond à cette recherche.".to_owned(),
+                    1 => "1 prototype affiché".to_owned(),
+                    n => format!("{n} prototypes affichés"),
+                }}
+            </p>
+            <A href=move || href_with("/livrets", &query.get()) attr:class="print-link">
+                "Imprimer ces livrets"
+            </A>
+        </div>
+        {move || (count() == 0).then(|| view! { <EmptyHelp query/> })}
+        <ul class="cards">
+            <For each=move || entries().unwrap_or_default() key=|e| e.id.clone() let:entry>
+                <PrototypeCard entry/>
+            </For>
+        </ul>
+    }
+}
+
+/// Says why nothing matched, and how to widen the search.
+#[component]
+fn EmptyHelp(query: Memo<Query>) -> impl IntoView {
+    let tips = move || {
+        let q = query.get();
+        let mut tips = Vec::new();
+        if !q.text.trim().is_empty() {
+            tips.push(format!(
+                "vérifiez l'orthographe de « {} » ou essayez un mot plus court",
+                q.text.trim()
+            ));
+        }
+        let filters = q
+            .to_params()
+            .iter()
+            .filter(|(k, _)| !matches!(*k, "q" | "tri"))
+            .count();
+        if filters > 0 {
+            tips.push(format!("retirez {}", plural(filters, "filtre", "filtres")));
+        }
+        tips
+    };
+    view! {
+        <div class="empty">
+            <p>{move || format!("Pour élargir : {}.", tips().join(", ou "))}</p>
+            <p><A href="/">"Effacer la recherche et les filtres"</A></p>
+        </div>
+    }
+}

@@ -1,0 +1,116 @@
+//! The centres of the network and what each has published.
+
+use super::state::AppState;
+use super::widgets::{centre_href, plural, PrototypeCard};
+use crate::search::Query;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use std::collections::BTreeMap;
+
+#[derive(Clone, PartialEq)]
+struct CentreRow {
+    id: String,
+    name: String,
+    commune: String,
+    tiers_lieu: String,
+    published: usize,
+    reports: usize,
+}
+
+fn rows(state: AppState) -> BTreeMap<String, Vec<CentreRow>> {
+    state.catalogue.with(|c| {
+        let mut by_territory: BTreeMap<String, Vec<CentreRow>> = BTreeMap::new();
+        if let Some(Ok(c)) = c {
+            for (id, centre) in c.live_centres() {
+                let territory = if centre.territory.is_empty() {
+                    "Autres territoires".to_owned()
+                } else {
+                    centre.territory.clone()
+                };
+                by_territory.entry(territory).or_default().push(CentreRow {
+                    id: id.to_owned(),
+                    name: centre.name.clone(),
+                    commune: centre.commune.clone(),
+                    tiers_lieu: centre.tiers_lieu.clone(),
+                    published: c.live_prototypes().filter(|(_, p)| p.centre == id).count(),
+                    reports: c.live_ratings().filter(|(_, r)| r.centre == id).count(),
+                });
+            }
+        }
+        by_territory
+    })
+}
+
+#[component]
+pub fn CentresPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <h1>"Les centres du réseau"</h1>
+        <p class="intro">"Les centres sociaux et tiers-lieux qui partagent leurs prototypes, par territoire."</p>
+        {move || rows(state).into_iter().map(|(territory, centres)| view! {
+            <section aria-label=territory.clone()>
+                <h2>{territory.clone()}</h2>
+                <ul class="centre-list">
+                    {centres.into_iter().map(|c| view! {
+                        <li>
+                            <A href=centre_href(&c.id)>{c.name.clone()}</A>
+                            <span class="meta">{format!(" — {}{} · {} · {} donnés", c.commune, if c.tiers_lieu.is_empty() { String::new() } else { format!(", {}", c.tiers_lieu) }, plural(c.published, "prototype publié", "prototypes publiés"), plural(c.reports, "rapport d'expérience", "rapports d'expérience"))}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }).collect_view()}
+    }
+}
+
+#[component]
+pub fn CentrePage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let centre = move || {
+        state.catalogue.with(|c| match c {
+            Some(Ok(c)) => Some(c.centre(&id()).cloned()),
+            _ => None,
+        })
+    };
+    let entries = move || {
+        let index = state.index.get()?;
+        let q = Query {
+            centre: Some(id()),
+            ..Query::default()
+        };
+        Some(
+            index
+                .search(&q)
+                .hits
+                .iter()
+                .map(|&i| index.entry(i).clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    move || {
+        match centre() {
+        None => view! { <p role="status">"Chargement…"</p> }.into_any(),
+        Some(None) => view! {
+            <h1>"Centre introuvable"</h1>
+            <p><A href="/centres">"Voir tous les centres"</A></p>
+        }.into_any(),
+        Some(Some(c)) => view! {
+            <p class="breadcrumb"><A href="/centres">"Centres"</A>" › "{c.territory.clone()}</p>
+            <h1>{c.name.clone()}</h1>
+            <p class="meta">{[c.commune.clone(), c.territory.clone(), c.tiers_lieu.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
+            <h2>"Prototypes publiés"</h2>
+            {move || {
+                let list = entries().unwrap_or_default();
+                if list.is_empty() {
+                    view! { <p>"Ce centre n'a pas encore publié de prototype."</p> }.into_any()
+                } else {
+                    view! { <ul class="cards">{list.into_iter().map(|entry| view! { <PrototypeCard entry/> }).collect_view()}</ul> }.into_any()
+                }
+            }}
+        }.into_any(),
+    }
+    }
+}

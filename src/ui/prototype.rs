@@ -1,0 +1,356 @@
+//! A prototype's page: everything about it, its livret as a booklet, its experience reports, its
+//! label checklist and its lineage. Also prints as a clean A4 livret.
+
+use super::state::AppState;
+use super::widgets::{centre_href, decimal, plural, prototype_href, LabelBadge, SafeLink};
+use crate::label::{self, Assessment};
+use crate::model::{ancestry, lineage, Catalogue, Facts, LineageNode, Livret, Prototype, Rating};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// Everything the page shows, computed once from the catalogue.
+#[derive(Clone, PartialEq)]
+struct PageData {
+    id: String,
+    prototype: Prototype,
+    centre_name: String,
+    updated: String,
+    revision: u64,
+    conflicts: usize,
+    assessment: Assessment,
+    reports: Vec<(Rating, String)>,
+    /// (id, title, centre name), nearest first; a missing one has no title.
+    ancestors: Vec<(String, Option<(String, String)>)>,
+    adaptations: Vec<(String, String, String)>,
+    tree: Option<LineageNode>,
+    titles: Vec<(String, String)>,
+}
+
+fn centre_name(c: &Catalogue, id: &str) -> String {
+    c.centre(id)
+        .map_or_else(|| id.to_owned(), |c| c.name.clone())
+}
+
+fn page_data(c: &Catalogue, id: &str) -> Option<PageData> {
+    let prototype = c.prototype(id)?.clone();
+    let record = &c.prototypes[id];
+    let facts = Facts::of(c);
+    let title_of = |pid: &str| {
+        c.prototype(pid)
+            .map(|p| (p.title.clone(), centre_name(c, &p.centre)))
+    };
+    let tree = lineage(c, &facts, id);
+    let mut titles = Vec::new();
+    fn collect(node: &LineageNode, c: &Catalogue, out: &mut Vec<(String, String)>) {
+        if let Some(p) = c.prototype(&node.id) {
+            out.push((
+                node.id.clone(),
+                format!("{} — {}", p.title, centre_name(c, &p.centre)),
+            ));
+        }
+        for child in &node.children {
+            collect(child, c, out);
+        }
+    }
+    collect(&tree, c, &mut titles);
+    let mut reports: Vec<(Rating, String)> = facts
+        .reports(id)
+        .iter()
+        .map(|r| ((*r).clone(), centre_name(c, &r.centre)))
+        .collect();
+    reports.sort_by(|a, b| b.0.date.cmp(&a.0.date));
+    Some(PageData {
+        id: id.to_owned(),
+        centre_name: centre_name(c, &prototype.centre),
+        updated: record.winner().at[..10].to_owned(),
+        revision: record.winner().revision,
+        conflicts: record.conflicts().len(),
+        assessment: label::assess_with(&prototype, id, &facts),
+        reports,
+        ancestors: ancestry(c, id)
+            .into_iter()
+            .map(|a| {
+                let t = title_of(&a);
+                (a, t)
+            })
+            .collect(),
+        adaptations: facts
+            .adaptations(id)
+            .iter()
+            .map(|(aid, p)| (aid.to_string(), p.title.clone(), centre_name(c, &p.centre)))
+            .collect(),
+        tree: (tree.size() > 2).then_some(tree),
+        titles,
+        prototype,
+    })
+}
+
+/// "2026-03-14" → "14/03/2026".
+pub fn french_date(day: &str) -> String {
+    match (day.get(0..4), day.get(5..7), day.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => day.to_owned(),
+    }
+}
+
+#[component]
+pub fn PrototypePage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let params = use_params_map();
+    let data = Memo::new(move |_| {
+        let id = params.with(|p| p.get("id").unwrap_or_default());
+        state.catalogue.with(|c| match c {
+            Some(Ok(c)) => Some(page_data(c, &id)),
+            _ => None,
+        })
+    });
+    move || {
+        match data.get() {
+        None => view! { <p role="status">"Chargement…"</p> }.into_any(),
+        Some(None) => view! {
+            <h1>"Prototype introuvable"</h1>
+            <p>"Ce prototype n'existe pas dans le catalogue de ce navigateur, ou il a été supprimé. "
+               <A href="/">"Revenir au catalogue"</A></p>
+        }.into_any(),
+        Some(Some(d)) => view! { <PrototypeView d/> }.into_any(),
+    }
+    }
+}
+
+#[component]
+fn PrototypeView(d: PageData) -> impl IntoView {
+    let p = d.prototype.clone();
+    let centre_name = d.centre_name.clone();
+    let dates = format!(
+        "créé le {}, mis à jour le {} (version {})",
+        french_date(&p.created),
+        french_date(&d.updated),
+        d.revision
+    );
+    let conflicts = d.conflicts;
+    let assessment = d.assessment.clone();
+    let reports = d.reports.clone();
+    let print = |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    view! {
+        <article class="prototype">
+            <p class="breadcrumb no-print"><A href="/">"Catalogue"</A>" › "{p.theme.label()}</p>
+            <h1>{p.title.clone()}</h1>
+            <p class="meta">
+                <span class="theme">{p.theme.label()}</span>" · "
+                <A href=centre_href(&p.centre)>{centre_name}</A>" · "
+                {p.kind.label()}" · "
+                {dates}
+            </p>
+            {(conflicts > 0).then(|| view! {
+                <p class="notice conflict-notice" role="note">
+                    {format!("Attention : {} de ce prototype, faite en même temps par un autre centre, est conservée en conflit. La version affichée est la plus récente.", plural(conflicts, "autre version", "autres versions"))}
+                </p>
+            })}
+            <p class="lead">{p.summary.clone()}</p>
+            <div class="actions no-print">
+                <button type="button" on:click=print>"Imprimer ce livret"</button>
+            </div>
+
+            <section aria-labelledby="presentation">
+                <h2 id="presentation">"Présentation"</h2>
+                <dl class="facts-list">
+                    <dt>"Public"</dt><dd>{or_dash(&p.public)}</dd>
+                    <dt>"Scénario choisi par les habitants"</dt><dd>{or_dash(&p.scenario)}</dd>
+                    <dt>"Outils"</dt><dd>{or_dash(&p.tools.join(", "))}</dd>
+                    <dt>"Mots-clés"</dt><dd>{or_dash(&p.tags.join(", "))}</dd>
+                    <dt>"Licence"</dt><dd>{p.licence.clone()}</dd>
+                </dl>
+            </section>
+
+            <LivretView livret=p.livret.clone()/>
+            <Checklist assessment/>
+            <Reports reports/>
+            <Lineage d/>
+        </article>
+    }
+}
+
+fn or_dash(s: &str) -> String {
+    if s.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+fn text_list(items: &[String]) -> impl IntoView {
+    if items.is_empty() {
+        view! { <p class="missing">"Non renseigné."</p> }.into_any()
+    } else {
+        view! { <ul>{items.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view()}</ul> }
+            .into_any()
+    }
+}
+
+/// The livret pédagogique laid out as a booklet.
+#[component]
+pub fn LivretView(livret: Livret) -> impl IntoView {
+    let l = livret;
+    view! {
+        <section class="livret" aria-labelledby="livret">
+            <h2 id="livret">"Livret pédagogique"</h2>
+            <dl class="facts-list">
+                <dt>"Durée"</dt><dd>{or_dash(&l.duration)}</dd>
+                <dt>"Taille du groupe"</dt><dd>{or_dash(&l.group_size)}</dd>
+                <dt>"Coût"</dt><dd>{or_dash(&l.cost)}</dd>
+                <dt>"Pour qui"</dt><dd>{or_dash(&l.public)}</dd>
+            </dl>
+            <h3>"Objectifs"</h3>
+            {text_list(&l.objectives)}
+            <h3>"Matériel"</h3>
+            {text_list(&l.materials)}
+            <h3>"Préparation"</h3>
+            {text_list(&l.preparation)}
+            <h3>"Déroulé"</h3>
+            {if l.steps.is_empty() {
+                view! { <p class="missing">"Non renseigné."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="steps">
+                        {l.steps.iter().map(|s| view! {
+                            <li>
+                                <h4>{s.title.clone()}{(!s.duration.is_empty()).then(|| view! { <span class="duration">{format!(" ({})", s.duration)}</span> })}</h4>
+                                <p>{s.description.clone()}</p>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            <h3>"Conseils d'animation"</h3>
+            {text_list(&l.facilitation_tips)}
+            <h3>"Pièges à éviter"</h3>
+            {text_list(&l.pitfalls)}
+            <h3>"Évaluer"</h3>
+            {text_list(&l.evaluation)}
+            <h3>"Ressources"</h3>
+            {if l.resources.is_empty() {
+                view! { <p class="missing">"Non renseigné."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="resources">
+                        {l.resources.iter().map(|r| view! { <li><SafeLink url=r.url.clone() title=r.title.clone()/></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Checklist(assessment: Assessment) -> impl IntoView {
+    view! {
+        <section class="checklist" aria-labelledby="label-titre">
+            <h2 id="label-titre">"Label « Centres sociaux connectés »"</h2>
+            <p><LabelBadge status=assessment.status/></p>
+            <ul class="criteria">
+                {assessment.checklist().map(|(criterion, met)| view! {
+                    <li class=if met { "met" } else { "unmet" }>
+                        <span class="mark" aria-hidden="true">{if met { "✓" } else { "✗" }}</span>
+                        <strong>{criterion.title}</strong>
+                        {if met { " : critère rempli. " } else { " : critère pas encore rempli. " }}
+                        <span class="explanation">{criterion.explanation}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Reports(reports: Vec<(Rating, String)>) -> impl IntoView {
+    let average = (!reports.is_empty()).then(|| {
+        reports.iter().map(|(r, _)| f64::from(r.note)).sum::<f64>() / reports.len() as f64
+    });
+    let residents: u32 = reports.iter().map(|(r, _)| r.participants).sum();
+    view! {
+        <section class="reports" aria-labelledby="rapports">
+            <h2 id="rapports">"Rapports d'expérience"</h2>
+            {match average {
+                None => view! { <p>"Aucun centre n'a encore raconté comment il l'a testé."</p> }.into_any(),
+                Some(avg) => view! {
+                    <p class="summary">{format!("Note moyenne {} sur 5 · {} · {} habitants y ont participé", decimal(avg), plural(reports.len(), "rapport", "rapports"), residents)}</p>
+                }.into_any(),
+            }}
+            <ul class="report-list">
+                {reports.into_iter().map(|(r, centre)| view! {
+                    <li class="report">
+                        <p class="report-head">
+                            <strong>{centre}</strong>
+                            {format!(" — note {} sur 5 — séance du {} — {}", r.note, french_date(&r.date), plural(r.participants as usize, "habitant", "habitants"))}
+                        </p>
+                        {(!r.comment.is_empty()).then(|| view! { <blockquote>{r.comment.clone()}</blockquote> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+fn tree_view(node: &LineageNode, titles: &[(String, String)], current: &str) -> AnyView {
+    let title = titles
+        .iter()
+        .find(|(id, _)| *id == node.id)
+        .map_or(node.id.clone(), |(_, t)| t.clone());
+    let label = if node.id == current {
+        view! { <strong aria-current="page">{title}</strong> }.into_any()
+    } else {
+        view! { <A href=prototype_href(&node.id)>{title}</A> }.into_any()
+    };
+    let children = (!node.children.is_empty()).then(|| {
+        view! { <ul>{node.children.iter().map(|c| tree_view(c, titles, current)).collect_view()}</ul> }
+    });
+    view! { <li>{label}{children}</li> }.into_any()
+}
+
+#[component]
+fn Lineage(d: PageData) -> impl IntoView {
+    let parent = d.ancestors.first().cloned();
+    let original = (d.ancestors.len() > 1)
+        .then(|| d.ancestors.last().cloned())
+        .flatten();
+    let credit = |(id, known): (String, Option<(String, String)>)| match known {
+        Some((title, centre)) => {
+            view! { <span><A href=prototype_href(&id)>{title}</A>{format!(" — {centre}")}</span> }
+                .into_any()
+        }
+        None => view! { <span>{format!("« {id} » (absent de ce catalogue)")}</span> }.into_any(),
+    };
+    view! {
+        <section class="lineage" aria-labelledby="filiation">
+            <h2 id="filiation">"Filiation"</h2>
+            {match parent {
+                None => view! { <p>"Ce prototype est une création originale."</p> }.into_any(),
+                Some(parent) => view! {
+                    <p class="credit">"Adapté de : "{credit(parent)}</p>
+                    {original.map(|o| view! { <p class="credit">"Prototype d'origine : "{credit(o)}</p> })}
+                }.into_any(),
+            }}
+            {if d.adaptations.is_empty() {
+                view! { <p>"Aucun centre ne l'a encore adapté."</p> }.into_any()
+            } else {
+                view! {
+                    <h3>"Adaptations"</h3>
+                    <ul class="adaptation-list">
+                        {d.adaptations.clone().into_iter().map(|(id, title, centre)| view! {
+                            <li><A href=prototype_href(&id)>{title}</A>{format!(" — {centre}")}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {d.tree.as_ref().map(|tree| view! {
+                <h3>"Arbre des adaptations"</h3>
+                <ul class="tree">{tree_view(tree, &d.titles, &d.id)}</ul>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,113 @@
+//! Small pieces shared by pages: label badge, safe external link, prototype card, French number
+//! formatting, links that carry a search.
+
+use crate::label::Status;
+use crate::search::{Entry, Query};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// "4,2" — French decimal comma, one decimal.
+pub fn decimal(x: f64) -> String {
+    format!("{x:.1}").replace('.', ",")
+}
+
+/// "1 rapport", "3 rapports".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// `path` with the query's URL parameters.
+pub fn href_with(path: &str, query: &Query) -> String {
+    let params = query.to_params();
+    if params.is_empty() {
+        return path.to_owned();
+    }
+    let encoded: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v))))
+        .collect();
+    format!("{path}?{}", encoded.join("&"))
+}
+
+pub fn prototype_href(id: &str) -> String {
+    format!("/prototypes/{id}")
+}
+
+pub fn centre_href(id: &str) -> String {
+    format!("/centres/{id}")
+}
+
+#[component]
+pub fn LabelBadge(status: Status) -> impl IntoView {
+    view! {
+        <A href="/label" attr:class=format!("badge badge-{}", status.slug())>
+            {status.label()}
+        </A>
+    }
+}
+
+/// A link from imported data: only `http`, `https` and `mailto` become links (the exchange door
+/// already refuses others; this is the second lock). Opens in a new tab without giving the
+/// target page any handle on this one.
+#[component]
+pub fn SafeLink(url: String, title: String) -> impl IntoView {
+    let lower = url.to_ascii_lowercase();
+    let safe = ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    if safe {
+        view! {
+            <a href=url.clone() target="_blank" rel="noopener noreferrer">
+                {title}
+                <span class="visually-hidden">" (nouvelle fenêtre)"</span>
+            </a>
+            <span class="print-url">{format!(" — {url}")}</span>
+        }
+        .into_any()
+    } else {
+        view! { <span>{title}" — "{url}</span> }.into_any()
+    }
+}
+
+/// One prototype in a list.
+#[component]
+pub fn PrototypeCard(entry: Entry) -> impl IntoView {
+    let rating = match entry.average {
+        Some(avg) => format!(
+            "Note moyenne {} sur 5 · {}",
+            decimal(avg),
+            plural(
+                entry.reports,
+                "rapport d'expérience",
+                "rapports d'expérience"
+            )
+        ),
+        None => "Pas encore de rapport d'expérience".to_owned(),
+    };
+    let adaptations = (entry.adaptations > 0).then(|| {
+        view! { <li class="adaptations">{format!("Adapté {} par d'autres centres", plural(entry.adaptations, "fois", "fois"))}</li> }
+    });
+    view! {
+        <li class="card" data-theme=entry.theme.slug()>
+            <h2><A href=prototype_href(&entry.id)>{entry.title.clone()}</A></h2>
+            <p class="meta">
+                <span class="theme">{entry.theme.label()}</span>
+                " · "
+                <span class="centre">{entry.centre_name.clone()}</span>
+                " · "
+                <span class="kind">{entry.kind.label()}</span>
+            </p>
+            <p class="summary">{entry.summary.clone()}</p>
+            <ul class="facts">
+                <li><LabelBadge status=entry.status/></li>
+                <li class="rating">{rating}</li>
+                {adaptations}
+                {entry.in_conflict.then(|| view! { <li class="conflict">"Versions en conflit"</li> })}
+            </ul>
+        </li>
+    }
+}
