@@ -103,3 +103,19 @@ fn seed_shows_lineage_reports_and_the_label() {
     assert!(labelled >= 3, "only {labelled} labelled prototypes");
     assert!(statuses.contains(&Status::Candidate));
 }
+
+#[test]
+fn seed_has_a_three_generation_lineage() {
+    use prototheque::model::{ancestry, lineage, Facts};
+    let catalogue = read_document(&seed_bytes(), &Limits::default())
+        .unwrap()
+        .catalogue;
+    assert_eq!(
+        ancestry(&catalogue, "faubourg-de-bethune-pouvoir-d-agir"),
+        ["chemin-rouge-pouvoir-d-agir", "belencontre-pouvoir-d-agir"]
+    );
+    let facts = Facts::of(&catalogue);
+    let tree = lineage(&catalogue, &facts, "phalempins-pouvoir-d-agir");
+    assert_eq!(tree.id, "belencontre-pouvoir-d-agir");
+    assert_eq!(tree.size(), 4);
+}

@@ -36,7 +36,7 @@ pub fn App() -> impl IntoView {
 pub fn Shell() -> impl IntoView {
     view! {
         <Router>
-            <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+            <a class="skip-link" href="#contenu" on:click=skip_to_content>"Aller au contenu"</a>
             <header class="site-header">
                 <div class="brand">
                     <A href="/">"Prototèque"</A>
@@ -65,6 +65,20 @@ pub fn Shell() -> impl IntoView {
                 <p>"Vos données restent dans ce navigateur. Programme « Centres sociaux connectés » — Métropole Européenne de Lille."</p>
             </footer>
         </Router>
+    }
+}
+
+/// Moves keyboard focus to the main content (the router would otherwise treat the link as a
+/// navigation and leave focus where it was).
+fn skip_to_content(ev: web_sys::MouseEvent) {
+    ev.prevent_default();
+    let main = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("contenu"))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let Some(main) = main {
+        let _ = main.focus();
+        main.scroll_into_view();
     }
 }
 
