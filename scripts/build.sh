@@ -4,4 +4,4 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 use_wasm_toolchain
 cd "$ROOT"
-trunk build --release --offline
+trunk build --release --offline --public-url "${PROTOTHEQUE_PUBLIC_URL:-/}" --dist "${PROTOTHEQUE_DIST:-dist}"

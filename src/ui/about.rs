@@ -2,7 +2,7 @@
 //! where the data lives.
 
 use super::state::AppState;
-use super::widgets::{prototype_href, LabelBadge};
+use super::widgets::{prototype_href, to, LabelBadge};
 use crate::label::{self, Status, CRITERIA};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -47,7 +47,7 @@ pub fn AboutPage() -> impl IntoView {
         <h2>"Le label"</h2>
         <p>"Un prototype reçoit le label « Centres sociaux connectés » quand il remplit ces cinq critères publics, calculés à partir des données du catalogue :"</p>
         <Criteria/>
-        <p><A href="/label">"Voir les prototypes labellisés et les candidats"</A></p>
+        <p><A href=to("/label")>"Voir les prototypes labellisés et les candidats"</A></p>
         <h2>"Où sont vos données ?"</h2>
         <p>
             "Toutes les données sont gardées dans ce navigateur, sur cet appareil : rien n'est envoyé "

@@ -8,6 +8,19 @@ use super::widgets::{href_with, prototype_href};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// Scrolls to a chapter and moves focus there. (A bare "#id" link would resolve against the
+/// page's `<base>` and leave the book.)
+fn jump_to(id: String) -> impl Fn(web_sys::MouseEvent) {
+    move |ev| {
+        ev.prevent_default();
+        let target = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
+        if let Some(el) = target.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+            el.scroll_into_view();
+            let _ = el.focus();
+        }
+    }
+}
+
 #[component]
 pub fn BookPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -46,12 +59,12 @@ pub fn BookPage() -> impl IntoView {
                     <h2 id="sommaire">"Sommaire"</h2>
                     <ol>
                         {chapters.iter().map(|(id, centre, p)| view! {
-                            <li><a href=format!("#livret-{id}")>{p.title.clone()}</a>{format!(" — {centre}")}</li>
+                            <li><a href=format!("#livret-{id}") on:click=jump_to(format!("livret-{id}"))>{p.title.clone()}</a>{format!(" — {centre}")}</li>
                         }).collect_view()}
                     </ol>
                 </nav>
                 {chapters.into_iter().map(|(id, centre, p)| view! {
-                    <article class="chapter" id=format!("livret-{id}")>
+                    <article class="chapter" id=format!("livret-{id}") tabindex="-1">
                         <h2 class="chapter-title"><A href=prototype_href(&id)>{p.title.clone()}</A></h2>
                         <p class="meta">{format!("{} · {} · {} · licence {}", p.theme.label(), centre, p.kind.label(), p.licence)}</p>
                         <p class="lead">{p.summary.clone()}</p>

@@ -2,7 +2,7 @@
 //! so a filtered view survives a reload and can be shared.
 
 use super::state::AppState;
-use super::widgets::{href_with, plural, PrototypeCard};
+use super::widgets::{href_with, plural, to, PrototypeCard};
 use crate::label::Status;
 use crate::model::{Theme, UsageKind};
 use crate::search::{Query, Results, Sort};
@@ -266,7 +266,7 @@ fn EmptyHelp(query: Memo<Query>) -> impl IntoView {
     view! {
         <div class="empty">
             <p>{move || format!("Pour élargir : {}.", tips().join(", ou "))}</p>
-            <p><A href="/">"Effacer la recherche et les filtres"</A></p>
+            <p><A href=to("/")>"Effacer la recherche et les filtres"</A></p>
         </div>
     }
 }

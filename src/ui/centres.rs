@@ -1,7 +1,7 @@
 //! The centres of the network and what each has published.
 
 use super::state::AppState;
-use super::widgets::{centre_href, plural, PrototypeCard};
+use super::widgets::{centre_href, plural, to, PrototypeCard};
 use crate::search::Query;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -95,10 +95,10 @@ pub fn CentrePage() -> impl IntoView {
         None => view! { <p role="status">"Chargement…"</p> }.into_any(),
         Some(None) => view! {
             <h1>"Centre introuvable"</h1>
-            <p><A href="/centres">"Voir tous les centres"</A></p>
+            <p><A href=to("/centres")>"Voir tous les centres"</A></p>
         }.into_any(),
         Some(Some(c)) => view! {
-            <p class="breadcrumb"><A href="/centres">"Centres"</A>" › "{c.territory.clone()}</p>
+            <p class="breadcrumb"><A href=to("/centres")>"Centres"</A>" › "{c.territory.clone()}</p>
             <h1>{c.name.clone()}</h1>
             <p class="meta">{[c.commune.clone(), c.territory.clone(), c.tiers_lieu.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
             <h2>"Prototypes publiés"</h2>

@@ -7,6 +7,7 @@ mod book;
 mod catalogue;
 mod centres;
 mod import;
+mod offline;
 mod prototype;
 mod state;
 mod widgets;
@@ -17,6 +18,7 @@ pub use state::AppState;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
+use widgets::to;
 
 /// Mounts the app on `<body>`.
 pub fn mount() {
@@ -28,27 +30,31 @@ pub fn mount() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(AppState::start());
+    provide_context(offline::Connectivity::start());
     view! { <Shell/> }
 }
+
+
 
 /// Header, routes and footer, around an [`AppState`] already in context.
 #[component]
 pub fn Shell() -> impl IntoView {
     view! {
-        <Router>
+        <Router base=widgets::base_path()>
             <a class="skip-link" href="#contenu" on:click=skip_to_content>"Aller au contenu"</a>
             <header class="site-header">
                 <div class="brand">
-                    <A href="/">"Prototèque"</A>
+                    <A href=to("/")>"Prototèque"</A>
                     <span class="tagline">"Centres sociaux connectés"</span>
                 </div>
                 <nav aria-label="Navigation principale">
-                    <A href="/">"Catalogue"</A>
-                    <A href="/centres">"Centres"</A>
-                    <A href="/importer">"Importer"</A>
-                    <A href="/a-propos">"À propos"</A>
+                    <A href=to("/")>"Catalogue"</A>
+                    <A href=to("/centres")>"Centres"</A>
+                    <A href=to("/importer")>"Importer"</A>
+                    <A href=to("/a-propos")>"À propos"</A>
                 </nav>
             </header>
+            {use_context::<offline::Connectivity>().map(|_| view! { <offline::StatusBar/> })}
             <main id="contenu" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=CataloguePage/>
@@ -86,6 +92,6 @@ fn skip_to_content(ev: web_sys::MouseEvent) {
 fn NotFound() -> impl IntoView {
     view! {
         <h1>"Page introuvable"</h1>
-        <p>"Cette adresse ne correspond à aucune page de Prototèque. "<A href="/">"Revenir au catalogue"</A></p>
+        <p>"Cette adresse ne correspond à aucune page de Prototèque. "<A href=to("/")>"Revenir au catalogue"</A></p>
     }
 }

@@ -2,7 +2,7 @@
 //! label checklist and its lineage. Also prints as a clean A4 livret.
 
 use super::state::AppState;
-use super::widgets::{centre_href, decimal, plural, prototype_href, LabelBadge, SafeLink};
+use super::widgets::{centre_href, decimal, plural, prototype_href, to, LabelBadge, SafeLink};
 use crate::label::{self, Assessment};
 use crate::model::{ancestry, lineage, Catalogue, Facts, LineageNode, Livret, Prototype, Rating};
 use leptos::prelude::*;
@@ -111,7 +111,7 @@ pub fn PrototypePage() -> impl IntoView {
         Some(None) => view! {
             <h1>"Prototype introuvable"</h1>
             <p>"Ce prototype n'existe pas dans le catalogue de ce navigateur, ou il a été supprimé. "
-               <A href="/">"Revenir au catalogue"</A></p>
+               <A href=to("/")>"Revenir au catalogue"</A></p>
         }.into_any(),
         Some(Some(d)) => view! { <PrototypeView d/> }.into_any(),
     }
@@ -138,7 +138,7 @@ fn PrototypeView(d: PageData) -> impl IntoView {
     };
     view! {
         <article class="prototype">
-            <p class="breadcrumb no-print"><A href="/">"Catalogue"</A>" › "{p.theme.label()}</p>
+            <p class="breadcrumb no-print"><A href=to("/")>"Catalogue"</A>" › "{p.theme.label()}</p>
             <h1>{p.title.clone()}</h1>
             <p class="meta">
                 <span class="theme">{p.theme.label()}</span>" · "

@@ -20,11 +20,39 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// `path` with the query's URL parameters.
+thread_local! {
+    static BASE: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() };
+}
+
+/// The path the app is served under ("" at the root of a host, "/prototheque" under a
+/// sub-path), read once from the `<base>` Trunk writes from its public URL.
+pub fn base_path() -> String {
+    BASE.with(|b| {
+        b.get_or_init(|| {
+            let path = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.base_uri().ok().flatten())
+                .and_then(|uri| web_sys::Url::new(&uri).ok())
+                .map(|url| url.pathname())
+                .unwrap_or_default();
+            path.trim_end_matches('/').to_owned()
+        })
+        .clone()
+    })
+}
+
+/// An app path ("/centres") as a link target, under the path the app is served from. (The
+/// router only applies its base to relative links.)
+pub fn to(path: &str) -> String {
+    format!("{}{path}", base_path())
+}
+
+/// `path` with the query's URL parameters, as a link target.
 pub fn href_with(path: &str, query: &Query) -> String {
+    let path = to(path);
     let params = query.to_params();
     if params.is_empty() {
-        return path.to_owned();
+        return path;
     }
     let encoded: Vec<String> = params
         .iter()
@@ -34,17 +62,17 @@ pub fn href_with(path: &str, query: &Query) -> String {
 }
 
 pub fn prototype_href(id: &str) -> String {
-    format!("/prototypes/{id}")
+    to(&format!("/prototypes/{id}"))
 }
 
 pub fn centre_href(id: &str) -> String {
-    format!("/centres/{id}")
+    to(&format!("/centres/{id}"))
 }
 
 #[component]
 pub fn LabelBadge(status: Status) -> impl IntoView {
     view! {
-        <A href="/label" attr:class=format!("badge badge-{}", status.slug())>
+        <A href=to("/label") attr:class=format!("badge badge-{}", status.slug())>
             {status.label()}
         </A>
     }

@@ -29,10 +29,19 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `node serve.mjs ../../dist ${port}`,
-    url: `http://127.0.0.1:${port}/`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-  },
+  webServer: [
+    {
+      command: `node serve.mjs ../../dist ${port}`,
+      url: `http://127.0.0.1:${port}/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      // The same app built with --public-url /prototheque/ (scripts/test.sh builds it).
+      command: `node serve.mjs ../../dist-sous-chemin ${port + 1} /prototheque/`,
+      url: `http://127.0.0.1:${port + 1}/prototheque/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+  ],
 });

@@ -1,11 +1,18 @@
-// A minimal static server for dist/, as a static host would serve it: correct MIME types (wasm
-// included) and a fallback to index.html for deep links. Loopback only.
+// A minimal static host for a build folder, behaving as the README asks a real host to: correct
+// MIME types (wasm included), index.html for deep links, the Content-Security-Policy, and an
+// optional sub-path. Loopback only.
+//   node serve.mjs <folder> <port> [<sub-path, e.g. /prototheque/>]
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 
 const root = resolve(process.argv[2] ?? "../../dist");
 const port = Number(process.argv[3] ?? 4173);
+const prefix = process.argv[4] ?? "/";
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'";
 const types = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -21,17 +28,21 @@ async function fileFor(urlPath) {
   const path = normalize(join(root, decodeURIComponent(urlPath)));
   if (!path.startsWith(root)) return null;
   try {
-    const info = await stat(path);
-    if (info.isFile()) return path;
+    if ((await stat(path)).isFile()) return path;
   } catch {}
   return null;
 }
 
 createServer(async (req, res) => {
   const urlPath = new URL(req.url, "http://localhost").pathname;
-  let path = await fileFor(urlPath);
+  if (!urlPath.startsWith(prefix) && urlPath + "/" !== prefix) {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Introuvable");
+    return;
+  }
+  const inside = urlPath.slice(prefix.length - 1) || "/";
+  let path = await fileFor(inside);
   // Deep links (no file extension) get the app; a missing asset is a real 404.
-  if (!path && !extname(urlPath)) path = join(root, "index.html");
+  if (!path && !extname(inside)) path = join(root, "index.html");
   if (!path) {
     res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Introuvable");
     return;
@@ -40,6 +51,8 @@ createServer(async (req, res) => {
   res.writeHead(200, {
     "content-type": types[extname(path)] ?? "application/octet-stream",
     "cache-control": "no-cache",
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
   });
   res.end(body);
-}).listen(port, "127.0.0.1", () => console.log(`dist/ servi sur http://127.0.0.1:${port}`));
+}).listen(port, "127.0.0.1", () => console.log(`${root} servi sur http://127.0.0.1:${port}${prefix}`));
