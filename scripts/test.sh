@@ -34,6 +34,8 @@ browser() (
 
 end_to_end() {
     "$ROOT/scripts/build.sh" || return 1
+    # The same app hosted under a sub-path, for the offline and deep-link tests.
+    PROTOTHEQUE_PUBLIC_URL=/prototheque/ PROTOTHEQUE_DIST=dist-sous-chemin "$ROOT/scripts/build.sh" || return 1
     "$ROOT/scripts/size.sh"
     (cd "$ROOT/tests/e2e" && npx playwright test)
 }
