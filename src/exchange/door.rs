@@ -1176,3 +1176,62 @@ fn check_rating_refs(
         }
     }
 }
+
+/// Reads one record as stored (the compact JSON `record_json` writes), through the same rules as
+/// a file's entries; references are not checked (they are, whole-catalogue, on load).
+fn read_one<T: Serialize>(json: &str, kind: Kind<T>) -> Result<(String, Record<T>), Problems> {
+    let mut problems = Problems::default();
+    let value: Value = match serde_json::from_str(json) {
+        Ok(value) => value,
+        Err(e) => {
+            problems.push(String::new(), json_error_message(&e));
+            return Err(problems);
+        }
+    };
+    let read = record(&mut Cx { problems: &mut problems }, &value, Path::Root, &kind);
+    match read {
+        Some(found) if problems.is_empty() => Ok(found),
+        _ => Err(problems),
+    }
+}
+
+pub fn read_centre_record(json: &str) -> Result<(String, Record<Centre>), Problems> {
+    read_one(json, centre_kind())
+}
+
+pub fn read_prototype_record(json: &str) -> Result<(String, Record<Prototype>), Problems> {
+    read_one(json, prototype_kind())
+}
+
+pub fn read_rating_record(json: &str) -> Result<(String, Record<Rating>), Problems> {
+    read_one(json, rating_kind())
+}
+
+/// Checks content typed in a form by the very rules applied to files (one source of truth).
+/// Paths are relative to the content: `titre`, `livret.deroule[2].description`.
+fn check<T: Serialize>(content: &T, body: fn(&mut Cx, &Map<String, Value>, Path) -> Option<T>) -> Problems {
+    let mut problems = Problems::default();
+    let value = serde_json::to_value(content).expect("in-memory data serialises");
+    if let Value::Object(obj) = value {
+        body(&mut Cx { problems: &mut problems }, &obj, Path::Root);
+    }
+    problems
+}
+
+pub fn check_prototype(p: &Prototype) -> Problems {
+    check(p, prototype)
+}
+
+pub fn check_centre(c: &Centre) -> Problems {
+    check(c, centre)
+}
+
+pub fn check_rating(r: &Rating) -> Problems {
+    check(r, rating)
+}
+
+/// True when `id` is a valid record id (lowercase ASCII letters, digits, dashes).
+pub fn is_valid_id(candidate: &str) -> bool {
+    let mut problems = Problems::default();
+    id(&mut Cx { problems: &mut problems }, &Value::String(candidate.to_owned()), Path::Root).is_some()
+}

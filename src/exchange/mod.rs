@@ -3,12 +3,17 @@
 //! order-independent merge that import performs, and the import preview.
 
 mod door;
+mod edit;
 mod merge;
 mod preview;
 mod problem;
 mod wire;
 
-pub use door::{read_document, Limits};
+pub use door::{
+    check_centre, check_prototype, check_rating, is_valid_id, read_centre_record, read_document,
+    read_prototype_record, read_rating_record, Limits,
+};
+pub use edit::{compare, new_id, slug, subset, FieldChange};
 pub use merge::{merge_catalogues, merge_records, version_id, with_edit};
 pub use preview::{preview, EntityKind, Outcome, Preview, PreviewItem};
 pub use problem::{Problem, Problems};

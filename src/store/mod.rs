@@ -12,9 +12,10 @@ mod channel;
 pub use channel::{notify_change, on_change, ChangeListener};
 
 use crate::exchange::{
-    assemble_document, merge_catalogues, preview, read_document, record_json, Limits, Preview,
+    assemble_document, merge_catalogues, merge_records, preview, read_centre_record, read_document,
+    read_prototype_record, read_rating_record, record_json, Limits, Preview, Problems,
 };
-use crate::model::{Catalogue, Record};
+use crate::model::{Catalogue, Centre, Prototype, Rating, Record};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
@@ -228,7 +229,7 @@ pub async fn get_setting(db: &Database, key: &str) -> Result<Option<String>> {
         .map_err(e)
 }
 
-fn row_for<T: Serialize>(id: &str, record: &Record<T>, fields: impl FnOnce(&T, &mut Row)) -> Row {
+fn row_for<T: Serialize>(id: &str, record: &Record<T>, fields: fn(&T, &mut Row)) -> Row {
     let mut row = Row {
         json: record_json(id, record),
         ..Row::default()
@@ -312,41 +313,111 @@ pub async fn load(db: &Database) -> Result<Catalogue> {
     Snapshot::read(&tx).await?.catalogue()
 }
 
+fn centre_fields(_: &Centre, _: &mut Row) {}
+
+fn prototype_fields(p: &Prototype, row: &mut Row) {
+    row.theme = Some(p.theme.slug().to_owned());
+    row.centre = Some(p.centre.clone());
+    row.parent = p.forked_from.as_ref().map(|f| f.prototype.clone());
+}
+
+fn rating_fields(r: &Rating, row: &mut Row) {
+    row.prototype = Some(r.prototype.clone());
+    row.centre = Some(r.centre.clone());
+}
+
 /// The rows `catalogue` should have, store by store.
 fn rows_of(catalogue: &Catalogue) -> [(&'static str, BTreeMap<String, Row>); 3] {
-    let centres = catalogue
-        .centres
-        .iter()
-        .map(|(id, r)| (id.clone(), row_for(id, r, |_, _| {})))
-        .collect();
-    let prototypes = catalogue
-        .prototypes
-        .iter()
-        .map(|(id, r)| {
-            let row = row_for(id, r, |p, row| {
-                row.theme = Some(p.theme.slug().to_owned());
-                row.centre = Some(p.centre.clone());
-                row.parent = p.forked_from.as_ref().map(|f| f.prototype.clone());
-            });
-            (id.clone(), row)
-        })
-        .collect();
-    let ratings = catalogue
-        .ratings
-        .iter()
-        .map(|(id, r)| {
-            let row = row_for(id, r, |rating, row| {
-                row.prototype = Some(rating.prototype.clone());
-                row.centre = Some(rating.centre.clone());
-            });
-            (id.clone(), row)
-        })
-        .collect();
+    fn rows<T: Serialize>(records: &BTreeMap<String, Record<T>>, fields: fn(&T, &mut Row)) -> BTreeMap<String, Row> {
+        records.iter().map(|(id, r)| (id.clone(), row_for(id, r, fields))).collect()
+    }
     [
-        (CENTRES, centres),
-        (PROTOTYPES, prototypes),
-        (RATINGS, ratings),
+        (CENTRES, rows(&catalogue.centres, centre_fields)),
+        (PROTOTYPES, rows(&catalogue.prototypes, prototype_fields)),
+        (RATINGS, rows(&catalogue.ratings, rating_fields)),
     ]
+}
+
+/// A local change: the new state of one record (usually `exchange::with_edit` of the current one).
+#[derive(Clone, Debug)]
+pub enum Change {
+    Centre(String, Record<Centre>),
+    Prototype(String, Record<Prototype>),
+    Rating(String, Record<Rating>),
+}
+
+async fn save_one<T: Serialize + Clone>(
+    tx: &Transaction<'_>,
+    store_name: &str,
+    id: &str,
+    record: &Record<T>,
+    read: fn(&str) -> std::result::Result<(String, Record<T>), Problems>,
+    fields: fn(&T, &mut Row),
+) -> Result<Record<T>> {
+    let e = StoreError::from_idb;
+    let store = tx.object_store(store_name).map_err(e)?;
+    let existing: Option<Row> = store.get(id.to_owned()).serde().map_err(e)?.await.map_err(e)?;
+    // Another tab may have written meanwhile: merge rather than overwrite, so nothing is lost.
+    let merged = match existing {
+        Some(row) => {
+            let (_, stored) = read(&row.json).map_err(|p| {
+                StoreError::new(format!("Un enregistrement de ce navigateur est illisible : {}", p.summary()))
+            })?;
+            merge_records(&stored, record)
+        }
+        None => record.clone(),
+    };
+    let row = row_for(id, &merged, fields);
+    store.put(&row).with_key(id.to_owned()).serde().map_err(e)?.await.map_err(e)?;
+    Ok(merged)
+}
+
+/// Saves local changes in one transaction and returns the records as stored (merged with any
+/// concurrent change another tab made).
+pub async fn save(db: &Database, changes: Vec<Change>) -> Result<Vec<Change>> {
+    let e = StoreError::from_idb;
+    let tx = db.transaction(CATALOGUE_STORES).with_mode(TransactionMode::Readwrite).build().map_err(e)?;
+    let mut saved = Vec::with_capacity(changes.len());
+    let mut attempted = 0;
+    for change in changes {
+        saved.push(match change {
+            Change::Centre(id, r) => {
+                attempted += record_json(&id, &r).len();
+                let m = save_one(&tx, CENTRES, &id, &r, read_centre_record, centre_fields).await?;
+                Change::Centre(id, m)
+            }
+            Change::Prototype(id, r) => {
+                attempted += record_json(&id, &r).len();
+                let m = save_one(&tx, PROTOTYPES, &id, &r, read_prototype_record, prototype_fields).await?;
+                Change::Prototype(id, m)
+            }
+            Change::Rating(id, r) => {
+                attempted += record_json(&id, &r).len();
+                let m = save_one(&tx, RATINGS, &id, &r, read_rating_record, rating_fields).await?;
+                Change::Rating(id, m)
+            }
+        });
+    }
+    commit(tx, attempted).await?;
+    notify_change();
+    Ok(saved)
+}
+
+/// Applies saved changes to an in-memory catalogue.
+pub fn apply(catalogue: &mut Catalogue, changes: Vec<Change>) {
+    for change in changes {
+        match change {
+            Change::Centre(id, r) => {
+                catalogue.centres.insert(id, r);
+            }
+            Change::Prototype(id, r) => {
+                catalogue.prototypes.insert(id, r);
+            }
+            Change::Rating(id, r) => {
+                catalogue.ratings.insert(id, r);
+            }
+        }
+    }
 }
 
 /// Merges `incoming` into the stored catalogue in **one transaction**: the whole import is written

@@ -2,6 +2,7 @@
 //! so a filtered view survives a reload and can be shared.
 
 use super::state::AppState;
+use super::export::{ExportButtons, Selection};
 use super::widgets::{href_with, plural, to, PrototypeCard};
 use crate::label::Status;
 use crate::model::{Theme, UsageKind};
@@ -220,6 +221,17 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
         })
     };
     view! {
+        <div class="catalogue-actions no-print">
+            <A href=to("/prototypes/nouveau") attr:class="button primary">"Nouveau prototype"</A>
+            <ExportButtons selection=Signal::derive(|| Selection::All) label="Exporter tout le catalogue"/>
+            {move || (!query.with(|q| q.is_unfiltered())).then(|| {
+                let selection = Signal::derive(move || {
+                    let ids = state.index.get().and_then(|index| results.with(|r| r.as_ref().map(|r| r.hits.iter().map(|&i| index.entry(i).id.clone()).collect())));
+                    Selection::Prototypes(ids.unwrap_or_default())
+                });
+                view! { <ExportButtons selection label=Signal::derive(move || format!("Exporter la sélection ({})", count()))/> }
+            })}
+        </div>
         <div class="result-bar">
             <p class="result-count" role="status" aria-live="polite">
                 {move || match count() {

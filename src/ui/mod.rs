@@ -3,10 +3,14 @@
 //! and `model::Facts`, storage from `store`.
 
 mod about;
+mod actions;
 mod book;
 mod catalogue;
 mod centres;
+mod editor;
+mod export;
 mod import;
+mod mycentre;
 mod offline;
 mod prototype;
 mod state;
@@ -47,6 +51,7 @@ pub fn Shell() -> impl IntoView {
                     <A href=to("/")>"Prototèque"</A>
                     <span class="tagline">"Centres sociaux connectés"</span>
                 </div>
+                <MyCentreLink/>
                 <nav aria-label="Navigation principale">
                     <A href=to("/")>"Catalogue"</A>
                     <A href=to("/centres")>"Centres"</A>
@@ -58,13 +63,17 @@ pub fn Shell() -> impl IntoView {
             <main id="contenu" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=CataloguePage/>
+                    <Route path=path!("/prototypes/nouveau") view=editor::NewPrototypePage/>
                     <Route path=path!("/prototypes/:id") view=prototype::PrototypePage/>
+                    <Route path=path!("/prototypes/:id/modifier") view=editor::EditPrototypePage/>
+                    <Route path=path!("/prototypes/:id/comparer") view=editor::ComparePage/>
                     <Route path=path!("/livrets") view=book::BookPage/>
                     <Route path=path!("/centres") view=centres::CentresPage/>
                     <Route path=path!("/centres/:id") view=centres::CentrePage/>
                     <Route path=path!("/importer") view=import::ImportPage/>
                     <Route path=path!("/label") view=about::LabelPage/>
                     <Route path=path!("/a-propos") view=about::AboutPage/>
+                    <Route path=path!("/mon-centre") view=mycentre::MyCentrePage/>
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -86,6 +95,25 @@ fn skip_to_content(ev: web_sys::MouseEvent) {
         let _ = main.focus();
         main.scroll_into_view();
     }
+}
+
+/// Which centre the person acts as, in the header.
+#[component]
+fn MyCentreLink() -> impl IntoView {
+    let Some(state) = use_context::<AppState>() else { return ().into_any() };
+    let name = move || {
+        let id = state.my_centre.get()?;
+        state.with_catalogue(|c| c.centre(&id).map(|c| c.name.clone())).flatten()
+    };
+    view! {
+        <p class="my-centre">
+            {move || match name() {
+                Some(n) => view! { "Mon centre : "<A href=to("/mon-centre")>{n}</A> }.into_any(),
+                None => view! { <A href=to("/mon-centre")>"Choisir mon centre"</A> }.into_any(),
+            }}
+        </p>
+    }
+    .into_any()
 }
 
 #[component]

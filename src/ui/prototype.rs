@@ -151,10 +151,13 @@ fn PrototypeView(d: PageData) -> impl IntoView {
                     {format!("Attention : {} de ce prototype, faite en même temps par un autre centre, est conservée en conflit. La version affichée est la plus récente.", plural(conflicts, "autre version", "autres versions"))}
                 </p>
             })}
+            {super::actions::saved_notice().map(|m| view! { <p class="success-box" role="status">{m}</p> })}
             <p class="lead">{p.summary.clone()}</p>
+            <super::actions::PrototypeActions id=d.id.clone() prototype=p.clone()/>
             <div class="actions no-print">
                 <button type="button" on:click=print>"Imprimer ce livret"</button>
             </div>
+            <super::actions::ConflictResolver id=d.id.clone()/>
 
             <section aria-labelledby="presentation">
                 <h2 id="presentation">"Présentation"</h2>
@@ -170,6 +173,7 @@ fn PrototypeView(d: PageData) -> impl IntoView {
             <LivretView livret=p.livret.clone()/>
             <Checklist assessment/>
             <Reports reports/>
+            <super::actions::RatingForm id=d.id.clone() author_centre=p.centre.clone()/>
             <Lineage d/>
         </article>
     }

@@ -15,6 +15,8 @@ use std::sync::Arc;
 const SEED_URL: &str = "catalogue.json";
 /// Setting holding which shipped catalogue was last merged in.
 const SEED_SETTING: &str = "catalogue-fourni";
+/// Setting holding "Mon centre".
+const MY_CENTRE: &str = "mon-centre";
 
 /// A shared, immutable value that signals compare by identity (cheap, and right for derived
 /// data rebuilt as a whole).
@@ -48,8 +50,17 @@ pub struct AppState {
     pub index: Memo<Option<Shared<Index>>>,
     /// Outcome of the request for durable storage (`None`: not answered, or no such API).
     pub persistence: RwSignal<Option<bool>>,
+    /// The centre the person acts as ("Mon centre"), remembered in this browser.
+    pub my_centre: RwSignal<Option<String>>,
     db: StoredValue<Option<Database>, LocalStorage>,
     listener: StoredValue<Option<ChangeListener>, LocalStorage>,
+}
+
+const NOT_READY: &str = "Le stockage n'est pas encore prêt ; réessayez dans un instant.";
+
+/// Today, `YYYY-MM-DD` (UTC).
+pub fn today() -> String {
+    now_utc()[..10].to_owned()
 }
 
 /// Now, as the UTC instant format of the exchange files.
@@ -100,6 +111,7 @@ impl AppState {
             catalogue,
             index,
             persistence: RwSignal::new(None),
+            my_centre: RwSignal::new(None),
             db: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
         }
@@ -140,6 +152,8 @@ impl AppState {
             Err(message) => Some(message),
         };
         let catalogue = store::load(&db).await.map_err(|e| e.message)?;
+        let mine = store::get_setting(&db, MY_CENTRE).await.ok().flatten();
+        self.my_centre.set(mine.filter(|id| catalogue.centre(id).is_some()));
         self.db.set_value(Some(db));
         let listener = store::on_change(move || self.reload());
         self.listener.set_value(listener);
@@ -153,13 +167,60 @@ impl AppState {
     /// Reads the catalogue again from storage (after another tab changed it).
     pub fn reload(self) {
         spawn_local(async move {
-            if let Some(result) = self
-                .with_db(|db| async move { store::load(&db).await })
-                .await
-            {
-                self.catalogue.set(Some(result.map_err(|e| e.message)));
+            let loaded = self
+                .with_db(|db| async move {
+                    let catalogue = store::load(&db).await;
+                    let mine = store::get_setting(&db, MY_CENTRE).await.ok().flatten();
+                    (catalogue, mine)
+                })
+                .await;
+            if let Some((catalogue, mine)) = loaded {
+                self.catalogue.set(Some(catalogue.map_err(|e| e.message)));
+                self.my_centre.set(mine);
             }
         });
+    }
+
+    /// Remembers which centre the person acts as.
+    pub async fn set_my_centre(self, id: String) -> Result<(), String> {
+        let saved = self
+            .with_db(|db| {
+                let id = id.clone();
+                async move { store::put_setting(&db, MY_CENTRE, &id).await }
+            })
+            .await
+            .unwrap_or_else(|| Err(store::StoreError { message: NOT_READY.into() }));
+        saved.map_err(|e| e.message)?;
+        self.my_centre.set(Some(id));
+        Ok(())
+    }
+
+    /// Saves local changes and shows them at once.
+    pub async fn save(self, changes: Vec<store::Change>) -> Result<(), String> {
+        let saved = self
+            .with_db(|db| async move { store::save(&db, changes).await })
+            .await
+            .unwrap_or_else(|| Err(store::StoreError { message: NOT_READY.into() }))
+            .map_err(|e| e.message)?;
+        self.catalogue.update(|c| {
+            if let Some(Ok(c)) = c {
+                store::apply(c, saved);
+            }
+        });
+        Ok(())
+    }
+
+    /// A consistent snapshot of the stored catalogue (one read transaction), for export.
+    pub async fn snapshot(self) -> Result<Catalogue, String> {
+        self.with_db(|db| async move { store::load(&db).await })
+            .await
+            .unwrap_or_else(|| Err(store::StoreError { message: NOT_READY.into() }))
+            .map_err(|e| e.message)
+    }
+
+    /// The catalogue as loaded (`None` while loading).
+    pub fn with_catalogue<R>(self, f: impl FnOnce(&Catalogue) -> R) -> Option<R> {
+        self.catalogue.with(|c| c.as_ref().and_then(|r| r.as_ref().ok()).map(f))
     }
 
     /// Runs `f` with the open database; `None` while it is not open yet.

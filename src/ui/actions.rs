@@ -1,0 +1,280 @@
+//! What a centre can do on a prototype's page: edit its own, adapt another's, compare an
+//! adaptation with its original, export it, tell how it went ("Nous l'avons testé"), and settle
+//! a conflict between concurrent versions.
+
+use super::export::{ExportButtons, Selection};
+use super::mycentre::NeedCentre;
+use super::state::{now_utc, today, AppState};
+use super::widgets::to;
+use crate::exchange::{check_rating, new_id, with_edit};
+use crate::model::{Criteria, ForkOrigin, Prototype, Rating};
+use crate::store::Change;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+/// The buttons above a prototype's content.
+#[component]
+pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let status = RwSignal::new(None::<String>);
+    let id = StoredValue::new(id);
+    let prototype = StoredValue::new(prototype);
+    let mine = move || state.my_centre.get();
+    let own = move || mine().as_deref() == Some(prototype.with_value(|p| p.centre.clone()).as_str());
+
+    let adapt = move |_| {
+        let Some(me) = state.my_centre.get_untracked() else { return };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let (parent_id, parent) = (id.get_value(), prototype.get_value());
+            let revision = state.with_catalogue(|c| c.prototypes.get(&parent_id).map(|r| r.winner().revision)).flatten().unwrap_or(1);
+            let Some(new) = state.with_catalogue(|c| new_id(&me, &parent.title, |x| c.prototypes.contains_key(x))) else { return };
+            let mut copy = parent.clone();
+            copy.centre = me.clone();
+            copy.created = today();
+            copy.forked_from = Some(ForkOrigin { prototype: parent_id, revision, extra: Default::default() });
+            let record = with_edit(None, &me, &now_utc(), Some(copy));
+            match state.save(vec![Change::Prototype(new.clone(), record)]).await {
+                Ok(()) => navigate(&to(&format!("/prototypes/{new}/modifier")), Default::default()),
+                Err(e) => status.set(Some(e)),
+            }
+        });
+    };
+    let here = move || format!("/prototypes/{}", id.get_value());
+    let export_selection = Signal::derive(move || Selection::Prototypes([id.get_value()].into()));
+    view! {
+        <div class="actions no-print">
+            {move || match (mine(), own()) {
+                (None, _) => view! { <NeedCentre here=here() action="modifier, adapter ou évaluer ce prototype"/> }.into_any(),
+                (Some(_), true) => view! {
+                    <A href=to(&format!("/prototypes/{}/modifier", id.get_value())) attr:class="button">"Modifier"</A>
+                }.into_any(),
+                (Some(_), false) => view! {
+                    <button type="button" class="primary" on:click=adapt.clone()>"Adapter pour mon centre"</button>
+                }.into_any(),
+            }}
+            {prototype.with_value(|p| p.forked_from.is_some()).then(|| view! {
+                <A href=to(&format!("/prototypes/{}/comparer", id.get_value())) attr:class="button">"Comparer avec l'original"</A>
+            })}
+            <ExportButtons selection=export_selection label="Exporter ce prototype" subject=id.get_value()/>
+            <p role="status">{move || status.get()}</p>
+        </div>
+    }
+}
+
+const CRITERIA: [(&str, &str); 4] = [
+    ("reproductibilite", "Facile à reproduire"),
+    ("publics-eloignes", "Adapté aux publics éloignés du numérique"),
+    ("cout", "Coût raisonnable"),
+    ("pouvoir-d-agir", "Développe le pouvoir d'agir des habitants"),
+];
+
+/// "Nous l'avons testé": one report per centre and prototype; sending again edits it.
+#[component]
+pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = StoredValue::new(id);
+    let existing = move || {
+        let me = state.my_centre.get()?;
+        state.with_catalogue(|c| c.live_ratings().find(|(_, r)| r.prototype == id.get_value() && r.centre == me).map(|(_, r)| r.clone())).flatten()
+    };
+    let note = RwSignal::new(String::new());
+    let criteria: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let comment = RwSignal::new(String::new());
+    let participants = RwSignal::new(String::new());
+    let date = RwSignal::new(today());
+    let errors = RwSignal::new(Vec::<String>::new());
+    let status = RwSignal::new(None::<String>);
+    // Prefill with my centre's report, if any.
+    Effect::new(move |_| {
+        if let Some(r) = existing() {
+            note.set(r.note.to_string());
+            let c = &r.criteria;
+            for (signal, value) in criteria.iter().zip([c.reproducibility, c.digitally_excluded, c.cost, c.empowerment]) {
+                signal.set(value.map(|v| v.to_string()).unwrap_or_default());
+            }
+            comment.set(r.comment.clone());
+            participants.set(r.participants.to_string());
+            date.set(r.date.clone());
+        }
+    });
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let Some(me) = state.my_centre.get_untracked() else { return };
+        let score = |s: &RwSignal<String>| s.get_untracked().parse::<u8>().ok();
+        let mut problems = Vec::new();
+        let residents = match participants.get_untracked().trim() {
+            "" => Some(0),
+            text => text.parse::<u32>().ok(),
+        };
+        if residents.is_none() {
+            problems.push("Nombre d'habitants : indiquez un nombre entier (0 si aucun).".to_owned());
+        }
+        let rating = Rating {
+            prototype: id.get_value(),
+            centre: me.clone(),
+            note: score(&note).unwrap_or(0),
+            criteria: Criteria {
+                reproducibility: score(&criteria[0]),
+                digitally_excluded: score(&criteria[1]),
+                cost: score(&criteria[2]),
+                empowerment: score(&criteria[3]),
+                extra: Default::default(),
+            },
+            comment: comment.get_untracked().trim().to_owned(),
+            participants: residents.unwrap_or(0),
+            date: date.get_untracked().trim().to_owned(),
+        };
+        problems.extend(check_rating(&rating).list.iter().map(|p| match p.path.as_str() {
+            "note" => "Note : choisissez une note de 1 à 5.".to_owned(),
+            "date" => "Date de la séance : au format AAAA-MM-JJ.".to_owned(),
+            _ => p.to_string(),
+        }));
+        if !problems.is_empty() {
+            errors.set(problems);
+            return;
+        }
+        errors.set(Vec::new());
+        let rid = Rating::id_for(&rating.prototype, &me);
+        let current = state.with_catalogue(|c| c.ratings.get(&rid).cloned()).flatten();
+        let edited = current.is_some();
+        let record = with_edit(current.as_ref(), &me, &now_utc(), Some(rating));
+        spawn_local(async move {
+            status.set(Some(match state.save(vec![Change::Rating(rid, record)]).await {
+                Ok(()) if edited => "Votre rapport d'expérience a été mis à jour.".to_owned(),
+                Ok(()) => "Merci ! Votre rapport d'expérience est publié.".to_owned(),
+                Err(e) => e,
+            }));
+        });
+    };
+    let here = move || format!("/prototypes/{}", id.get_value());
+    view! {
+        <section class="rate no-print" aria-labelledby="teste">
+            <h2 id="teste">"Nous l'avons testé"</h2>
+            {move || match state.my_centre.get() {
+                None => view! { <NeedCentre here=here() action="raconter comment votre centre l'a testé"/> }.into_any(),
+                Some(me) if me == author_centre => view! {
+                    <p>"C'est le prototype de votre centre : les rapports d'expérience viennent des autres centres qui l'ont testé."</p>
+                }.into_any(),
+                Some(_) => view! {
+                    <form class="form" on:submit=submit novalidate>
+                        {move || existing().is_some().then(|| view! { <p class="hint">"Votre centre a déjà publié un rapport : l'envoyer de nouveau le remplace."</p> })}
+                        <fieldset class="stars">
+                            <legend>"Note globale (obligatoire)"</legend>
+                            {(1..=5).map(|n| view! {
+                                <label class="star">
+                                    <input type="radio" name="note" value=n.to_string()
+                                        prop:checked=move || note.get() == n.to_string()
+                                        on:change=move |_| note.set(n.to_string())/>
+                                    {format!("{n} sur 5")}
+                                </label>
+                            }).collect_view()}
+                        </fieldset>
+                        <fieldset>
+                            <legend>"Critères (facultatifs, de 1 à 5)"</legend>
+                            {CRITERIA.iter().zip(criteria).map(|((key, label), signal)| view! {
+                                <div class="field">
+                                    <label for=format!("critere-{key}")>{*label}</label>
+                                    <select id=format!("critere-{key}") prop:value=move || signal.get() on:change=move |ev| signal.set(event_target_value(&ev))>
+                                        <option value="">"Sans avis"</option>
+                                        {(1..=5).map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                            }).collect_view()}
+                        </fieldset>
+                        <div class="field">
+                            <label for="participants">"Nombre d'habitants qui ont participé"</label>
+                            <input id="participants" type="number" min="0" inputmode="numeric" prop:value=participants on:input=move |ev| participants.set(event_target_value(&ev))/>
+                        </div>
+                        <div class="field">
+                            <label for="date-seance">"Date de la séance"</label>
+                            <input id="date-seance" type="date" prop:value=date on:input=move |ev| date.set(event_target_value(&ev))/>
+                        </div>
+                        <div class="field">
+                            <label for="commentaire">"Comment ça s'est passé ?"</label>
+                            <textarea id="commentaire" rows="4" prop:value=comment on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                        </div>
+                        <ul class="field-errors" role="alert">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                        <button type="submit" class="primary">{move || if existing().is_some() { "Mettre à jour notre rapport" } else { "Publier notre rapport" }}</button>
+                        <p role="status">{move || status.get()}</p>
+                    </form>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// When concurrent versions exist: the owner picks one, or edits from one (which replaces all).
+#[component]
+pub fn ConflictResolver(id: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = StoredValue::new(id);
+    let status = RwSignal::new(None::<String>);
+    let versions = move || {
+        state
+            .with_catalogue(|c| {
+                let record = c.prototypes.get(&id.get_value())?;
+                record.in_conflict().then(|| {
+                    let owner = record.current().map(|p| p.centre.clone());
+                    let heads = record
+                        .heads
+                        .iter()
+                        .map(|v| {
+                            let name = c.centre(&v.author).map_or(v.author.clone(), |c| c.name.clone());
+                            (v.revision, name, v.at.clone(), v.body.clone())
+                        })
+                        .collect::<Vec<_>>();
+                    (owner, heads)
+                })
+            })
+            .flatten()
+    };
+    let keep = move |body: Option<Prototype>| {
+        let Some(me) = state.my_centre.get_untracked() else { return };
+        let current = state.with_catalogue(|c| c.prototypes.get(&id.get_value()).cloned()).flatten();
+        let record = with_edit(current.as_ref(), &me, &now_utc(), body);
+        spawn_local(async move {
+            status.set(Some(match state.save(vec![Change::Prototype(id.get_value(), record)]).await {
+                Ok(()) => "Le conflit est réglé : la version choisie est maintenant la seule.".to_owned(),
+                Err(e) => e,
+            }));
+        });
+    };
+    move || {
+        let (owner, heads) = versions()?;
+        let is_owner = state.my_centre.get().is_some() && state.my_centre.get() == owner;
+        Some(view! {
+            <section class="conflicts no-print" aria-labelledby="conflits">
+                <h2 id="conflits">"Versions en conflit"</h2>
+                <p>"Deux centres ont modifié ce prototype en même temps. Aucune version n'a été perdue : la plus récente est affichée, les autres sont ici."</p>
+                <ol>
+                    {heads.into_iter().enumerate().map(|(i, (revision, author, at, body))| {
+                        let title = body.as_ref().map_or("(suppression)".to_owned(), |p| p.title.clone());
+                        let body2 = body.clone();
+                        view! {
+                            <li>
+                                <p>{format!("{} — version {revision} de {author}, le {} : « {title} »", if i == 0 { "Affichée" } else { "En conflit" }, super::prototype::french_date(&at[..10]))}</p>
+                                {is_owner.then(|| view! {
+                                    <button type="button" on:click=move |_| keep(body2.clone())>{format!("Garder la version {} ({author})", i + 1)}</button>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+                {(!is_owner).then(|| view! { <p>"Seul le centre auteur peut choisir la version à garder."</p> })}
+                {is_owner.then(|| view! {
+                    <p>"Pour fusionner, "<A href=to(&format!("/prototypes/{}/modifier", id.get_value()))>"modifiez le prototype"</A>" : votre enregistrement remplacera toutes les versions."</p>
+                })}
+                <p role="status">{move || status.get()}</p>
+            </section>
+        })
+    }
+}
+
+pub fn saved_notice() -> Option<&'static str> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search.contains("enregistre=1").then_some("Le prototype est enregistré.")
+}

@@ -1,0 +1,167 @@
+//! "Mon centre": which centre the person acts as. Writing actions (create, adapt, rate, edit)
+//! need it; without it they send here, and come back afterwards.
+
+use super::state::{now_utc, AppState};
+use super::widgets::to;
+use crate::exchange::{check_centre, new_id, with_edit};
+use crate::model::Centre;
+use crate::store::Change;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use std::collections::BTreeMap;
+
+/// Where to come back after choosing (`?retour=/prototypes/x`), limited to the app's own paths.
+fn return_path() -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| q.get("retour")).filter(|p| p.starts_with('/') && !p.starts_with("//"))
+    })
+}
+
+/// The link to choose a centre, coming back to `here`.
+pub fn choose_centre_href(here: &str) -> String {
+    format!("{}?retour={}", to("/mon-centre"), String::from(js_sys::encode_uri_component(here)))
+}
+
+/// What a writing action shows when no centre is chosen yet.
+#[component]
+pub fn NeedCentre(#[prop(into)] here: String, #[prop(into)] action: String) -> impl IntoView {
+    view! {
+        <p class="need-centre">
+            {format!("Pour {action}, indiquez d'abord pour quel centre vous agissez. ")}
+            <A href=choose_centre_href(&here)>"Choisir mon centre"</A>
+        </p>
+    }
+}
+
+#[component]
+pub fn MyCentrePage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let back = return_path();
+    let navigate = use_navigate();
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let done = StoredValue::new(move |name: String| {
+        match back.get_untracked() {
+            Some(path) => navigate(&to(&path), Default::default()),
+            None => message.set(Some(Ok(format!("Vous agissez maintenant pour : {name}.")))),
+        }
+    });
+    let choose = move |id: String, name: String| {
+        spawn_local(async move {
+            match state.set_my_centre(id).await {
+                Ok(()) => done.with_value(|d| d(name)),
+                Err(e) => message.set(Some(Err(e))),
+            }
+        });
+    };
+    let groups = move || {
+        state
+            .with_catalogue(|c| {
+                let mut by: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+                for (id, centre) in c.live_centres() {
+                    let territory = if centre.territory.is_empty() { "Autres territoires".into() } else { centre.territory.clone() };
+                    by.entry(territory).or_default().push((id.to_owned(), centre.name.clone()));
+                }
+                by
+            })
+            .unwrap_or_default()
+    };
+
+    // "Ajouter un centre"
+    let (name, territory, commune, tiers_lieu) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let errors = RwSignal::new(Vec::<String>::new());
+    let add = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let centre = Centre {
+            name: name.get_untracked().trim().to_owned(),
+            territory: territory.get_untracked().trim().to_owned(),
+            commune: commune.get_untracked().trim().to_owned(),
+            tiers_lieu: tiers_lieu.get_untracked().trim().to_owned(),
+        };
+        let problems = check_centre(&centre);
+        if !problems.is_empty() {
+            errors.set(problems.list.iter().map(|p| match p.path.as_str() {
+                "nom" => "Indiquez le nom du centre.".to_owned(),
+                _ => p.to_string(),
+            }).collect());
+            return;
+        }
+        errors.set(Vec::new());
+        let Some(id) = state.with_catalogue(|c| new_id("centre", &centre.name, |id| c.centres.contains_key(id))) else { return };
+        let record = with_edit(None, &id, &now_utc(), Some(centre.clone()));
+        spawn_local(async move {
+            match state.save(vec![Change::Centre(id.clone(), record)]).await {
+                Ok(()) => choose(id, centre.name),
+                Err(e) => message.set(Some(Err(e))),
+            }
+        });
+    };
+    let current = move || {
+        let id = state.my_centre.get()?;
+        state.with_catalogue(|c| c.centre(&id).map(|c| c.name.clone())).flatten()
+    };
+
+    view! {
+        <h1>"Mon centre"</h1>
+        <p class="intro">
+            "Choisissez le centre pour lequel vous agissez : vos créations, adaptations et rapports "
+            "d'expérience seront publiés en son nom. Ce choix est gardé dans ce navigateur."
+        </p>
+        <p role="status">{move || match current() {
+            Some(name) => format!("Actuellement : {name}."),
+            None => "Aucun centre choisi pour le moment.".to_owned(),
+        }}</p>
+        {move || message.get().map(|m| match m {
+            Ok(text) => view! { <p class="success-box" role="status">{text}</p> }.into_any(),
+            Err(text) => view! { <p class="error" role="alert">{text}</p> }.into_any(),
+        })}
+        {move || groups().into_iter().map(|(territory, centres)| view! {
+            <section>
+                <h2>{territory}</h2>
+                <ul class="choice-list">
+                    {centres.into_iter().map(|(id, centre_name)| {
+                        let (id2, name2) = (id.clone(), centre_name.clone());
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    aria-pressed=move || (state.my_centre.get().as_deref() == Some(id.as_str())).to_string()
+                                    on:click=move |_| choose(id2.clone(), name2.clone())
+                                >{centre_name}</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }).collect_view()}
+        <section aria-labelledby="ajouter-centre">
+            <h2 id="ajouter-centre">"Ajouter un centre"</h2>
+            <p>"Votre centre rejoint le réseau ? Ajoutez-le : il apparaîtra dans les fichiers que vous partagerez."</p>
+            <form class="form" on:submit=add novalidate>
+                <div class="field">
+                    <label for="centre-nom">"Nom du centre (obligatoire)"</label>
+                    <input id="centre-nom" type="text" required aria-invalid=move || (!errors.get().is_empty()).to_string()
+                        aria-describedby="centre-erreurs" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="centre-territoire">"Territoire"</label>
+                    <input id="centre-territoire" type="text" prop:value=territory on:input=move |ev| territory.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="centre-commune">"Commune"</label>
+                    <input id="centre-commune" type="text" prop:value=commune on:input=move |ev| commune.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="centre-tiers-lieu">"Tiers-lieu"</label>
+                    <input id="centre-tiers-lieu" type="text" prop:value=tiers_lieu on:input=move |ev| tiers_lieu.set(event_target_value(&ev))/>
+                </div>
+                <ul id="centre-erreurs" class="field-errors" role="alert">
+                    {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                </ul>
+                <button type="submit" class="primary">"Ajouter ce centre et agir pour lui"</button>
+            </form>
+        </section>
+    }
+}
