@@ -3,14 +3,18 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use prototheque::exchange::{
-    check_prototype, check_rating, compare, export, new_id, read_document, read_prototype_record, record_json, slug, subset,
-    with_edit, Document, Limits,
+    check_prototype, check_rating, compare, export, new_id, read_document, read_prototype_record,
+    record_json, slug, subset, with_edit, Document, Limits,
 };
 use prototheque::model::{Catalogue, Rating, Step};
 use std::collections::BTreeSet;
 
 fn seed() -> Catalogue {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/catalogue.json")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/public/catalogue.json"
+    ))
+    .unwrap();
     read_document(&bytes, &Limits::default()).unwrap().catalogue
 }
 
@@ -20,17 +24,53 @@ fn forms_are_checked_by_the_rules_of_the_file_format() {
     let mut p = c.prototype("echo-accueil").unwrap().clone();
     assert!(check_prototype(&p).is_empty());
     p.title = "  ".into();
-    p.livret.steps.push(Step { title: "Étape".into(), description: String::new(), ..Step::default() });
+    p.livret.steps.push(Step {
+        title: "Étape".into(),
+        description: String::new(),
+        ..Step::default()
+    });
     p.livret.resources[0].url = "javascript:alert(1)".into();
-    let problems: Vec<String> = check_prototype(&p).list.iter().map(|p| p.to_string()).collect();
+    let problems: Vec<String> = check_prototype(&p)
+        .list
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
     let n = p.livret.steps.len() - 1;
-    assert!(problems.contains(&"titre : le titre est vide".to_owned()), "{problems:?}");
-    assert!(problems.contains(&format!("livret.deroule[{n}].description : la description est vide")), "{problems:?}");
-    assert!(problems.iter().any(|m| m.starts_with("livret.ressources[0].url : « javascript:alert(1) » n'est pas un lien accepté")));
+    assert!(
+        problems.contains(&"titre : le titre est vide".to_owned()),
+        "{problems:?}"
+    );
+    assert!(
+        problems.contains(&format!(
+            "livret.deroule[{n}].description : la description est vide"
+        )),
+        "{problems:?}"
+    );
+    assert!(problems.iter().any(|m| m.starts_with(
+        "livret.ressources[0].url : « javascript:alert(1) » n'est pas un lien accepté"
+    )));
 
-    let mut r = Rating { prototype: "echo-accueil".into(), centre: "arbrisseau".into(), note: 0, criteria: Default::default(), comment: String::new(), participants: 3, date: "2026-13-01".into() };
-    let problems: Vec<String> = check_rating(&r).list.iter().map(|p| p.to_string()).collect();
-    assert_eq!(problems, ["note : doit être un nombre entier entre 1 et 5", "date : doit être une date au format AAAA-MM-JJ (ex. 2026-03-14)"]);
+    let mut r = Rating {
+        prototype: "echo-accueil".into(),
+        centre: "arbrisseau".into(),
+        note: 0,
+        criteria: Default::default(),
+        comment: String::new(),
+        participants: 3,
+        date: "2026-13-01".into(),
+    };
+    let problems: Vec<String> = check_rating(&r)
+        .list
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "note : doit être un nombre entier entre 1 et 5",
+            "date : doit être une date au format AAAA-MM-JJ (ex. 2026-03-14)"
+        ]
+    );
     r.note = 4;
     r.date = "2026-03-01".into();
     assert!(check_rating(&r).is_empty());
@@ -38,14 +78,20 @@ fn forms_are_checked_by_the_rules_of_the_file_format() {
 
 #[test]
 fn new_ids_are_slugs_unique_in_the_catalogue() {
-    assert_eq!(slug("Café des Parents : l'École !", 60), "cafe-des-parents-l-ecole");
+    assert_eq!(
+        slug("Café des Parents : l'École !", 60),
+        "cafe-des-parents-l-ecole"
+    );
     assert_eq!(slug("???", 60), "sans-titre");
     assert_eq!(slug("Très long titre de prototype", 10), "tres-long");
     let c = seed();
     let id = new_id("echo", "Diagnostic", |id| c.prototypes.contains_key(id));
     assert_eq!(id, "echo-diagnostic");
     let taken = ["echo-diagnostic", "echo-diagnostic-2"];
-    assert_eq!(new_id("echo", "Diagnostic", |id| taken.contains(&id)), "echo-diagnostic-3");
+    assert_eq!(
+        new_id("echo", "Diagnostic", |id| taken.contains(&id)),
+        "echo-diagnostic-3"
+    );
     assert!(prototheque::exchange::is_valid_id(&id));
 }
 
@@ -58,8 +104,14 @@ fn an_exported_selection_stands_on_its_own() {
     assert_eq!(part.ratings.len(), 3);
     // The author centre and the three reporting centres.
     assert_eq!(part.centres.len(), 4);
-    let bytes = export(&Document { catalogue: part.clone(), ..Document::default() });
-    assert_eq!(read_document(&bytes, &Limits::default()).unwrap().catalogue, part);
+    let bytes = export(&Document {
+        catalogue: part.clone(),
+        ..Document::default()
+    });
+    assert_eq!(
+        read_document(&bytes, &Limits::default()).unwrap().catalogue,
+        part
+    );
 }
 
 #[test]
@@ -82,7 +134,12 @@ fn a_stored_record_reads_back_through_the_door() {
     let record = &c.prototypes["echo-accueil"];
     let (id, back) = read_prototype_record(&record_json("echo-accueil", record)).unwrap();
     assert_eq!((id.as_str(), &back), ("echo-accueil", record));
-    let edited = with_edit(Some(record), "echo", "2026-11-01T10:00:00Z", record.current().cloned());
+    let edited = with_edit(
+        Some(record),
+        "echo",
+        "2026-11-01T10:00:00Z",
+        record.current().cloned(),
+    );
     let (_, back) = read_prototype_record(&record_json("echo-accueil", &edited)).unwrap();
     assert_eq!(back, edited);
     assert!(read_prototype_record("{\"id\":\"x\"}").is_err());

@@ -1188,7 +1188,14 @@ fn read_one<T: Serialize>(json: &str, kind: Kind<T>) -> Result<(String, Record<T
             return Err(problems);
         }
     };
-    let read = record(&mut Cx { problems: &mut problems }, &value, Path::Root, &kind);
+    let read = record(
+        &mut Cx {
+            problems: &mut problems,
+        },
+        &value,
+        Path::Root,
+        &kind,
+    );
     match read {
         Some(found) if problems.is_empty() => Ok(found),
         _ => Err(problems),
@@ -1209,11 +1216,20 @@ pub fn read_rating_record(json: &str) -> Result<(String, Record<Rating>), Proble
 
 /// Checks content typed in a form by the very rules applied to files (one source of truth).
 /// Paths are relative to the content: `titre`, `livret.deroule[2].description`.
-fn check<T: Serialize>(content: &T, body: fn(&mut Cx, &Map<String, Value>, Path) -> Option<T>) -> Problems {
+fn check<T: Serialize>(
+    content: &T,
+    body: fn(&mut Cx, &Map<String, Value>, Path) -> Option<T>,
+) -> Problems {
     let mut problems = Problems::default();
     let value = serde_json::to_value(content).expect("in-memory data serialises");
     if let Value::Object(obj) = value {
-        body(&mut Cx { problems: &mut problems }, &obj, Path::Root);
+        body(
+            &mut Cx {
+                problems: &mut problems,
+            },
+            &obj,
+            Path::Root,
+        );
     }
     problems
 }
@@ -1233,5 +1249,12 @@ pub fn check_rating(r: &Rating) -> Problems {
 /// True when `id` is a valid record id (lowercase ASCII letters, digits, dashes).
 pub fn is_valid_id(candidate: &str) -> bool {
     let mut problems = Problems::default();
-    id(&mut Cx { problems: &mut problems }, &Value::String(candidate.to_owned()), Path::Root).is_some()
+    id(
+        &mut Cx {
+            problems: &mut problems,
+        },
+        &Value::String(candidate.to_owned()),
+        Path::Root,
+    )
+    .is_some()
 }

@@ -32,7 +32,10 @@ pub fn new_id(centre: &str, title: &str, taken: impl Fn(&str) -> bool) -> String
     if !taken(&base) {
         return base;
     }
-    (2..).map(|n| format!("{base}-{n}")).find(|id| !taken(id)).expect("an unused suffix exists")
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken(id))
+        .expect("an unused suffix exists")
 }
 
 /// The part of `catalogue` that a file with the prototypes `ids` must carry to stand on its own:
@@ -43,12 +46,22 @@ pub fn subset(catalogue: &Catalogue, ids: &BTreeSet<String>) -> Catalogue {
     let mut centres = BTreeSet::new();
     for id in ids {
         if let Some(record) = catalogue.prototypes.get(id) {
-            centres.extend(record.heads.iter().filter_map(|v| v.body.as_ref()).map(|p| p.centre.clone()));
+            centres.extend(
+                record
+                    .heads
+                    .iter()
+                    .filter_map(|v| v.body.as_ref())
+                    .map(|p| p.centre.clone()),
+            );
             out.prototypes.insert(id.clone(), record.clone());
         }
     }
     for (rid, record) in &catalogue.ratings {
-        let about: Vec<_> = record.heads.iter().filter_map(|v| v.body.as_ref()).collect();
+        let about: Vec<_> = record
+            .heads
+            .iter()
+            .filter_map(|v| v.body.as_ref())
+            .collect();
         if about.iter().any(|r| ids.contains(&r.prototype)) {
             centres.extend(about.iter().map(|r| r.centre.clone()));
             out.ratings.insert(rid.clone(), record.clone());
@@ -83,14 +96,23 @@ pub fn compare(original: &Prototype, adaptation: &Prototype) -> Vec<FieldChange>
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let duration = if s.duration.is_empty() { String::new() } else { format!(" ({})", s.duration) };
+                let duration = if s.duration.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", s.duration)
+                };
                 format!("{}. {}{duration} — {}", i + 1, s.title, s.description)
             })
             .collect::<Vec<_>>()
             .join("\n")
     };
     let resources = |p: &Prototype| {
-        p.livret.resources.iter().map(|r| format!("{} — {}", r.title, r.url)).collect::<Vec<_>>().join("\n")
+        p.livret
+            .resources
+            .iter()
+            .map(|r| format!("{} — {}", r.title, r.url))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     let fields: Vec<(&'static str, String, String)> = vec![
         ("Titre", a.title.clone(), b.title.clone()),
@@ -102,22 +124,62 @@ pub fn compare(original: &Prototype, adaptation: &Prototype) -> Vec<FieldChange>
         ("Outils", lines(&a.tools), lines(&b.tools)),
         ("Mots-clés", lines(&a.tags), lines(&b.tags)),
         ("Licence", a.licence.clone(), b.licence.clone()),
-        ("Objectifs", lines(&a.livret.objectives), lines(&b.livret.objectives)),
-        ("Public du livret", a.livret.public.clone(), b.livret.public.clone()),
-        ("Durée", a.livret.duration.clone(), b.livret.duration.clone()),
-        ("Taille du groupe", a.livret.group_size.clone(), b.livret.group_size.clone()),
-        ("Matériel", lines(&a.livret.materials), lines(&b.livret.materials)),
+        (
+            "Objectifs",
+            lines(&a.livret.objectives),
+            lines(&b.livret.objectives),
+        ),
+        (
+            "Public du livret",
+            a.livret.public.clone(),
+            b.livret.public.clone(),
+        ),
+        (
+            "Durée",
+            a.livret.duration.clone(),
+            b.livret.duration.clone(),
+        ),
+        (
+            "Taille du groupe",
+            a.livret.group_size.clone(),
+            b.livret.group_size.clone(),
+        ),
+        (
+            "Matériel",
+            lines(&a.livret.materials),
+            lines(&b.livret.materials),
+        ),
         ("Coût", a.livret.cost.clone(), b.livret.cost.clone()),
-        ("Préparation", lines(&a.livret.preparation), lines(&b.livret.preparation)),
+        (
+            "Préparation",
+            lines(&a.livret.preparation),
+            lines(&b.livret.preparation),
+        ),
         ("Déroulé", steps(a), steps(b)),
-        ("Conseils d'animation", lines(&a.livret.facilitation_tips), lines(&b.livret.facilitation_tips)),
-        ("Pièges à éviter", lines(&a.livret.pitfalls), lines(&b.livret.pitfalls)),
-        ("Évaluation", lines(&a.livret.evaluation), lines(&b.livret.evaluation)),
+        (
+            "Conseils d'animation",
+            lines(&a.livret.facilitation_tips),
+            lines(&b.livret.facilitation_tips),
+        ),
+        (
+            "Pièges à éviter",
+            lines(&a.livret.pitfalls),
+            lines(&b.livret.pitfalls),
+        ),
+        (
+            "Évaluation",
+            lines(&a.livret.evaluation),
+            lines(&b.livret.evaluation),
+        ),
         ("Ressources", resources(a), resources(b)),
     ];
     fields
         .into_iter()
         .filter(|(_, x, y)| x != y)
-        .map(|(field, original, adaptation)| FieldChange { field, original, adaptation })
+        .map(|(field, original, adaptation)| FieldChange {
+            field,
+            original,
+            adaptation,
+        })
         .collect()
 }

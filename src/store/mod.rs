@@ -328,8 +328,14 @@ fn rating_fields(r: &Rating, row: &mut Row) {
 
 /// The rows `catalogue` should have, store by store.
 fn rows_of(catalogue: &Catalogue) -> [(&'static str, BTreeMap<String, Row>); 3] {
-    fn rows<T: Serialize>(records: &BTreeMap<String, Record<T>>, fields: fn(&T, &mut Row)) -> BTreeMap<String, Row> {
-        records.iter().map(|(id, r)| (id.clone(), row_for(id, r, fields))).collect()
+    fn rows<T: Serialize>(
+        records: &BTreeMap<String, Record<T>>,
+        fields: fn(&T, &mut Row),
+    ) -> BTreeMap<String, Row> {
+        records
+            .iter()
+            .map(|(id, r)| (id.clone(), row_for(id, r, fields)))
+            .collect()
     }
     [
         (CENTRES, rows(&catalogue.centres, centre_fields)),
@@ -356,19 +362,33 @@ async fn save_one<T: Serialize + Clone>(
 ) -> Result<Record<T>> {
     let e = StoreError::from_idb;
     let store = tx.object_store(store_name).map_err(e)?;
-    let existing: Option<Row> = store.get(id.to_owned()).serde().map_err(e)?.await.map_err(e)?;
+    let existing: Option<Row> = store
+        .get(id.to_owned())
+        .serde()
+        .map_err(e)?
+        .await
+        .map_err(e)?;
     // Another tab may have written meanwhile: merge rather than overwrite, so nothing is lost.
     let merged = match existing {
         Some(row) => {
             let (_, stored) = read(&row.json).map_err(|p| {
-                StoreError::new(format!("Un enregistrement de ce navigateur est illisible : {}", p.summary()))
+                StoreError::new(format!(
+                    "Un enregistrement de ce navigateur est illisible : {}",
+                    p.summary()
+                ))
             })?;
             merge_records(&stored, record)
         }
         None => record.clone(),
     };
     let row = row_for(id, &merged, fields);
-    store.put(&row).with_key(id.to_owned()).serde().map_err(e)?.await.map_err(e)?;
+    store
+        .put(&row)
+        .with_key(id.to_owned())
+        .serde()
+        .map_err(e)?
+        .await
+        .map_err(e)?;
     Ok(merged)
 }
 
@@ -376,7 +396,11 @@ async fn save_one<T: Serialize + Clone>(
 /// concurrent change another tab made).
 pub async fn save(db: &Database, changes: Vec<Change>) -> Result<Vec<Change>> {
     let e = StoreError::from_idb;
-    let tx = db.transaction(CATALOGUE_STORES).with_mode(TransactionMode::Readwrite).build().map_err(e)?;
+    let tx = db
+        .transaction(CATALOGUE_STORES)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(e)?;
     let mut saved = Vec::with_capacity(changes.len());
     let mut attempted = 0;
     for change in changes {
@@ -388,7 +412,15 @@ pub async fn save(db: &Database, changes: Vec<Change>) -> Result<Vec<Change>> {
             }
             Change::Prototype(id, r) => {
                 attempted += record_json(&id, &r).len();
-                let m = save_one(&tx, PROTOTYPES, &id, &r, read_prototype_record, prototype_fields).await?;
+                let m = save_one(
+                    &tx,
+                    PROTOTYPES,
+                    &id,
+                    &r,
+                    read_prototype_record,
+                    prototype_fields,
+                )
+                .await?;
                 Change::Prototype(id, m)
             }
             Change::Rating(id, r) => {

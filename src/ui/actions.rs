@@ -5,7 +5,7 @@
 use super::export::{ExportButtons, Selection};
 use super::mycentre::NeedCentre;
 use super::state::{now_utc, today, AppState};
-use super::widgets::to;
+use super::widgets::{current_path, to, NoticeArea};
 use crate::exchange::{check_rating, new_id, with_edit};
 use crate::model::{Criteria, ForkOrigin, Prototype, Rating};
 use crate::store::Change;
@@ -23,22 +23,42 @@ pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
     let id = StoredValue::new(id);
     let prototype = StoredValue::new(prototype);
     let mine = move || state.my_centre.get();
-    let own = move || mine().as_deref() == Some(prototype.with_value(|p| p.centre.clone()).as_str());
+    let own =
+        move || mine().as_deref() == Some(prototype.with_value(|p| p.centre.clone()).as_str());
 
     let adapt = move |_| {
-        let Some(me) = state.my_centre.get_untracked() else { return };
+        let Some(me) = state.my_centre.get_untracked() else {
+            return;
+        };
         let navigate = navigate.clone();
         spawn_local(async move {
             let (parent_id, parent) = (id.get_value(), prototype.get_value());
-            let revision = state.with_catalogue(|c| c.prototypes.get(&parent_id).map(|r| r.winner().revision)).flatten().unwrap_or(1);
-            let Some(new) = state.with_catalogue(|c| new_id(&me, &parent.title, |x| c.prototypes.contains_key(x))) else { return };
+            let revision = state
+                .with_catalogue(|c| c.prototypes.get(&parent_id).map(|r| r.winner().revision))
+                .flatten()
+                .unwrap_or(1);
+            let Some(new) = state
+                .with_catalogue(|c| new_id(&me, &parent.title, |x| c.prototypes.contains_key(x)))
+            else {
+                return;
+            };
             let mut copy = parent.clone();
             copy.centre = me.clone();
             copy.created = today();
-            copy.forked_from = Some(ForkOrigin { prototype: parent_id, revision, extra: Default::default() });
+            copy.forked_from = Some(ForkOrigin {
+                prototype: parent_id,
+                revision,
+                extra: Default::default(),
+            });
             let record = with_edit(None, &me, &now_utc(), Some(copy));
-            match state.save(vec![Change::Prototype(new.clone(), record)]).await {
-                Ok(()) => navigate(&to(&format!("/prototypes/{new}/modifier")), Default::default()),
+            match state
+                .save(vec![Change::Prototype(new.clone(), record)])
+                .await
+            {
+                Ok(()) => navigate(
+                    &to(&format!("/prototypes/{new}/modifier")),
+                    Default::default(),
+                ),
                 Err(e) => status.set(Some(e)),
             }
         });
@@ -67,9 +87,15 @@ pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
 
 const CRITERIA: [(&str, &str); 4] = [
     ("reproductibilite", "Facile à reproduire"),
-    ("publics-eloignes", "Adapté aux publics éloignés du numérique"),
+    (
+        "publics-eloignes",
+        "Adapté aux publics éloignés du numérique",
+    ),
     ("cout", "Coût raisonnable"),
-    ("pouvoir-d-agir", "Développe le pouvoir d'agir des habitants"),
+    (
+        "pouvoir-d-agir",
+        "Développe le pouvoir d'agir des habitants",
+    ),
 ];
 
 /// "Nous l'avons testé": one report per centre and prototype; sending again edits it.
@@ -79,7 +105,13 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
     let id = StoredValue::new(id);
     let existing = move || {
         let me = state.my_centre.get()?;
-        state.with_catalogue(|c| c.live_ratings().find(|(_, r)| r.prototype == id.get_value() && r.centre == me).map(|(_, r)| r.clone())).flatten()
+        state
+            .with_catalogue(|c| {
+                c.live_ratings()
+                    .find(|(_, r)| r.prototype == id.get_value() && r.centre == me)
+                    .map(|(_, r)| r.clone())
+            })
+            .flatten()
     };
     let note = RwSignal::new(String::new());
     let criteria: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
@@ -87,13 +119,17 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
     let participants = RwSignal::new(String::new());
     let date = RwSignal::new(today());
     let errors = RwSignal::new(Vec::<String>::new());
-    let status = RwSignal::new(None::<String>);
     // Prefill with my centre's report, if any.
     Effect::new(move |_| {
         if let Some(r) = existing() {
             note.set(r.note.to_string());
             let c = &r.criteria;
-            for (signal, value) in criteria.iter().zip([c.reproducibility, c.digitally_excluded, c.cost, c.empowerment]) {
+            for (signal, value) in criteria.iter().zip([
+                c.reproducibility,
+                c.digitally_excluded,
+                c.cost,
+                c.empowerment,
+            ]) {
                 signal.set(value.map(|v| v.to_string()).unwrap_or_default());
             }
             comment.set(r.comment.clone());
@@ -103,7 +139,9 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
     });
     let submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        let Some(me) = state.my_centre.get_untracked() else { return };
+        let Some(me) = state.my_centre.get_untracked() else {
+            return;
+        };
         let score = |s: &RwSignal<String>| s.get_untracked().parse::<u8>().ok();
         let mut problems = Vec::new();
         let residents = match participants.get_untracked().trim() {
@@ -111,7 +149,8 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
             text => text.parse::<u32>().ok(),
         };
         if residents.is_none() {
-            problems.push("Nombre d'habitants : indiquez un nombre entier (0 si aucun).".to_owned());
+            problems
+                .push("Nombre d'habitants : indiquez un nombre entier (0 si aucun).".to_owned());
         }
         let rating = Rating {
             prototype: id.get_value(),
@@ -128,32 +167,41 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
             participants: residents.unwrap_or(0),
             date: date.get_untracked().trim().to_owned(),
         };
-        problems.extend(check_rating(&rating).list.iter().map(|p| match p.path.as_str() {
-            "note" => "Note : choisissez une note de 1 à 5.".to_owned(),
-            "date" => "Date de la séance : au format AAAA-MM-JJ.".to_owned(),
-            _ => p.to_string(),
-        }));
+        problems.extend(
+            check_rating(&rating)
+                .list
+                .iter()
+                .map(|p| match p.path.as_str() {
+                    "note" => "Note : choisissez une note de 1 à 5.".to_owned(),
+                    "date" => "Date de la séance : au format AAAA-MM-JJ.".to_owned(),
+                    _ => p.to_string(),
+                }),
+        );
         if !problems.is_empty() {
             errors.set(problems);
             return;
         }
         errors.set(Vec::new());
         let rid = Rating::id_for(&rating.prototype, &me);
-        let current = state.with_catalogue(|c| c.ratings.get(&rid).cloned()).flatten();
+        let current = state
+            .with_catalogue(|c| c.ratings.get(&rid).cloned())
+            .flatten();
         let edited = current.is_some();
         let record = with_edit(current.as_ref(), &me, &now_utc(), Some(rating));
         spawn_local(async move {
-            status.set(Some(match state.save(vec![Change::Rating(rid, record)]).await {
-                Ok(()) if edited => "Votre rapport d'expérience a été mis à jour.".to_owned(),
-                Ok(()) => "Merci ! Votre rapport d'expérience est publié.".to_owned(),
-                Err(e) => e,
-            }));
+            let outcome = match state.save(vec![Change::Rating(rid, record)]).await {
+                Ok(()) if edited => Ok("Votre rapport d'expérience a été mis à jour.".to_owned()),
+                Ok(()) => Ok("Merci ! Votre rapport d'expérience est publié.".to_owned()),
+                Err(e) => Err(e),
+            };
+            state.tell(current_path(), "rapport", outcome);
         });
     };
     let here = move || format!("/prototypes/{}", id.get_value());
     view! {
         <section class="rate no-print" aria-labelledby="teste">
             <h2 id="teste">"Nous l'avons testé"</h2>
+            <NoticeArea area="rapport"/>
             {move || match state.my_centre.get() {
                 None => view! { <NeedCentre here=here() action="raconter comment votre centre l'a testé"/> }.into_any(),
                 Some(me) if me == author_centre => view! {
@@ -199,7 +247,6 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
                         </div>
                         <ul class="field-errors" role="alert">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                         <button type="submit" class="primary">{move || if existing().is_some() { "Mettre à jour notre rapport" } else { "Publier notre rapport" }}</button>
-                        <p role="status">{move || status.get()}</p>
                     </form>
                 }.into_any(),
             }}
@@ -212,7 +259,6 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
 pub fn ConflictResolver(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
-    let status = RwSignal::new(None::<String>);
     let versions = move || {
         state
             .with_catalogue(|c| {
@@ -223,7 +269,9 @@ pub fn ConflictResolver(id: String) -> impl IntoView {
                         .heads
                         .iter()
                         .map(|v| {
-                            let name = c.centre(&v.author).map_or(v.author.clone(), |c| c.name.clone());
+                            let name = c
+                                .centre(&v.author)
+                                .map_or(v.author.clone(), |c| c.name.clone());
                             (v.revision, name, v.at.clone(), v.body.clone())
                         })
                         .collect::<Vec<_>>();
@@ -233,17 +281,24 @@ pub fn ConflictResolver(id: String) -> impl IntoView {
             .flatten()
     };
     let keep = move |body: Option<Prototype>| {
-        let Some(me) = state.my_centre.get_untracked() else { return };
-        let current = state.with_catalogue(|c| c.prototypes.get(&id.get_value()).cloned()).flatten();
+        let Some(me) = state.my_centre.get_untracked() else {
+            return;
+        };
+        let current = state
+            .with_catalogue(|c| c.prototypes.get(&id.get_value()).cloned())
+            .flatten();
         let record = with_edit(current.as_ref(), &me, &now_utc(), body);
         spawn_local(async move {
-            status.set(Some(match state.save(vec![Change::Prototype(id.get_value(), record)]).await {
-                Ok(()) => "Le conflit est réglé : la version choisie est maintenant la seule.".to_owned(),
-                Err(e) => e,
-            }));
+            let outcome = state
+                .save(vec![Change::Prototype(id.get_value(), record)])
+                .await
+                .map(|()| {
+                    "Le conflit est réglé : la version choisie est maintenant la seule.".to_owned()
+                });
+            state.tell(current_path(), "conflit", outcome);
         });
     };
-    move || {
+    let resolver = move || {
         let (owner, heads) = versions()?;
         let is_owner = state.my_centre.get().is_some() && state.my_centre.get() == owner;
         Some(view! {
@@ -268,13 +323,12 @@ pub fn ConflictResolver(id: String) -> impl IntoView {
                 {is_owner.then(|| view! {
                     <p>"Pour fusionner, "<A href=to(&format!("/prototypes/{}/modifier", id.get_value()))>"modifiez le prototype"</A>" : votre enregistrement remplacera toutes les versions."</p>
                 })}
-                <p role="status">{move || status.get()}</p>
             </section>
         })
+    };
+    // The message outlives the section, which disappears once the conflict is settled.
+    view! {
+        {resolver}
+        <NoticeArea area="conflit"/>
     }
-}
-
-pub fn saved_notice() -> Option<&'static str> {
-    let search = web_sys::window()?.location().search().ok()?;
-    search.contains("enregistre=1").then_some("Le prototype est enregistré.")
 }

@@ -13,8 +13,12 @@ use leptos_router::components::A;
 fn jump_to(id: String) -> impl Fn(web_sys::MouseEvent) {
     move |ev| {
         ev.prevent_default();
-        let target = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
-        if let Some(el) = target.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+        let target = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&id));
+        if let Some(el) =
+            target.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
             el.scroll_into_view();
             let _ = el.focus();
         }

@@ -1,8 +1,8 @@
 //! The catalogue: search box, facets with counts, sort, result cards. The URL holds the search,
 //! so a filtered view survives a reload and can be shared.
 
-use super::state::AppState;
 use super::export::{ExportButtons, Selection};
+use super::state::AppState;
 use super::widgets::{href_with, plural, to, PrototypeCard};
 use crate::label::Status;
 use crate::model::{Theme, UsageKind};

@@ -58,11 +58,19 @@ struct ResourceDraft {
 }
 
 fn lines(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn commas(text: &str) -> Vec<String> {
-    text.split(',').map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    text.split(',')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl Draft {
@@ -85,11 +93,30 @@ impl Draft {
             materials: l.materials.join("\n"),
             cost: l.cost.clone(),
             preparation: l.preparation.join("\n"),
-            steps: l.steps.iter().enumerate().map(|(i, s)| StepDraft { key: i as u32, title: s.title.clone(), duration: s.duration.clone(), description: s.description.clone() }).collect(),
+            steps: l
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| StepDraft {
+                    key: i as u32,
+                    title: s.title.clone(),
+                    duration: s.duration.clone(),
+                    description: s.description.clone(),
+                })
+                .collect(),
             tips: l.facilitation_tips.join("\n"),
             pitfalls: l.pitfalls.join("\n"),
             evaluation: l.evaluation.join("\n"),
-            resources: l.resources.iter().enumerate().map(|(i, r)| ResourceDraft { key: i as u32, title: r.title.clone(), url: r.url.clone() }).collect(),
+            resources: l
+                .resources
+                .iter()
+                .enumerate()
+                .map(|(i, r)| ResourceDraft {
+                    key: i as u32,
+                    title: r.title.clone(),
+                    url: r.url.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -98,13 +125,23 @@ impl Draft {
             theme: Theme::Welcome.slug().into(),
             kind: UsageKind::Workshop.slug().into(),
             licence: DEFAULT_LICENCE.into(),
-            steps: (0..3).map(|key| StepDraft { key, ..StepDraft::default() }).collect(),
+            steps: (0..3)
+                .map(|key| StepDraft {
+                    key,
+                    ..StepDraft::default()
+                })
+                .collect(),
             ..Draft::default()
         }
     }
 
     fn next_key(&self) -> u32 {
-        self.steps.iter().map(|s| s.key).chain(self.resources.iter().map(|r| r.key)).max().map_or(0, |k| k + 1)
+        self.steps
+            .iter()
+            .map(|s| s.key)
+            .chain(self.resources.iter().map(|r| r.key))
+            .max()
+            .map_or(0, |k| k + 1)
     }
 
     /// The prototype this draft describes, on top of `base` (which keeps what the form does not
@@ -134,12 +171,19 @@ impl Draft {
             steps: self
                 .steps
                 .iter()
-                .filter(|s| !(s.title.trim().is_empty() && s.description.trim().is_empty() && s.duration.trim().is_empty()))
+                .filter(|s| {
+                    !(s.title.trim().is_empty()
+                        && s.description.trim().is_empty()
+                        && s.duration.trim().is_empty())
+                })
                 .map(|s| Step {
                     title: s.title.trim().into(),
                     description: s.description.trim().into(),
                     duration: s.duration.trim().into(),
-                    extra: old_steps.get(s.key as usize).map(|o| o.extra.clone()).unwrap_or_default(),
+                    extra: old_steps
+                        .get(s.key as usize)
+                        .map(|o| o.extra.clone())
+                        .unwrap_or_default(),
                 })
                 .collect(),
             facilitation_tips: lines(&self.tips),
@@ -152,7 +196,10 @@ impl Draft {
                 .map(|r| Resource {
                     title: r.title.trim().into(),
                     url: r.url.trim().into(),
-                    extra: old_resources.get(r.key as usize).map(|o| o.extra.clone()).unwrap_or_default(),
+                    extra: old_resources
+                        .get(r.key as usize)
+                        .map(|o| o.extra.clone())
+                        .unwrap_or_default(),
                 })
                 .collect(),
             extra,
@@ -220,16 +267,26 @@ fn EditorPage(new: bool) -> impl IntoView {
                 (true, _) => Target::New,
                 (false, Some(id)) => match c.prototype(&id) {
                     None => Target::Missing,
-                    Some(p) if mine.as_deref() == Some(p.centre.as_str()) => Target::Own(id, p.clone()),
-                    Some(p) => Target::Other(id, c.centre(&p.centre).map_or(p.centre.clone(), |c| c.name.clone())),
+                    Some(p) if mine.as_deref() == Some(p.centre.as_str()) => {
+                        Target::Own(id, p.clone())
+                    }
+                    Some(p) => Target::Other(
+                        id,
+                        c.centre(&p.centre)
+                            .map_or(p.centre.clone(), |c| c.name.clone()),
+                    ),
                 },
                 (false, None) => Target::Missing,
             })
             .unwrap_or(Target::Loading)
     });
     let here = move || {
-        web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
-            .strip_prefix(&super::widgets::base_path()).map(str::to_owned).unwrap_or_default()
+        web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default()
+            .strip_prefix(&super::widgets::base_path())
+            .map(str::to_owned)
+            .unwrap_or_default()
     };
     move || {
         if state.catalogue.with(Option::is_none) {
@@ -259,19 +316,39 @@ fn EditorPage(new: bool) -> impl IntoView {
 /// Maps a problem's path (`livret.deroule[2].titre`) to the form field that shows it.
 fn field_of(path: &str) -> String {
     let simple = [
-        ("titre", "titre"), ("resume", "resume"), ("theme", "theme"), ("type_usage", "type"), ("public", "public"),
-        ("scenario", "scenario"), ("outils", "outils"), ("etiquettes", "etiquettes"), ("licence", "licence"),
-        ("livret.objectifs", "objectifs"), ("livret.public", "livret-public"), ("livret.duree", "duree"),
-        ("livret.taille_groupe", "taille-groupe"), ("livret.materiel", "materiel"), ("livret.cout", "cout"),
-        ("livret.preparation", "preparation"), ("livret.conseils_animation", "conseils"), ("livret.pieges", "pieges"),
+        ("titre", "titre"),
+        ("resume", "resume"),
+        ("theme", "theme"),
+        ("type_usage", "type"),
+        ("public", "public"),
+        ("scenario", "scenario"),
+        ("outils", "outils"),
+        ("etiquettes", "etiquettes"),
+        ("licence", "licence"),
+        ("livret.objectifs", "objectifs"),
+        ("livret.public", "livret-public"),
+        ("livret.duree", "duree"),
+        ("livret.taille_groupe", "taille-groupe"),
+        ("livret.materiel", "materiel"),
+        ("livret.cout", "cout"),
+        ("livret.preparation", "preparation"),
+        ("livret.conseils_animation", "conseils"),
+        ("livret.pieges", "pieges"),
         ("livret.evaluation", "evaluation"),
     ];
     if let Some(rest) = path.strip_prefix("livret.deroule[") {
-        let (n, field) = rest.split_once("].").unwrap_or((rest.trim_end_matches(']'), "titre"));
-        return format!("etape-{n}-{}", if field == "duree" { "duree" } else { field });
+        let (n, field) = rest
+            .split_once("].")
+            .unwrap_or((rest.trim_end_matches(']'), "titre"));
+        return format!(
+            "etape-{n}-{}",
+            if field == "duree" { "duree" } else { field }
+        );
     }
     if let Some(rest) = path.strip_prefix("livret.ressources[") {
-        let (n, field) = rest.split_once("].").unwrap_or((rest.trim_end_matches(']'), "titre"));
+        let (n, field) = rest
+            .split_once("].")
+            .unwrap_or((rest.trim_end_matches(']'), "titre"));
         return format!("ressource-{n}-{field}");
     }
     simple
@@ -337,31 +414,50 @@ fn Editor(id: Option<String>, base: Option<Prototype>) -> impl IntoView {
         tried.set(true);
         let p = validate();
         if !errors.with_untracked(BTreeMap::is_empty) {
-            status.set(Some("Le prototype n'a pas été enregistré : corrigez les champs signalés.".into()));
+            status.set(Some(
+                "Le prototype n'a pas été enregistré : corrigez les champs signalés.".into(),
+            ));
             focus_first_error(errors.get_untracked());
             return;
         }
-        let Some(mine) = state.my_centre.get_untracked() else { return };
+        let Some(mine) = state.my_centre.get_untracked() else {
+            return;
+        };
         let existing = id.get_value();
         let navigate = navigate.clone();
         spawn_local(async move {
             let at = now_utc();
             let (pid, record) = match &existing {
                 Some(pid) => {
-                    let current = state.with_catalogue(|c| c.prototypes.get(pid).cloned()).flatten();
-                    (pid.clone(), with_edit(current.as_ref(), &mine, &at, Some(p)))
+                    let current = state
+                        .with_catalogue(|c| c.prototypes.get(pid).cloned())
+                        .flatten();
+                    (
+                        pid.clone(),
+                        with_edit(current.as_ref(), &mine, &at, Some(p)),
+                    )
                 }
                 None => {
                     let pid = state
-                        .with_catalogue(|c| new_id(&mine, &p.title, |x| c.prototypes.contains_key(x)))
+                        .with_catalogue(|c| {
+                            new_id(&mine, &p.title, |x| c.prototypes.contains_key(x))
+                        })
                         .unwrap_or_default();
                     (pid, with_edit(None, &mine, &at, Some(p)))
                 }
             };
-            match state.save(vec![Change::Prototype(pid.clone(), record)]).await {
+            match state
+                .save(vec![Change::Prototype(pid.clone(), record)])
+                .await
+            {
                 Ok(()) => {
                     clear_draft(existing.as_deref());
-                    navigate(&format!("{}?enregistre=1", prototype_href(&pid)), Default::default());
+                    state.tell(
+                        format!("/prototypes/{pid}"),
+                        "prototype",
+                        Ok("Le prototype est enregistré.".into()),
+                    );
+                    navigate(&prototype_href(&pid), Default::default());
                 }
                 Err(e) => status.set(Some(e)),
             }
@@ -375,7 +471,12 @@ fn Editor(id: Option<String>, base: Option<Prototype>) -> impl IntoView {
         restored_notice.set(false);
     };
 
-    let text = move |field: &'static str, label: &'static str, hint: &'static str, multiline: bool, get: fn(&Draft) -> String, set: fn(&mut Draft, String)| {
+    let text = move |field: &'static str,
+                     label: &'static str,
+                     hint: &'static str,
+                     multiline: bool,
+                     get: fn(&Draft) -> String,
+                     set: fn(&mut Draft, String)| {
         let described = format!("{field}-aide {field}-erreurs");
         let invalid = move || errors.with(|e| e.contains_key(field)).to_string();
         let input = if multiline {
@@ -398,7 +499,11 @@ fn Editor(id: Option<String>, base: Option<Prototype>) -> impl IntoView {
             </div>
         }
     };
-    let choice = move |field: &'static str, label: &'static str, options: Vec<(&'static str, &'static str)>, get: fn(&Draft) -> String, set: fn(&mut Draft, String)| {
+    let choice = move |field: &'static str,
+                       label: &'static str,
+                       options: Vec<(&'static str, &'static str)>,
+                       get: fn(&Draft) -> String,
+                       set: fn(&mut Draft, String)| {
         view! {
             <div class="field">
                 <label for=field>{label}</label>
@@ -551,23 +656,49 @@ fn Editor(id: Option<String>, base: Option<Prototype>) -> impl IntoView {
 }
 
 fn focus(id: &str) {
-    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
-    if let Some(el) = el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id));
+    if let Some(el) =
+        el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
         let _ = el.focus();
     }
 }
 
 fn focus_first_error(errors: BTreeMap<String, Vec<String>>) {
     // Fields in form order, so the first one flagged gets focus.
-    let order = ["titre", "resume", "public", "scenario", "outils", "etiquettes", "licence", "objectifs", "livret-public", "duree", "taille-groupe", "materiel", "cout", "preparation"];
-    let first = order.iter().find(|f| errors.contains_key(**f)).map(|f| (*f).to_owned()).or_else(|| errors.keys().next().cloned());
+    let order = [
+        "titre",
+        "resume",
+        "public",
+        "scenario",
+        "outils",
+        "etiquettes",
+        "licence",
+        "objectifs",
+        "livret-public",
+        "duree",
+        "taille-groupe",
+        "materiel",
+        "cout",
+        "preparation",
+    ];
+    let first = order
+        .iter()
+        .find(|f| errors.contains_key(**f))
+        .map(|f| (*f).to_owned())
+        .or_else(|| errors.keys().next().cloned());
     if let Some(field) = first {
         focus(&field);
     }
 }
 
 #[component]
-fn FieldErrors(errors: RwSignal<BTreeMap<String, Vec<String>>>, field: &'static str) -> impl IntoView {
+fn FieldErrors(
+    errors: RwSignal<BTreeMap<String, Vec<String>>>,
+    field: &'static str,
+) -> impl IntoView {
     view! {
         <p class="field-error" id=format!("{field}-erreurs")>
             {move || errors.with(|e| e.get(field).map(|m| m.join(" ; ")))}
@@ -576,14 +707,21 @@ fn FieldErrors(errors: RwSignal<BTreeMap<String, Vec<String>>>, field: &'static 
 }
 
 #[component]
-fn StepErrors(errors: RwSignal<BTreeMap<String, Vec<String>>>, index: impl Fn() -> usize + Send + Sync + 'static, field: &'static str) -> impl IntoView {
+fn StepErrors(
+    errors: RwSignal<BTreeMap<String, Vec<String>>>,
+    index: impl Fn() -> usize + Send + Sync + 'static,
+    field: &'static str,
+) -> impl IntoView {
     view! {
         <p class="field-error">{move || errors.with(|e| e.get(&format!("etape-{}-{field}", index())).map(|m| m.join(" ; ")))}</p>
     }
 }
 
 #[component]
-fn ResourceErrors(errors: RwSignal<BTreeMap<String, Vec<String>>>, index: impl Fn() -> usize + Send + Sync + 'static) -> impl IntoView {
+fn ResourceErrors(
+    errors: RwSignal<BTreeMap<String, Vec<String>>>,
+    index: impl Fn() -> usize + Send + Sync + 'static,
+) -> impl IntoView {
     view! {
         <p class="field-error">{move || errors.with(|e| {
             let i = index();
@@ -606,7 +744,13 @@ pub fn ComparePage() -> impl IntoView {
                 let adaptation = c.prototype(&id)?;
                 let origin = adaptation.forked_from.as_ref()?;
                 let original = c.prototype(&origin.prototype)?;
-                Some((id.clone(), adaptation.title.clone(), origin.prototype.clone(), original.title.clone(), compare(original, adaptation)))
+                Some((
+                    id.clone(),
+                    adaptation.title.clone(),
+                    origin.prototype.clone(),
+                    original.title.clone(),
+                    compare(original, adaptation),
+                ))
             })
             .flatten()
     };
@@ -614,7 +758,8 @@ pub fn ComparePage() -> impl IntoView {
         None => view! {
             <h1>"Comparer avec l'original"</h1>
             <p>"Ce prototype n'est pas une adaptation d'un prototype présent dans ce catalogue."</p>
-        }.into_any(),
+        }
+        .into_any(),
         Some((id, title, original_id, original_title, changes)) => {
             let crumb = title.clone();
             view! {

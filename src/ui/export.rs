@@ -26,7 +26,12 @@ fn document(catalogue: Catalogue, selection: &Selection, by: Option<String>) -> 
         Selection::All => catalogue,
         Selection::Prototypes(ids) => subset(&catalogue, ids),
     };
-    Document { exported_at: Some(now_utc()), exported_by: by, catalogue, extra: Default::default() }
+    Document {
+        exported_at: Some(now_utc()),
+        exported_by: by,
+        catalogue,
+        extra: Default::default(),
+    }
 }
 
 fn download(bytes: &[u8], name: &str) -> Result<(), String> {
@@ -34,10 +39,14 @@ fn download(bytes: &[u8], name: &str) -> Result<(), String> {
     let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options).map_err(fail)?;
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("pas de document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(fail)?.unchecked_into();
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("pas de document")?;
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(fail)?.unchecked_into();
     a.set_href(&url);
     a.set_download(name);
     a.click();
@@ -47,7 +56,9 @@ fn download(bytes: &[u8], name: &str) -> Result<(), String> {
 
 /// True where the browser can share files (phones, mostly).
 fn can_share_files() -> bool {
-    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return false };
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return false;
+    };
     js_sys::Reflect::has(&navigator, &"canShare".into()).unwrap_or(false)
 }
 
@@ -56,15 +67,20 @@ async fn share(bytes: &[u8], name: &str) -> Result<(), String> {
     let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::FilePropertyBag::new();
     options.set_type("application/json");
-    let file = web_sys::File::new_with_u8_array_sequence_and_options(&array, name, &options).map_err(fail)?;
+    let file = web_sys::File::new_with_u8_array_sequence_and_options(&array, name, &options)
+        .map_err(fail)?;
     let data = web_sys::ShareData::new();
     data.set_files(&js_sys::Array::of1(&file));
     data.set_title(name);
     let navigator = web_sys::window().ok_or("pas de fenêtre")?.navigator();
     if !navigator.can_share_with_data(&data) {
-        return Err("Ce navigateur ne sait pas partager de fichier : utilisez « Télécharger ».".into());
+        return Err(
+            "Ce navigateur ne sait pas partager de fichier : utilisez « Télécharger ».".into(),
+        );
     }
-    wasm_bindgen_futures::JsFuture::from(navigator.share_with_data(&data)).await.map_err(fail)?;
+    wasm_bindgen_futures::JsFuture::from(navigator.share_with_data(&data))
+        .await
+        .map_err(fail)?;
     Ok(())
 }
 
@@ -86,13 +102,23 @@ pub fn ExportButtons(
             let result = async {
                 let catalogue = state.snapshot().await?;
                 let by = state.my_centre.get_untracked();
-                let who = subject.get_value().or_else(|| by.clone()).unwrap_or_else(|| "catalogue".into());
+                let who = subject
+                    .get_value()
+                    .or_else(|| by.clone())
+                    .unwrap_or_else(|| "catalogue".into());
                 let doc = document(catalogue, &selection, by);
                 let n = doc.catalogue.live_prototypes().count();
                 let name = file_name(&who, &now_utc()[..10]);
                 let bytes = export(&doc);
-                if sharing { share(&bytes, &name).await? } else { download(&bytes, &name)? }
-                Ok::<_, String>(format!("Fichier « {name} » prêt : {n} prototype{}.", if n > 1 { "s" } else { "" }))
+                if sharing {
+                    share(&bytes, &name).await?
+                } else {
+                    download(&bytes, &name)?
+                }
+                Ok::<_, String>(format!(
+                    "Fichier « {name} » prêt : {n} prototype{}.",
+                    if n > 1 { "s" } else { "" }
+                ))
             }
             .await;
             status.set(Some(result));

@@ -38,8 +38,6 @@ pub fn App() -> impl IntoView {
     view! { <Shell/> }
 }
 
-
-
 /// Header, routes and footer, around an [`AppState`] already in context.
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -60,6 +58,7 @@ pub fn Shell() -> impl IntoView {
                 </nav>
             </header>
             {use_context::<offline::Connectivity>().map(|_| view! { <offline::StatusBar/> })}
+            <ForgetNotices/>
             <main id="contenu" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=CataloguePage/>
@@ -97,13 +96,38 @@ fn skip_to_content(ev: web_sys::MouseEvent) {
     }
 }
 
+/// Drops an action's outcome message once the person leaves the page it was about.
+#[component]
+fn ForgetNotices() -> impl IntoView {
+    if let Some(state) = use_context::<AppState>() {
+        let location = leptos_router::hooks::use_location();
+        Effect::new(move |_| {
+            let path = location.pathname.get();
+            let here = path
+                .strip_prefix(&widgets::base_path())
+                .map(str::to_owned)
+                .unwrap_or(path);
+            if state
+                .notice
+                .with_untracked(|n| n.as_ref().is_some_and(|n| n.path != here))
+            {
+                state.notice.set(None);
+            }
+        });
+    }
+}
+
 /// Which centre the person acts as, in the header.
 #[component]
 fn MyCentreLink() -> impl IntoView {
-    let Some(state) = use_context::<AppState>() else { return ().into_any() };
+    let Some(state) = use_context::<AppState>() else {
+        return ().into_any();
+    };
     let name = move || {
         let id = state.my_centre.get()?;
-        state.with_catalogue(|c| c.centre(&id).map(|c| c.name.clone())).flatten()
+        state
+            .with_catalogue(|c| c.centre(&id).map(|c| c.name.clone()))
+            .flatten()
     };
     view! {
         <p class="my-centre">

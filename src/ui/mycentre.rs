@@ -16,13 +16,19 @@ use std::collections::BTreeMap;
 fn return_path() -> Memo<Option<String>> {
     let query = use_query_map();
     Memo::new(move |_| {
-        query.with(|q| q.get("retour")).filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        query
+            .with(|q| q.get("retour"))
+            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
     })
 }
 
 /// The link to choose a centre, coming back to `here`.
 pub fn choose_centre_href(here: &str) -> String {
-    format!("{}?retour={}", to("/mon-centre"), String::from(js_sys::encode_uri_component(here)))
+    format!(
+        "{}?retour={}",
+        to("/mon-centre"),
+        String::from(js_sys::encode_uri_component(here))
+    )
 }
 
 /// What a writing action shows when no centre is chosen yet.
@@ -42,11 +48,9 @@ pub fn MyCentrePage() -> impl IntoView {
     let back = return_path();
     let navigate = use_navigate();
     let message = RwSignal::new(None::<Result<String, String>>);
-    let done = StoredValue::new(move |name: String| {
-        match back.get_untracked() {
-            Some(path) => navigate(&to(&path), Default::default()),
-            None => message.set(Some(Ok(format!("Vous agissez maintenant pour : {name}.")))),
-        }
+    let done = StoredValue::new(move |name: String| match back.get_untracked() {
+        Some(path) => navigate(&to(&path), Default::default()),
+        None => message.set(Some(Ok(format!("Vous agissez maintenant pour : {name}.")))),
     });
     let choose = move |id: String, name: String| {
         spawn_local(async move {
@@ -61,8 +65,14 @@ pub fn MyCentrePage() -> impl IntoView {
             .with_catalogue(|c| {
                 let mut by: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
                 for (id, centre) in c.live_centres() {
-                    let territory = if centre.territory.is_empty() { "Autres territoires".into() } else { centre.territory.clone() };
-                    by.entry(territory).or_default().push((id.to_owned(), centre.name.clone()));
+                    let territory = if centre.territory.is_empty() {
+                        "Autres territoires".into()
+                    } else {
+                        centre.territory.clone()
+                    };
+                    by.entry(territory)
+                        .or_default()
+                        .push((id.to_owned(), centre.name.clone()));
                 }
                 by
             })
@@ -70,7 +80,12 @@ pub fn MyCentrePage() -> impl IntoView {
     };
 
     // "Ajouter un centre"
-    let (name, territory, commune, tiers_lieu) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (name, territory, commune, tiers_lieu) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let errors = RwSignal::new(Vec::<String>::new());
     let add = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
@@ -82,14 +97,24 @@ pub fn MyCentrePage() -> impl IntoView {
         };
         let problems = check_centre(&centre);
         if !problems.is_empty() {
-            errors.set(problems.list.iter().map(|p| match p.path.as_str() {
-                "nom" => "Indiquez le nom du centre.".to_owned(),
-                _ => p.to_string(),
-            }).collect());
+            errors.set(
+                problems
+                    .list
+                    .iter()
+                    .map(|p| match p.path.as_str() {
+                        "nom" => "Indiquez le nom du centre.".to_owned(),
+                        _ => p.to_string(),
+                    })
+                    .collect(),
+            );
             return;
         }
         errors.set(Vec::new());
-        let Some(id) = state.with_catalogue(|c| new_id("centre", &centre.name, |id| c.centres.contains_key(id))) else { return };
+        let Some(id) = state
+            .with_catalogue(|c| new_id("centre", &centre.name, |id| c.centres.contains_key(id)))
+        else {
+            return;
+        };
         let record = with_edit(None, &id, &now_utc(), Some(centre.clone()));
         spawn_local(async move {
             match state.save(vec![Change::Centre(id.clone(), record)]).await {
@@ -100,7 +125,9 @@ pub fn MyCentrePage() -> impl IntoView {
     };
     let current = move || {
         let id = state.my_centre.get()?;
-        state.with_catalogue(|c| c.centre(&id).map(|c| c.name.clone())).flatten()
+        state
+            .with_catalogue(|c| c.centre(&id).map(|c| c.name.clone()))
+            .flatten()
     };
 
     view! {

@@ -35,10 +35,17 @@ impl Connectivity {
     async fn register(self) {
         let container = web_sys::window().unwrap().navigator().service_worker();
         // Relative to the page's <base>: the worker's scope is the app's folder, also under a sub-path.
-        let Ok(registration) = JsFuture::from(container.register("sw.js")).await else { return };
+        let Ok(registration) = JsFuture::from(container.register("sw.js")).await else {
+            return;
+        };
         let registration: ServiceWorkerRegistration = registration.unchecked_into();
         let has_controller = move || {
-            web_sys::window().unwrap().navigator().service_worker().controller().is_some()
+            web_sys::window()
+                .unwrap()
+                .navigator()
+                .service_worker()
+                .controller()
+                .is_some()
         };
         if let Some(waiting) = registration.waiting() {
             if has_controller() {
@@ -47,7 +54,9 @@ impl Connectivity {
         }
         let reg = registration.clone();
         let on_update = Closure::<dyn FnMut()>::new(move || {
-            let Some(installing) = reg.installing() else { return };
+            let Some(installing) = reg.installing() else {
+                return;
+            };
             let worker = installing.clone();
             let on_state = Closure::<dyn FnMut()>::new(move || {
                 if worker.state() == web_sys::ServiceWorkerState::Installed && has_controller() {

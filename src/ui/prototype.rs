@@ -151,7 +151,7 @@ fn PrototypeView(d: PageData) -> impl IntoView {
                     {format!("Attention : {} de ce prototype, faite en même temps par un autre centre, est conservée en conflit. La version affichée est la plus récente.", plural(conflicts, "autre version", "autres versions"))}
                 </p>
             })}
-            {super::actions::saved_notice().map(|m| view! { <p class="success-box" role="status">{m}</p> })}
+            <super::widgets::NoticeArea area="prototype"/>
             <p class="lead">{p.summary.clone()}</p>
             <super::actions::PrototypeActions id=d.id.clone() prototype=p.clone()/>
             <div class="actions no-print">

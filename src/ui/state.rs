@@ -42,6 +42,14 @@ impl<T> Deref for Shared<T> {
     }
 }
 
+/// A message about an action's outcome, for one area of one page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub path: String,
+    pub area: &'static str,
+    pub message: Result<String, String>,
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// `None` while loading; `Err` holds the French message saying why it could not be loaded.
@@ -52,6 +60,9 @@ pub struct AppState {
     pub persistence: RwSignal<Option<bool>>,
     /// The centre the person acts as ("Mon centre"), remembered in this browser.
     pub my_centre: RwSignal<Option<String>>,
+    /// The outcome of the last action, shown where it happened (page path, area of the page):
+    /// kept here so that it survives the page re-rendering with the changed data.
+    pub notice: RwSignal<Option<Notice>>,
     db: StoredValue<Option<Database>, LocalStorage>,
     listener: StoredValue<Option<ChangeListener>, LocalStorage>,
 }
@@ -112,6 +123,7 @@ impl AppState {
             index,
             persistence: RwSignal::new(None),
             my_centre: RwSignal::new(None),
+            notice: RwSignal::new(None),
             db: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
         }
@@ -153,7 +165,8 @@ impl AppState {
         };
         let catalogue = store::load(&db).await.map_err(|e| e.message)?;
         let mine = store::get_setting(&db, MY_CENTRE).await.ok().flatten();
-        self.my_centre.set(mine.filter(|id| catalogue.centre(id).is_some()));
+        self.my_centre
+            .set(mine.filter(|id| catalogue.centre(id).is_some()));
         self.db.set_value(Some(db));
         let listener = store::on_change(move || self.reload());
         self.listener.set_value(listener);
@@ -189,7 +202,11 @@ impl AppState {
                 async move { store::put_setting(&db, MY_CENTRE, &id).await }
             })
             .await
-            .unwrap_or_else(|| Err(store::StoreError { message: NOT_READY.into() }));
+            .unwrap_or_else(|| {
+                Err(store::StoreError {
+                    message: NOT_READY.into(),
+                })
+            });
         saved.map_err(|e| e.message)?;
         self.my_centre.set(Some(id));
         Ok(())
@@ -200,7 +217,11 @@ impl AppState {
         let saved = self
             .with_db(|db| async move { store::save(&db, changes).await })
             .await
-            .unwrap_or_else(|| Err(store::StoreError { message: NOT_READY.into() }))
+            .unwrap_or_else(|| {
+                Err(store::StoreError {
+                    message: NOT_READY.into(),
+                })
+            })
             .map_err(|e| e.message)?;
         self.catalogue.update(|c| {
             if let Some(Ok(c)) = c {
@@ -214,13 +235,27 @@ impl AppState {
     pub async fn snapshot(self) -> Result<Catalogue, String> {
         self.with_db(|db| async move { store::load(&db).await })
             .await
-            .unwrap_or_else(|| Err(store::StoreError { message: NOT_READY.into() }))
+            .unwrap_or_else(|| {
+                Err(store::StoreError {
+                    message: NOT_READY.into(),
+                })
+            })
             .map_err(|e| e.message)
+    }
+
+    /// Shows `message` in `area` of the page at `path` (the app path, without the base).
+    pub fn tell(self, path: String, area: &'static str, message: Result<String, String>) {
+        self.notice.set(Some(Notice {
+            path,
+            area,
+            message,
+        }));
     }
 
     /// The catalogue as loaded (`None` while loading).
     pub fn with_catalogue<R>(self, f: impl FnOnce(&Catalogue) -> R) -> Option<R> {
-        self.catalogue.with(|c| c.as_ref().and_then(|r| r.as_ref().ok()).map(f))
+        self.catalogue
+            .with(|c| c.as_ref().and_then(|r| r.as_ref().ok()).map(f))
     }
 
     /// Runs `f` with the open database; `None` while it is not open yet.

@@ -47,6 +47,30 @@ pub fn to(path: &str) -> String {
     format!("{}{path}", base_path())
 }
 
+/// The current app path, without the base path.
+pub fn current_path() -> String {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    path.strip_prefix(&base_path())
+        .map(str::to_owned)
+        .unwrap_or(path)
+}
+
+/// Where an action's outcome is told (see `AppState::tell`).
+#[component]
+pub fn NoticeArea(area: &'static str) -> impl IntoView {
+    let state = expect_context::<super::state::AppState>();
+    view! {
+        <div role="status" class="notice-area">
+            {move || state.notice.get().filter(|n| n.area == area && n.path == current_path()).map(|n| match n.message {
+                Ok(text) => view! { <p class="success-box">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="error-box">{text}</p> }.into_any(),
+            })}
+        </div>
+    }
+}
+
 /// `path` with the query's URL parameters, as a link target.
 pub fn href_with(path: &str, query: &Query) -> String {
     let path = to(path);

@@ -163,7 +163,7 @@ test("au clavier, le lien d'évitement mène au contenu", async ({ page }) => {
   expect(await page.evaluate(() => document.activeElement.closest("main") !== null)).toBe(true);
 });
 
-const pages = ["/", "/?q=pronote&theme=parentalite", "/prototypes/belencontre-pouvoir-d-agir", "/livrets?theme=accueil", "/centres", "/centres/echo", "/label", "/a-propos", "/importer", "/nulle-part"];
+const pages = ["/", "/?q=pronote&theme=parentalite", "/mon-centre", "/prototypes/nouveau", "/prototypes/phalempins-pouvoir-d-agir/comparer", "/prototypes/belencontre-pouvoir-d-agir", "/livrets?theme=accueil", "/centres", "/centres/echo", "/label", "/a-propos", "/importer", "/nulle-part"];
 for (const path of pages) {
   test(`axe ne trouve aucune violation WCAG 2.1 A/AA sur ${path}`, async ({ page }) => {
     await page.goto(path);
@@ -187,4 +187,16 @@ test("captures d'écran à 360 px et sur ordinateur", async ({ page }) => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     await page.screenshot({ path: `${artefacts}prototype-${name}.png`, fullPage: true });
   }
+});
+
+test("axe ne trouve aucune violation dans l'éditeur et le formulaire de rapport", async ({ page }) => {
+  await page.goto("/mon-centre");
+  await page.getByRole("button", { name: "Centre social l'Echo", exact: true }).click();
+  await page.goto("/prototypes/nouveau");
+  await page.getByRole("button", { name: "Enregistrer le prototype" }).click();
+  await expect(page.locator(".form-summary")).toBeVisible();
+  expect(await axe(page)).toEqual([]);
+  await page.goto("/prototypes/arbrisseau-accueil");
+  await expect(page.getByRole("heading", { name: "Nous l'avons testé" })).toBeVisible();
+  expect(await axe(page)).toEqual([]);
 });
