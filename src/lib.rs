@@ -5,6 +5,7 @@
 //! `store` and `ui` exist only on `wasm32`; everything else is tested natively.
 
 pub mod exchange;
+pub mod indicators;
 pub mod label;
 pub mod model;
 pub mod search;

@@ -7,6 +7,7 @@ mod actions;
 mod book;
 mod catalogue;
 mod centres;
+mod dashboard;
 mod editor;
 mod export;
 mod import;
@@ -53,6 +54,7 @@ pub fn Shell() -> impl IntoView {
                 <nav aria-label="Navigation principale">
                     <A href=to("/")>"Catalogue"</A>
                     <A href=to("/centres")>"Centres"</A>
+                    <A href=to("/indicateurs")>"Indicateurs"</A>
                     <A href=to("/importer")>"Importer"</A>
                     <A href=to("/a-propos")>"À propos"</A>
                 </nav>
@@ -71,6 +73,7 @@ pub fn Shell() -> impl IntoView {
                     <Route path=path!("/centres/:id") view=centres::CentrePage/>
                     <Route path=path!("/importer") view=import::ImportPage/>
                     <Route path=path!("/label") view=about::LabelPage/>
+                    <Route path=path!("/indicateurs") view=dashboard::DashboardPage/>
                     <Route path=path!("/a-propos") view=about::AboutPage/>
                     <Route path=path!("/mon-centre") view=mycentre::MyCentrePage/>
                 </Routes>

@@ -163,7 +163,7 @@ test("au clavier, le lien d'évitement mène au contenu", async ({ page }) => {
   expect(await page.evaluate(() => document.activeElement.closest("main") !== null)).toBe(true);
 });
 
-const pages = ["/", "/?q=pronote&theme=parentalite", "/mon-centre", "/prototypes/nouveau", "/prototypes/phalempins-pouvoir-d-agir/comparer", "/prototypes/belencontre-pouvoir-d-agir", "/livrets?theme=accueil", "/centres", "/centres/echo", "/label", "/a-propos", "/importer", "/nulle-part"];
+const pages = ["/", "/?q=pronote&theme=parentalite", "/mon-centre", "/prototypes/nouveau", "/prototypes/phalempins-pouvoir-d-agir/comparer", "/prototypes/belencontre-pouvoir-d-agir", "/livrets?theme=accueil", "/centres", "/centres/echo", "/label", "/indicateurs", "/a-propos", "/importer", "/nulle-part"];
 for (const path of pages) {
   test(`axe ne trouve aucune violation WCAG 2.1 A/AA sur ${path}`, async ({ page }) => {
     await page.goto(path);

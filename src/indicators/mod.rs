@@ -1,0 +1,154 @@
+//! The programme's indicators ("une batterie d'indicateurs"), computed from the catalogue:
+//! progress against the targets and the breakdowns of the dashboard. Derived, never stored.
+
+use crate::label::{self, Status};
+use crate::model::{Catalogue, Theme};
+use std::collections::BTreeMap;
+
+/// The programme's targets.
+pub const TARGET_PROTOTYPES: usize = 48;
+pub const TARGET_TIERS_LIEUX: usize = 8;
+pub const TARGET_RESIDENTS: u32 = 480;
+
+/// One row of the theme × centre matrix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CentreRow {
+    pub centre: String,
+    pub name: String,
+    /// Prototypes per theme, in [`Theme::ALL`] order.
+    pub per_theme: [usize; 7],
+}
+
+/// Everything the dashboard shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Indicators {
+    pub prototypes: usize,
+    pub centres: usize,
+    /// Centres with at least one live prototype (the programme's tiers-lieux at work).
+    pub centres_with_prototype: usize,
+    /// Residents who took part, summed over every live experience report.
+    pub residents: u32,
+    pub reports: usize,
+    pub labelled: usize,
+    pub candidates: usize,
+    /// By centre name.
+    pub matrix: Vec<CentreRow>,
+    /// In [`Theme::ALL`] order.
+    pub per_theme: [usize; 7],
+    /// (original's centre name, adapting centre name, adaptations), most first.
+    pub adaptations: Vec<(String, String, usize)>,
+    /// Reports per overall score, 1 to 5.
+    pub scores: [usize; 5],
+    /// (month `YYYY-MM`, prototypes created, reports on sessions of that month), oldest first.
+    pub activity: Vec<(String, usize, usize)>,
+}
+
+impl Indicators {
+    /// Theme × centre cells with no prototype: where practices are missing.
+    pub fn gaps(&self) -> usize {
+        self.matrix
+            .iter()
+            .map(|r| r.per_theme.iter().filter(|n| **n == 0).count())
+            .sum()
+    }
+}
+
+pub fn compute(catalogue: &Catalogue) -> Indicators {
+    let name = |id: &str| {
+        catalogue
+            .centre(id)
+            .map_or_else(|| id.to_owned(), |c| c.name.clone())
+    };
+    let theme_index = |t: Theme| {
+        Theme::ALL
+            .iter()
+            .position(|x| *x == t)
+            .expect("every theme is in ALL")
+    };
+    let mut i = Indicators::default();
+    let mut matrix: BTreeMap<String, [usize; 7]> = catalogue
+        .live_centres()
+        .map(|(id, _)| (id.to_owned(), [0; 7]))
+        .collect();
+    let mut adaptations: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut activity: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (_, p) in catalogue.live_prototypes() {
+        i.prototypes += 1;
+        i.per_theme[theme_index(p.theme)] += 1;
+        matrix.entry(p.centre.clone()).or_insert([0; 7])[theme_index(p.theme)] += 1;
+        if let Some(origin) = p
+            .forked_from
+            .as_ref()
+            .and_then(|f| catalogue.prototype(&f.prototype))
+        {
+            if origin.centre != p.centre {
+                *adaptations
+                    .entry((name(&origin.centre), name(&p.centre)))
+                    .or_default() += 1;
+            }
+        }
+        if let Some(month) = p.created.get(..7) {
+            activity.entry(month.to_owned()).or_default().0 += 1;
+        }
+    }
+    for (_, r) in catalogue.live_ratings() {
+        i.reports += 1;
+        i.residents += r.participants;
+        if (1..=5).contains(&r.note) {
+            i.scores[usize::from(r.note) - 1] += 1;
+        }
+        if let Some(month) = r.date.get(..7) {
+            activity.entry(month.to_owned()).or_default().1 += 1;
+        }
+    }
+    for assessment in label::assess_all(catalogue).values() {
+        match assessment.status {
+            Status::Labelled => i.labelled += 1,
+            Status::Candidate => i.candidates += 1,
+            Status::InProgress => {}
+        }
+    }
+    i.centres = catalogue.live_centres().count();
+    i.centres_with_prototype = matrix
+        .values()
+        .filter(|row| row.iter().any(|n| *n > 0))
+        .count();
+    i.matrix = matrix
+        .into_iter()
+        .map(|(centre, per_theme)| CentreRow {
+            name: name(&centre),
+            centre,
+            per_theme,
+        })
+        .collect();
+    i.matrix.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut adaptations: Vec<_> = adaptations
+        .into_iter()
+        .map(|((from, to), n)| (from, to, n))
+        .collect();
+    adaptations.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
+    i.adaptations = adaptations;
+    i.activity = activity.into_iter().map(|(m, (p, r))| (m, p, r)).collect();
+    i
+}
+
+/// A table as CSV for spreadsheets used in France: `;` separators, CRLF line ends, a UTF-8 byte
+/// order mark so that accents show in Excel, fields quoted when needed.
+pub fn csv(headers: &[String], rows: &[Vec<String>]) -> String {
+    fn field(s: &str) -> String {
+        if s.contains([';', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    }
+    let line = |cells: &[String]| cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(";");
+    let mut out = String::from("\u{feff}");
+    out.push_str(&line(headers));
+    out.push_str("\r\n");
+    for row in rows {
+        out.push_str(&line(row));
+        out.push_str("\r\n");
+    }
+    out
+}

@@ -1,0 +1,129 @@
+//! Every indicator on fixed data, with the expected numbers worked out by hand.
+#![cfg(not(target_arch = "wasm32"))]
+
+use prototheque::exchange::{read_document, Limits};
+use prototheque::indicators::{compute, csv};
+use serde_json::{json, Value};
+
+fn v(author: &str, extra: Value) -> Value {
+    let mut base =
+        json!({ "revision": 1, "modifie_par": author, "modifie_le": "2026-04-01T10:00:00Z" });
+    base.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    base
+}
+
+fn proto(id: &str, centre: &str, theme: &str, created: &str, parent: Option<&str>) -> Value {
+    let mut p = json!({ "id": id, "titre": id, "resume": "r", "theme": theme, "centre": centre, "type_usage": "atelier", "cree_le": created });
+    if let Some(parent) = parent {
+        p["adapte_de"] = json!({ "prototype": parent, "revision": 1 });
+    }
+    v(centre, p)
+}
+
+fn report(prototype: &str, centre: &str, note: u8, participants: u32, date: &str) -> Value {
+    v(
+        centre,
+        json!({ "prototype": prototype, "centre": centre, "note": note, "participants": participants, "date": date }),
+    )
+}
+
+#[test]
+fn indicators_of_a_small_catalogue() {
+    let doc = json!({
+        "format": "prototheque-catalogue", "version": "1.0",
+        "centres": [v("a", json!({"id": "a", "nom": "Alpha"})), v("b", json!({"id": "b", "nom": "Bêta"})), v("c", json!({"id": "c", "nom": "Gamma"}))],
+        "prototypes": [
+            proto("p1", "a", "accueil", "2026-01-10", None),
+            proto("p2", "a", "parentalite", "2026-02-05", None),
+            proto("p3", "b", "accueil", "2026-02-20", Some("p1")),
+            proto("p4", "b", "communication", "2026-03-01", Some("p3")),
+            v("a", json!({ "id": "p5", "supprime": true })),
+        ],
+        "evaluations": [
+            report("p1", "b", 4, 10, "2026-02-15"),
+            report("p1", "c", 5, 6, "2026-03-02"),
+            report("p3", "a", 2, 0, "2026-03-10"),
+            v("c", json!({ "id": "p2:c", "supprime": true, "participants": 100 })),
+        ],
+    });
+    let catalogue = read_document(doc.to_string().as_bytes(), &Limits::default())
+        .unwrap()
+        .catalogue;
+    let i = compute(&catalogue);
+    // p5 is deleted: 4 prototypes. Gamma published nothing: 2 of 3 centres.
+    assert_eq!(
+        (i.prototypes, i.centres, i.centres_with_prototype),
+        (4, 3, 2)
+    );
+    // 10 + 6 + 0; the deleted report's 100 do not count.
+    assert_eq!((i.residents, i.reports), (16, 3));
+    assert_eq!(i.per_theme, [2, 1, 0, 0, 1, 0, 0]);
+    let rows: Vec<(&str, [usize; 7])> = i
+        .matrix
+        .iter()
+        .map(|r| (r.name.as_str(), r.per_theme))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Alpha", [1, 1, 0, 0, 0, 0, 0]),
+            ("Bêta", [1, 0, 0, 0, 1, 0, 0]),
+            ("Gamma", [0; 7])
+        ]
+    );
+    // 5 + 5 + 7 empty cells.
+    assert_eq!(i.gaps(), 17);
+    // p3 adapts Alpha's p1; p4 adapts Bêta's own p3, which is not between centres.
+    assert_eq!(i.adaptations, [("Alpha".to_owned(), "Bêta".to_owned(), 1)]);
+    assert_eq!(i.scores, [0, 1, 0, 1, 1]);
+    let activity: Vec<(&str, usize, usize)> = i
+        .activity
+        .iter()
+        .map(|(m, p, r)| (m.as_str(), *p, *r))
+        .collect();
+    assert_eq!(
+        activity,
+        [("2026-01", 1, 0), ("2026-02", 2, 1), ("2026-03", 1, 2)]
+    );
+    // Default livrets are incomplete: nobody labelled or candidate.
+    assert_eq!((i.labelled, i.candidates), (0, 0));
+}
+
+#[test]
+fn indicators_of_the_seed_match_its_content() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/public/catalogue.json"
+    ))
+    .unwrap();
+    let raw: Value = serde_json::from_slice(&bytes).unwrap();
+    let residents: u64 = raw["evaluations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["participants"].as_u64().unwrap_or(0))
+        .sum();
+    let catalogue = read_document(&bytes, &Limits::default()).unwrap().catalogue;
+    let i = compute(&catalogue);
+    assert_eq!(
+        (i.prototypes, i.centres_with_prototype, i.residents as u64),
+        (48, 8, residents)
+    );
+    assert_eq!(i.gaps(), 8);
+    assert_eq!(i.per_theme.iter().sum::<usize>(), 48);
+    assert!(i.adaptations.len() >= 8);
+}
+
+#[test]
+fn csv_is_ready_for_french_spreadsheets() {
+    let out = csv(
+        &["Thème".into(), "Prototypes".into()],
+        &[
+            vec!["Pouvoir d'agir; « quartier »".into(), "7".into()],
+            vec!["Dit \"oui\"".into(), "1".into()],
+        ],
+    );
+    assert_eq!(out, "\u{feff}Thème;Prototypes\r\n\"Pouvoir d'agir; « quartier »\";7\r\n\"Dit \"\"oui\"\"\";1\r\n");
+}
