@@ -7,7 +7,7 @@ mod fold;
 mod query;
 
 pub use fold::{fold, matches, tokens};
-pub use query::{Query, Sort};
+pub use query::{Query, Sort, PAGE_SIZE};
 
 use crate::label::{self, Status};
 use crate::model::{Catalogue, Facts, Theme, UsageKind};

@@ -48,7 +48,7 @@ impl Sort {
 
 /// A catalogue search: words, one value per facet at most, and an order. It round-trips through
 /// URL parameters so that a filtered view can be bookmarked and shared.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Query {
     pub text: String,
     pub theme: Option<Theme>,
@@ -59,6 +59,27 @@ pub struct Query {
     /// `Some(true)`: only prototypes with experience reports; `Some(false)`: only without.
     pub rated: Option<bool>,
     pub sort: Sort,
+    /// Page of results, from 1 (lists show [`PAGE_SIZE`] at a time).
+    pub page: usize,
+}
+
+/// Results shown per page: the page stays light whatever the catalogue's size.
+pub const PAGE_SIZE: usize = 60;
+
+impl Default for Query {
+    fn default() -> Self {
+        Query {
+            text: String::new(),
+            theme: None,
+            centre: None,
+            territory: None,
+            kind: None,
+            status: None,
+            rated: None,
+            sort: Sort::Relevance,
+            page: 1,
+        }
+    }
 }
 
 impl Query {
@@ -90,6 +111,7 @@ impl Query {
                     }
                 }
                 "tri" => q.sort = Sort::from_slug(value).unwrap_or_default(),
+                "page" => q.page = value.parse().ok().filter(|p| *p >= 1).unwrap_or(1),
                 _ => {}
             }
         }
@@ -123,13 +145,25 @@ impl Query {
         if self.sort != Sort::Relevance {
             out.push(("tri", self.sort.slug().to_owned()));
         }
+        if self.page > 1 {
+            out.push(("page", self.page.to_string()));
+        }
         out
+    }
+
+    /// The range of `total` results this query's page shows.
+    pub fn page_range(&self, total: usize) -> std::ops::Range<usize> {
+        let pages = total.div_ceil(PAGE_SIZE).max(1);
+        let page = self.page.clamp(1, pages);
+        let start = (page - 1) * PAGE_SIZE;
+        start..(start + PAGE_SIZE).min(total)
     }
 
     /// True when no word and no facet narrows the catalogue.
     pub fn is_unfiltered(&self) -> bool {
         Query {
             sort: Sort::Relevance,
+            page: 1,
             ..self.clone()
         } == Query::default()
     }

@@ -6,7 +6,7 @@ use super::state::AppState;
 use super::widgets::{href_with, plural, to, PrototypeCard};
 use crate::label::Status;
 use crate::model::{Theme, UsageKind};
-use crate::search::{Query, Results, Sort};
+use crate::search::{Query, Results, Sort, PAGE_SIZE};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -72,6 +72,8 @@ where
         move |change: &dyn Fn(&mut Query)| {
             let mut q = query.get_untracked();
             change(&mut q);
+            // A new search starts at its first page.
+            q.page = 1;
             set_query(q);
         }
     };
@@ -209,17 +211,21 @@ where
 fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let count = move || results.with(|r| r.as_ref().map_or(0, |r| r.hits.len()));
+    // Only one page of cards is in the page, whatever the catalogue's size.
+    let range = move || query.with(|q| q.page_range(count()));
     let entries = move || {
         let index = state.index.get()?;
-        results.with(|r| {
-            r.as_ref().map(|r| {
-                r.hits
-                    .iter()
-                    .map(|&i| index.entry(i).clone())
-                    .collect::<Vec<_>>()
-            })
-        })
+        let range = range();
+        results.with(|r| r.as_ref().map(|r| r.hits[range].iter().map(|&i| index.entry(i).clone()).collect::<Vec<_>>()))
     };
+    let pages = move || count().div_ceil(PAGE_SIZE);
+    let page_href = move |page: usize| href_with("/", &Query { page, ..query.get() });
+    // Coming back from a prototype, the list scrolls to where the person left it.
+    Effect::new(move |_| {
+        if entries().is_some() {
+            scroll::restore();
+        }
+    });
     view! {
         <div class="catalogue-actions no-print">
             <A href=to("/prototypes/nouveau") attr:class="button primary">"Nouveau prototype"</A>
@@ -237,7 +243,11 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
                 {move || match count() {
                     0 => "Aucun prototype ne correspond à cette recherche.".to_owned(),
                     1 => "1 prototype affiché".to_owned(),
-                    n => format!("{n} prototypes affichés"),
+                    n if n <= PAGE_SIZE => format!("{n} prototypes affichés"),
+                    n => {
+                        let r = range();
+                        format!("{n} prototypes trouvés : {} à {} affichés", r.start + 1, r.end)
+                    }
                 }}
             </p>
             <A href=move || href_with("/livrets", &query.get()) attr:class="print-link">
@@ -245,11 +255,21 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
             </A>
         </div>
         {move || (count() == 0).then(|| view! { <EmptyHelp query/> })}
-        <ul class="cards">
+        <ul class="cards" on:click=|_| scroll::remember()>
             <For each=move || entries().unwrap_or_default() key=|e| e.id.clone() let:entry>
                 <PrototypeCard entry/>
             </For>
         </ul>
+        {move || (pages() > 1).then(|| {
+            let page = query.with(|q| q.page.clamp(1, pages()));
+            view! {
+                <nav class="pager" aria-label="Pages de résultats">
+                    {(page > 1).then(|| view! { <A href=page_href(page - 1)>"Page précédente"</A> })}
+                    <span>{format!("Page {page} sur {}", pages())}</span>
+                    {(page < pages()).then(|| view! { <A href=page_href(page + 1)>"Page suivante"</A> })}
+                </nav>
+            }
+        })}
     }
 }
 
@@ -281,4 +301,38 @@ fn EmptyHelp(query: Memo<Query>) -> impl IntoView {
             <p><A href=to("/")>"Effacer la recherche et les filtres"</A></p>
         </div>
     }
+}
+
+/// Where the list was scrolled, per address, for the way back from a prototype's page.
+mod scroll {
+    fn key() -> Option<String> {
+        let location = web_sys::window()?.location();
+        Some(format!("defilement:{}{}", location.pathname().ok()?, location.search().ok()?))
+    }
+
+    pub fn remember() {
+        let (Some(window), Some(key)) = (web_sys::window(), key()) else { return };
+        if let (Ok(Some(storage)), Ok(y)) = (window.session_storage(), window.scroll_y()) {
+            let _ = storage.set_item(&key, &y.to_string());
+        }
+    }
+
+    pub fn restore() {
+        let (Some(window), Some(key)) = (web_sys::window(), key()) else { return };
+        let Ok(Some(storage)) = window.session_storage() else { return };
+        if let Ok(Some(y)) = storage.get_item(&key) {
+            let _ = storage.remove_item(&key);
+            if let Ok(y) = y.parse::<f64>() {
+                // After this render has been laid out.
+                let go = wasm_bindgen::closure::Closure::once_into_js(move || {
+                    if let Some(w) = web_sys::window() {
+                        w.scroll_to_with_x_and_y(0.0, y);
+                    }
+                });
+                let _ = window.request_animation_frame(go.unchecked_ref());
+            }
+        }
+    }
+
+    use wasm_bindgen::JsCast;
 }

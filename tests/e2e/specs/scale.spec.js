@@ -1,0 +1,45 @@
+import { test, expect } from "@playwright/test";
+
+/** A catalogue of `n` valid prototypes from 20 centres, built here so the test needs no tool. */
+function synthetic(n) {
+  const at = "2026-06-01T10:00:00Z";
+  const themes = ["accueil", "parentalite", "pouvoir-d-agir", "lutte-contre-les-exclusions", "communication", "action-globale", "e-administration"];
+  const centres = Array.from({ length: 20 }, (_, i) => ({ id: `centre-${i}`, revision: 1, modifie_par: `centre-${i}`, modifie_le: at, nom: `Centre social n° ${i}`, territoire: `Territoire ${i % 4}` }));
+  const prototypes = Array.from({ length: n }, (_, i) => ({
+    id: `proto-${String(i).padStart(5, "0")}`, revision: 1, modifie_par: `centre-${i % 20}`, modifie_le: at,
+    titre: `Atelier numérique n° ${i}`, resume: `Prototype de démonstration n° ${i}.`, theme: themes[i % 7],
+    centre: `centre-${i % 20}`, type_usage: "atelier", cree_le: "2026-05-01",
+  }));
+  return JSON.stringify({ format: "prototheque-catalogue", version: "1.0", centres, prototypes, evaluations: [] });
+}
+
+test("un grand catalogue reste léger : une page de cartes, des pages suivantes, et le retour à la même position", async ({ page }) => {
+  await page.goto("/importer");
+  await page.getByLabel("Choisir un fichier de catalogue (.json)").setInputFiles({ name: "grand.json", mimeType: "application/json", buffer: Buffer.from(synthetic(1000)) });
+  await page.getByRole("button", { name: "Importer ces données" }).click();
+  await expect(page.getByText("Import terminé")).toBeVisible({ timeout: 60_000 });
+  await page.goto("/");
+  await expect(page.locator("p.totals")).toHaveText("1048 prototypes partagés par 28 centres");
+  await expect(page.locator(".result-count")).toHaveText("1048 prototypes trouvés : 1 à 60 affichés");
+  expect(await page.locator("li.card").count()).toBeLessThanOrEqual(200);
+  await expect(page.locator("li.card")).toHaveCount(60);
+  await page.getByRole("link", { name: "Page suivante" }).click();
+  await expect(page).toHaveURL(/\?page=2$/);
+  await expect(page.locator(".result-count")).toHaveText("1048 prototypes trouvés : 61 à 120 affichés");
+  // Search narrows and starts again at page 1.
+  await page.getByLabel("Rechercher un prototype").fill("atelier numérique 99");
+  await expect(page).not.toHaveURL(/page=/);
+
+  // Scroll down the list, open a prototype, come back: same place.
+  await page.goto("/?page=3");
+  await expect(page.locator("li.card")).toHaveCount(60);
+  const card = page.locator("li.card").nth(40);
+  await card.scrollIntoViewIfNeeded();
+  const y = await page.evaluate(() => window.scrollY);
+  expect(y).toBeGreaterThan(500);
+  await card.locator("h2 a").click();
+  await expect(page.getByRole("heading", { name: "Livret pédagogique" })).toBeVisible();
+  await page.goBack();
+  await expect(page.locator("li.card")).toHaveCount(60);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(y - 50);
+});
