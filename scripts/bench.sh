@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Benchmarks at national scale (20,000 prototypes from 2,000 centres), in headless Chromium, each
+# next to its JavaScript baseline measured in the same run: parse + validate vs JSON.parse, index
+# build and per-keystroke search vs MiniSearch, startup with the catalogue stored; then persisting
+# (scripts/bench-store.sh) and the bundle size (scripts/size.sh). Prints figures only.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+"$ROOT/scripts/setup.sh" test
+use_wasm_toolchain
+cd "$ROOT"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export WASM_BINDGEN_TEST_TIMEOUT=1200
+# Tests always unwind; the release profile aborts. Mixing both makes build-std build two cores.
+export CARGO_PROFILE_RELEASE_PANIC=unwind
+cargo test --release --locked --target wasm32-unknown-unknown --test bench -- --nocapture 2>&1 |
+    grep -E "^BENCH|test result|panicked|^error"
+"$ROOT/scripts/bench-store.sh"
+[ -d "$ROOT/dist" ] || "$ROOT/scripts/build.sh" >/dev/null
+"$ROOT/scripts/size.sh"
