@@ -63,7 +63,14 @@ fn median(mut xs: Vec<f64>) -> f64 {
 
 /// What someone types, keystroke by keystroke.
 fn keystrokes() -> Vec<String> {
-    let phrases = ["demarches caf", "pronote parents", "radio quartier", "tablettes aines", "reparation telephones", "atelier emploi"];
+    let phrases = [
+        "demarches caf",
+        "pronote parents",
+        "radio quartier",
+        "tablettes aines",
+        "reparation telephones",
+        "atelier emploi",
+    ];
     phrases
         .iter()
         .flat_map(|p| (2..=p.chars().count()).map(move |n| p.chars().take(n).collect::<String>()))
@@ -76,7 +83,10 @@ async fn figures_at_20000_prototypes() {
     js_sys::eval(MINISEARCH).expect("MiniSearch loads");
     let bytes = export(&prototheque::synth::document(20_000, 2_000, 42));
     let text = String::from_utf8(bytes.clone()).unwrap();
-    log(format!("BENCH fichier : {:.1} Mo, 20 000 prototypes, 2 000 centres", bytes.len() as f64 / 1e6));
+    log(format!(
+        "BENCH fichier : {:.1} Mo, 20 000 prototypes, 2 000 centres",
+        bytes.len() as f64 / 1e6
+    ));
 
     // Parse + validate vs JSON.parse of the same text.
     let mut ours = Vec::new();
@@ -106,7 +116,10 @@ async fn figures_at_20000_prototypes() {
     let mut theirs = Vec::new();
     for q in &strokes {
         let start = now();
-        let r = index.search(&Query { text: q.clone(), ..Query::default() });
+        let r = index.search(&Query {
+            text: q.clone(),
+            ..Query::default()
+        });
         ours.push(now() - start);
         assert!(r.hits.len() <= index.len());
         theirs.push(minisearch_query_ms(q));
@@ -122,7 +135,9 @@ async fn figures_at_20000_prototypes() {
     // Startup path with 20,000 stored: read the stored catalogue back and index it.
     let name = format!("bench-demarrage-{}", js_sys::Math::random());
     let db = store::open(&name).await.unwrap();
-    store::import_seed(&db, &catalogue, "2026-06-01T00:00:00Z").await.unwrap();
+    store::import_seed(&db, &catalogue, "2026-06-01T00:00:00Z")
+        .await
+        .unwrap();
     let start = now();
     let loaded = store::load(&db).await.unwrap();
     let loaded_ms = now() - start;
@@ -134,7 +149,9 @@ async fn figures_at_20000_prototypes() {
     let seed_catalogue = read_document(seed, &Limits::default()).unwrap().catalogue;
     let name = format!("bench-demarrage-graine-{}", js_sys::Math::random());
     let db = store::open(&name).await.unwrap();
-    store::import_seed(&db, &seed_catalogue, "2026-06-01T00:00:00Z").await.unwrap();
+    store::import_seed(&db, &seed_catalogue, "2026-06-01T00:00:00Z")
+        .await
+        .unwrap();
     let start = now();
     let small = store::load(&db).await.unwrap();
     let _ = Index::build(&small);

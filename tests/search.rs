@@ -261,10 +261,24 @@ fn queries_round_trip_through_url_parameters() {
 #[test]
 fn pages_cut_long_result_lists() {
     use prototheque::search::PAGE_SIZE;
-    let q = Query { page: 2, ..Query::default() };
+    let q = Query {
+        page: 2,
+        ..Query::default()
+    };
     assert_eq!(q.page_range(130), PAGE_SIZE..2 * PAGE_SIZE);
-    assert_eq!(Query { page: 9, ..Query::default() }.page_range(130), 2 * PAGE_SIZE..130);
+    assert_eq!(
+        Query {
+            page: 9,
+            ..Query::default()
+        }
+        .page_range(130),
+        2 * PAGE_SIZE..130
+    );
     assert_eq!(Query::default().page_range(0), 0..0);
     assert_eq!(Query::from_params([("page", "0")]).page, 1);
-    assert!(Query { page: 4, ..Query::default() }.is_unfiltered());
+    assert!(Query {
+        page: 4,
+        ..Query::default()
+    }
+    .is_unfiltered());
 }

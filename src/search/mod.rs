@@ -49,6 +49,11 @@ const B: f32 = 0.75;
 /// The index over one catalogue's live prototypes.
 pub struct Index {
     entries: Vec<Entry>,
+    /// Facet values by number, so that counting them allocates nothing per result.
+    centres: Vec<(String, String)>,
+    centre_of: Vec<u32>,
+    territories: Vec<String>,
+    territory_of: Vec<u32>,
     /// term → (entry, weighted term frequency)
     postings: BTreeMap<String, Vec<(u32, f32)>>,
     lengths: Vec<f32>,
@@ -147,8 +152,25 @@ impl Index {
         } else {
             lengths.iter().sum::<f32>() / lengths.len() as f32
         };
+        let numbered = |key: fn(&Entry) -> (String, String)| {
+            let mut values: Vec<(String, String)> = entries.iter().map(key).collect();
+            values.sort();
+            values.dedup();
+            let of = entries
+                .iter()
+                .map(|e| values.binary_search(&key(e)).expect("value listed") as u32)
+                .collect::<Vec<u32>>();
+            (values, of)
+        };
+        // Centres sort by name, then id.
+        let (centres, centre_of) = numbered(|e| (e.centre_name.clone(), e.centre.clone()));
+        let (territories, territory_of) = numbered(|e| (e.territory.clone(), String::new()));
         Index {
             entries,
+            centres: centres.into_iter().map(|(name, id)| (id, name)).collect(),
+            centre_of,
+            territories: territories.into_iter().map(|(t, _)| t).collect(),
+            territory_of,
             postings,
             lengths,
             average_length: average_length.max(1.0),
@@ -189,14 +211,24 @@ impl Index {
             return None;
         }
         let mut scores: Vec<(u16, f32)> = vec![(0, 0.0); self.entries.len()];
+        // This word's best score per entry (exact or prefix), and which entries it touched:
+        // plain vectors, reused, rather than a map per word.
+        let mut best: Vec<f32> = vec![0.0; self.entries.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for (i, word) in words.iter().enumerate() {
             let last = i + 1 == words.len();
-            let mut best: HashMap<u32, f32> = HashMap::new();
             let mut credit = |postings: &Vec<(u32, f32)>, factor: f32| {
                 let idf = self.idf(postings.len());
                 for &(doc, weight) in postings {
+                    // Only entries that matched every earlier word can still match.
+                    if scores[doc as usize].0 as usize != i {
+                        continue;
+                    }
                     let s = self.bm25(doc, weight, idf) * factor;
-                    let slot = best.entry(doc).or_insert(0.0);
+                    let slot = &mut best[doc as usize];
+                    if *slot == 0.0 {
+                        touched.push(doc);
+                    }
                     *slot = slot.max(s);
                 }
             };
@@ -208,17 +240,14 @@ impl Index {
                     std::ops::Bound::Excluded(word.as_str()),
                     std::ops::Bound::Unbounded,
                 ));
-                for (term, postings) in range.take_while(|(t, _)| t.starts_with(word.as_str())) {
-                    let _ = term;
+                for (_, postings) in range.take_while(|(t, _)| t.starts_with(word.as_str())) {
                     credit(postings, PREFIX_FACTOR);
                 }
             }
-            for (doc, s) in best {
+            for doc in touched.drain(..) {
                 let slot = &mut scores[doc as usize];
-                if slot.0 as usize == i {
-                    slot.0 += 1;
-                    slot.1 += s;
-                }
+                slot.0 += 1;
+                slot.1 += std::mem::take(&mut best[doc as usize]);
             }
         }
         let wanted = words.len() as u16;
@@ -245,16 +274,13 @@ impl Index {
                 query.rated.is_none_or(|r| (e.reports > 0) == r),
             ]
         };
-        let mut themes: BTreeMap<Theme, usize> = Theme::ALL.iter().map(|t| (*t, 0)).collect();
-        let mut centres: BTreeMap<(String, String), usize> = BTreeMap::new();
-        let mut territories: BTreeMap<String, usize> = BTreeMap::new();
-        let mut kinds: BTreeMap<UsageKind, usize> =
-            UsageKind::ALL.iter().map(|k| (*k, 0)).collect();
-        let mut statuses: BTreeMap<Status, usize> =
-            [Status::Labelled, Status::Candidate, Status::InProgress]
-                .into_iter()
-                .map(|s| (s, 0))
-                .collect();
+        // Counted into plain arrays indexed by value number: nothing is allocated per result.
+        const STATUSES: [Status; 3] = [Status::Labelled, Status::Candidate, Status::InProgress];
+        let mut themes = [0usize; 7];
+        let mut kinds = [0usize; 6];
+        let mut statuses = [0usize; 3];
+        let mut centres = vec![0usize; self.centres.len()];
+        let mut territories = vec![0usize; self.territories.len()];
         let mut rated = (0, 0);
         let mut hits = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
@@ -264,21 +290,22 @@ impl Index {
             let p = passes(e);
             let all_but = |f: usize| p.iter().enumerate().all(|(j, ok)| j == f || *ok);
             if all_but(0) {
-                *themes.entry(e.theme).or_default() += 1;
+                themes[Theme::ALL.iter().position(|t| *t == e.theme).unwrap_or(0)] += 1;
             }
             if all_but(1) {
-                *centres
-                    .entry((e.centre_name.clone(), e.centre.clone()))
-                    .or_default() += 1;
+                centres[self.centre_of[i] as usize] += 1;
             }
-            if all_but(2) && !e.territory.is_empty() {
-                *territories.entry(e.territory.clone()).or_default() += 1;
+            if all_but(2) {
+                territories[self.territory_of[i] as usize] += 1;
             }
             if all_but(3) {
-                *kinds.entry(e.kind).or_default() += 1;
+                kinds[UsageKind::ALL
+                    .iter()
+                    .position(|k| *k == e.kind)
+                    .unwrap_or(0)] += 1;
             }
             if all_but(4) {
-                *statuses.entry(e.status).or_default() += 1;
+                statuses[STATUSES.iter().position(|s| *s == e.status).unwrap_or(0)] += 1;
             }
             if all_but(5) {
                 if e.reports > 0 {
@@ -295,14 +322,23 @@ impl Index {
         Results {
             hits,
             facets: Facets {
-                themes: themes.into_iter().collect(),
-                centres: centres
-                    .into_iter()
-                    .map(|((name, id), n)| (id, name, n))
+                themes: Theme::ALL.into_iter().zip(themes).collect(),
+                centres: self
+                    .centres
+                    .iter()
+                    .zip(centres)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|((id, name), n)| (id.clone(), name.clone(), n))
                     .collect(),
-                territories: territories.into_iter().collect(),
-                kinds: kinds.into_iter().collect(),
-                statuses: statuses.into_iter().collect(),
+                territories: self
+                    .territories
+                    .iter()
+                    .zip(territories)
+                    .filter(|(t, n)| *n > 0 && !t.is_empty())
+                    .map(|(t, n)| (t.clone(), n))
+                    .collect(),
+                kinds: UsageKind::ALL.into_iter().zip(kinds).collect(),
+                statuses: STATUSES.into_iter().zip(statuses).collect(),
                 rated,
             },
         }

@@ -216,10 +216,25 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
     let entries = move || {
         let index = state.index.get()?;
         let range = range();
-        results.with(|r| r.as_ref().map(|r| r.hits[range].iter().map(|&i| index.entry(i).clone()).collect::<Vec<_>>()))
+        results.with(|r| {
+            r.as_ref().map(|r| {
+                r.hits[range]
+                    .iter()
+                    .map(|&i| index.entry(i).clone())
+                    .collect::<Vec<_>>()
+            })
+        })
     };
     let pages = move || count().div_ceil(PAGE_SIZE);
-    let page_href = move |page: usize| href_with("/", &Query { page, ..query.get() });
+    let page_href = move |page: usize| {
+        href_with(
+            "/",
+            &Query {
+                page,
+                ..query.get()
+            },
+        )
+    };
     // Coming back from a prototype, the list scrolls to where the person left it.
     Effect::new(move |_| {
         if entries().is_some() {
@@ -307,19 +322,29 @@ fn EmptyHelp(query: Memo<Query>) -> impl IntoView {
 mod scroll {
     fn key() -> Option<String> {
         let location = web_sys::window()?.location();
-        Some(format!("defilement:{}{}", location.pathname().ok()?, location.search().ok()?))
+        Some(format!(
+            "defilement:{}{}",
+            location.pathname().ok()?,
+            location.search().ok()?
+        ))
     }
 
     pub fn remember() {
-        let (Some(window), Some(key)) = (web_sys::window(), key()) else { return };
+        let (Some(window), Some(key)) = (web_sys::window(), key()) else {
+            return;
+        };
         if let (Ok(Some(storage)), Ok(y)) = (window.session_storage(), window.scroll_y()) {
             let _ = storage.set_item(&key, &y.to_string());
         }
     }
 
     pub fn restore() {
-        let (Some(window), Some(key)) = (web_sys::window(), key()) else { return };
-        let Ok(Some(storage)) = window.session_storage() else { return };
+        let (Some(window), Some(key)) = (web_sys::window(), key()) else {
+            return;
+        };
+        let Ok(Some(storage)) = window.session_storage() else {
+            return;
+        };
         if let Ok(Some(y)) = storage.get_item(&key) {
             let _ = storage.remove_item(&key);
             if let Ok(y) = y.parse::<f64>() {
