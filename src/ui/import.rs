@@ -159,7 +159,9 @@ pub fn ImportPage() -> impl IntoView {
         });
     };
 
+    // A file dropped anywhere on the page is taken, not just on the box.
     view! {
+        <div class="import-page" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=on_drop>
         <h1>"Importer un catalogue"</h1>
         <p class="intro">
             "Ajoutez les prototypes qu'un autre centre vous a envoyés. Le fichier est d'abord vérifié, "
@@ -172,18 +174,24 @@ pub fn ImportPage() -> impl IntoView {
                 <p class="error" role="alert">"Le catalogue de ce navigateur n'a pas pu être lu : l'import est impossible pour le moment."</p>
             }.into_any(),
             Some(true) => view! {
-                <div class="dropzone" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=on_drop>
+                <div class="dropzone">
                     <label for="fichier-catalogue">"Choisir un fichier de catalogue (.json)"</label>
                     <input id="fichier-catalogue" type="file" accept=".json,application/json" on:change=on_pick/>
-                    <p class="hint">"ou déposez-le ici"</p>
+                    <p class="hint">"ou déposez-le n'importe où sur cette page"</p>
                 </div>
             }.into_any(),
         }}
         <div class="import-status" aria-live="polite">
             {move || match step.get() {
                 Step::Choose => ().into_any(),
-                Step::Reading(file) => view! { <p role="status">{format!("Lecture de « {file} »…")}</p> }.into_any(),
-                Step::Writing => view! { <p role="status">"Enregistrement…"</p> }.into_any(),
+                Step::Reading(file) => view! {
+                    <p role="status">{format!("Lecture et vérification de « {file} »…")}</p>
+                    <progress aria-label="Lecture du fichier en cours"></progress>
+                }.into_any(),
+                Step::Writing => view! {
+                    <p role="status">"Enregistrement…"</p>
+                    <progress aria-label="Enregistrement en cours"></progress>
+                }.into_any(),
                 Step::Refused { file, problems } => view! {
                     <div class="error-box" role="alert">
                         <h2>{format!("« {file} » n'a pas été importé")}</h2>
@@ -216,6 +224,7 @@ pub fn ImportPage() -> impl IntoView {
                 }.into_any(),
                 Step::Failed(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
             }}
+        </div>
         </div>
     }
 }

@@ -84,3 +84,16 @@ test("un stockage qui refuse d'écrire donne un message clair et ne laisse rien 
   await page.reload();
   await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
 });
+
+test("un fichier déposé n'importe où sur la page d'import est pris en compte", async ({ page }) => {
+  await page.goto("/importer");
+  await expect(page.getByLabel("Choisir un fichier de catalogue (.json)")).toBeVisible();
+  const text = example.buffer.toString("utf8");
+  const transfer = await page.evaluateHandle((content) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([content], "depose.json", { type: "application/json" }));
+    return dt;
+  }, text);
+  await page.getByRole("heading", { level: 1 }).dispatchEvent("drop", { dataTransfer: transfer });
+  await expect(page.getByRole("heading", { name: "Aperçu de « depose.json »" })).toBeVisible();
+});
