@@ -29,6 +29,8 @@ rustup_has_wasm() {
 # work: rustup's wasm target if present, else Debian's rustc-web, which builds std from source.
 use_wasm_toolchain() {
     export PATH="$TOOLS/bin:$PATH"
+    # Leptos erases component types: about 12 % less wasm (gzip), same behaviour.
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components"
     if ! rustup_has_wasm; then
         export PATH="$TOOLS/bin:/usr/bin:$PATH"
         export RUSTC_BOOTSTRAP=1
