@@ -6,10 +6,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$ROOT/scripts/setup.sh" test
-use_wasm_toolchain
+use_wasm_test_runner
 cd "$ROOT"
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_TIMEOUT=1200
 # Tests always unwind; the release profile aborts. Mixing both makes build-std build two cores.
 export CARGO_PROFILE_RELEASE_PANIC=unwind

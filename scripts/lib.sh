@@ -37,3 +37,10 @@ use_wasm_toolchain() {
         export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
     fi
 }
+
+# For wasm-bindgen-test in headless Chromium through ChromeDriver.
+use_wasm_test_runner() {
+    use_wasm_toolchain
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+    export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+}

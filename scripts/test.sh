@@ -25,9 +25,7 @@ layer() { # name command…
 native() { cargo test --locked --no-fail-fast; }
 
 browser() (
-    use_wasm_toolchain
-    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-    export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+    use_wasm_test_runner
     export WASM_BINDGEN_TEST_TIMEOUT=120
     cargo test --locked --target wasm32-unknown-unknown --test browser
 )

@@ -42,7 +42,13 @@ async fn app_mounts_with_french_header_and_skip_link() {
     assert_eq!(texts(&root, ".brand a"), ["Prototèque"]);
     assert_eq!(
         texts(&root, "nav a"),
-        ["Catalogue", "Centres", "Importer", "À propos"]
+        [
+            "Catalogue",
+            "Centres",
+            "Indicateurs",
+            "Importer",
+            "À propos"
+        ]
     );
     assert!(root.query_selector("main#contenu").unwrap().is_some());
     drop(handle);

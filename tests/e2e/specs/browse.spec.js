@@ -192,6 +192,7 @@ test("captures d'écran à 360 px et sur ordinateur", async ({ page }) => {
 test("axe ne trouve aucune violation dans l'éditeur et le formulaire de rapport", async ({ page }) => {
   await page.goto("/mon-centre");
   await page.getByRole("button", { name: "Centre social l'Echo", exact: true }).click();
+  await expect(page.getByText("Vous agissez maintenant pour : Centre social l'Echo.")).toBeVisible();
   await page.goto("/prototypes/nouveau");
   await page.getByRole("button", { name: "Enregistrer le prototype" }).click();
   await expect(page.locator(".form-summary")).toBeVisible();
