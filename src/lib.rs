@@ -1,8 +1,9 @@
 //! Prototèque: a client-side catalogue of reproducible digital practices shared by social centres.
 //!
 //! Layers (see `ARCHITECTURE.md`): `model` (plain types) ← `exchange` (the one door for untrusted
-//! bytes, export, merge) ← `search`, `label` (derived data) ← `store` (IndexedDB) ← `ui` (Leptos).
-//! `store` and `ui` exist only on `wasm32`; everything else is tested natively.
+//! bytes, export, merge) and `label`, `search`, `indicators` (derived data) ← `store` (IndexedDB)
+//! ← `ui` (Leptos). `synth` makes catalogues for benchmarks. `store` and `ui` exist only on
+//! `wasm32`; everything else is tested natively.
 
 pub mod exchange;
 pub mod indicators;

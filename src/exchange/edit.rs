@@ -1,8 +1,7 @@
 //! What local contributions need besides the merge: ids for new records, the part of a catalogue
 //! an export of a selection must carry, and what an adaptation changed from its original.
 
-use crate::model::{Catalogue, Prototype};
-use crate::search::fold;
+use crate::model::{fold, Catalogue, Prototype};
 use std::collections::BTreeSet;
 
 /// A lowercase ASCII slug of `text` ("Café des Parents !" → "cafe-des-parents"), at most `max`

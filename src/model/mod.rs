@@ -4,10 +4,12 @@
 //! job of `exchange::validate`, never of a derived `Deserialize`.
 
 mod facts;
+mod text;
 mod theme;
 mod versioned;
 
 pub use facts::{ancestry, lineage, Facts, LineageNode};
+pub use text::fold;
 pub use theme::{Theme, UsageKind};
 pub use versioned::{Record, Version};
 
