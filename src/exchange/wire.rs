@@ -102,11 +102,6 @@ pub fn export(doc: &Document) -> Vec<u8> {
     out
 }
 
-/// [`export`] as a `String`.
-pub fn export_string(doc: &Document) -> String {
-    String::from_utf8(export(doc)).expect("serde_json writes UTF-8")
-}
-
 /// One record as compact JSON, exactly as it stands in a file's list: what the store keeps per
 /// record, so that reading storage back goes through the same door as a file.
 pub fn record_json<T: Serialize>(id: &str, record: &Record<T>) -> String {

@@ -16,14 +16,6 @@ pub fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// True when every word of `query` occurs (folded) in `text`.
-pub fn matches(query: &str, text: &str) -> bool {
-    let text = fold(text);
-    fold(query)
-        .split_whitespace()
-        .all(|word| text.contains(word))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,9 +26,6 @@ mod tests {
             fold("Démarches À l'École — Œuvre"),
             "demarches a l'ecole — oeuvre"
         );
-        assert!(matches("demarche", "Aide aux Démarches en ligne"));
-        assert!(matches("ECOLE parents", "Les parents et l'école"));
-        assert!(!matches("caf", "Ameli"));
     }
 
     #[test]

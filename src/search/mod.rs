@@ -6,7 +6,7 @@
 mod fold;
 mod query;
 
-pub use fold::{fold, matches, tokens};
+pub use fold::{fold, tokens};
 pub use query::{Query, Sort, PAGE_SIZE};
 
 use crate::label::{self, Status};
