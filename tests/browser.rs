@@ -332,25 +332,51 @@ async fn a_database_of_schema_version_1_is_migrated_without_losing_records() {
 }
 
 #[wasm_bindgen_test]
-async fn another_tab_is_told_when_the_store_changes() {
+async fn other_tabs_are_told_of_changes_and_a_page_does_not_hear_its_own() {
     use std::cell::Cell;
     use std::rc::Rc;
-    let heard = Rc::new(Cell::new(0));
+    use wasm_bindgen::closure::Closure;
+    // This page's listener.
+    let heard_here = Rc::new(Cell::new(0));
     let listener = {
-        let heard = heard.clone();
+        let heard = heard_here.clone();
         store::on_change(move || heard.set(heard.get() + 1)).expect("BroadcastChannel")
     };
+    // "Another tab": another channel object of the same name.
+    let other = web_sys::BroadcastChannel::new("prototheque-modifications").unwrap();
+    let heard_there = Rc::new(Cell::new(0));
+    let on_message = {
+        let heard = heard_there.clone();
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| heard.set(heard.get() + 1))
+    };
+    other.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+
     let db = fresh_db().await;
     store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z")
         .await
         .unwrap();
     for _ in 0..50 {
-        if heard.get() > 0 {
+        if heard_there.get() > 0 {
             break;
         }
         tick().await;
     }
-    assert!(heard.get() >= 1, "no change notification received");
+    assert_eq!(heard_there.get(), 1, "the other tab was not told");
+    assert_eq!(
+        heard_here.get(),
+        0,
+        "a page must not reload for its own change"
+    );
+
+    other.post_message(&"modifie".into()).unwrap();
+    for _ in 0..50 {
+        if heard_here.get() > 0 {
+            break;
+        }
+        tick().await;
+    }
+    assert_eq!(heard_here.get(), 1, "this page did not hear the other tab");
+    other.close();
     drop(listener);
     db.close();
 }

@@ -239,7 +239,9 @@ enum Target {
     /// A new prototype of my centre.
     New,
     /// An existing prototype of my centre.
-    Own(String, Prototype),
+    /// (The prototype itself is read once when the form opens: a change elsewhere in the
+    /// catalogue must not rebuild the form under the person's fingers.)
+    Own(String),
     /// Someone else's: offer to adapt instead.
     Other(String, String),
     Missing,
@@ -267,9 +269,7 @@ fn EditorPage(new: bool) -> impl IntoView {
                 (true, _) => Target::New,
                 (false, Some(id)) => match c.prototype(&id) {
                     None => Target::Missing,
-                    Some(p) if mine.as_deref() == Some(p.centre.as_str()) => {
-                        Target::Own(id, p.clone())
-                    }
+                    Some(p) if mine.as_deref() == Some(p.centre.as_str()) => Target::Own(id),
                     Some(p) => Target::Other(
                         id,
                         c.centre(&p.centre)
@@ -308,7 +308,13 @@ fn EditorPage(new: bool) -> impl IntoView {
                 <p><A href=prototype_href(&id)>"Voir le prototype et l'adapter"</A></p>
             }.into_any(),
             Target::New => view! { <Editor id=None base=None/> }.into_any(),
-            Target::Own(id, p) => view! { <Editor id=Some(id) base=Some(p)/> }.into_any(),
+            Target::Own(id) => {
+                let base = state.catalogue.with_untracked(|c| match c {
+                    Some(Ok(c)) => c.prototype(&id).cloned(),
+                    _ => None,
+                });
+                view! { <Editor id=Some(id) base/> }.into_any()
+            }
         }
     }
 }

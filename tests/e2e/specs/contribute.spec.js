@@ -83,6 +83,8 @@ test("un nouveau centre crée, adapte, évalue, exporte, et retrouve tout après
   await page.goto("/prototypes/echo-accueil");
   await page.getByRole("button", { name: "Adapter pour mon centre" }).click();
   await expect(page).toHaveURL(/\/prototypes\/lazare-garreau-diagnostic-numerique-premier-pas-a-l-accueil-du-centre\/modifier$/);
+  // The form opens on a copy of the original.
+  await expect(page.getByLabel("Titre (obligatoire)")).toHaveValue("Diagnostic numérique « premier pas » à l'accueil du centre");
   await page.getByLabel("Titre (obligatoire)").fill("Diagnostic numérique à la sortie de l'école");
   await page.getByLabel("Durée", { exact: true }).fill("15 minutes");
   await page.getByRole("button", { name: "Enregistrer le prototype" }).click();
