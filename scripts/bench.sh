@@ -6,13 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$ROOT/scripts/setup.sh" test
-use_wasm_test_runner
-cd "$ROOT"
-export WASM_BINDGEN_TEST_TIMEOUT=1200
-# Tests always unwind; the release profile aborts. Mixing both makes build-std build two cores.
-export CARGO_PROFILE_RELEASE_PANIC=unwind
-cargo test --release --locked --target wasm32-unknown-unknown --test bench -- --nocapture 2>&1 |
-    grep -E "^BENCH|test result|panicked|^error"
+run_wasm_bench bench 1200
 "$ROOT/scripts/bench-store.sh"
 [ -d "$ROOT/dist" ] || "$ROOT/scripts/build.sh" >/dev/null
 "$ROOT/scripts/size.sh"

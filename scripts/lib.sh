@@ -44,3 +44,13 @@ use_wasm_test_runner() {
     export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
     export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 }
+
+# Runs one wasm benchmark file of tests/ (release build, headless Chromium) and keeps its figures.
+run_wasm_bench() { # test-name timeout-seconds
+    use_wasm_test_runner
+    export WASM_BINDGEN_TEST_TIMEOUT="$2"
+    # Tests always unwind; the release profile aborts. Mixing both makes build-std build two cores.
+    export CARGO_PROFILE_RELEASE_PANIC=unwind
+    (cd "$ROOT" && cargo test --release --locked --target wasm32-unknown-unknown --test "$1" -- --nocapture 2>&1) |
+        grep -E "^BENCH|test result|panicked|^error"
+}
