@@ -6,17 +6,11 @@ use prototheque::exchange::{
     check_prototype, check_rating, compare, export, new_id, read_document, read_prototype_record,
     record_json, slug, subset, with_edit, Document, Limits,
 };
-use prototheque::model::{Catalogue, Rating, Step};
+use prototheque::model::{Rating, Step};
 use std::collections::BTreeSet;
 
-fn seed() -> Catalogue {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/public/catalogue.json"
-    ))
-    .unwrap();
-    read_document(&bytes, &Limits::default()).unwrap().catalogue
-}
+mod common;
+use common::seed;
 
 #[test]
 fn forms_are_checked_by_the_rules_of_the_file_format() {

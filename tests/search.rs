@@ -1,19 +1,12 @@
 //! Search over the shipped seed: folding, prefixes, ranking, facets, sorting, URL round trip.
 #![cfg(not(target_arch = "wasm32"))]
 
-use prototheque::exchange::{read_document, Limits};
 use prototheque::label::Status;
 use prototheque::model::{Catalogue, Theme, UsageKind};
 use prototheque::search::{fold, Index, Query, Sort};
 
-fn seed() -> Catalogue {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/public/catalogue.json"
-    ))
-    .unwrap();
-    read_document(&bytes, &Limits::default()).unwrap().catalogue
-}
+mod common;
+use common::seed;
 
 fn text_of(c: &Catalogue, id: &str) -> String {
     let p = c.prototype(id).unwrap();

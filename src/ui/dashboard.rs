@@ -7,7 +7,6 @@ use crate::indicators::{
 };
 use crate::model::Theme;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// A table: caption, headers, rows; what the page shows and what CSV export writes.
 #[derive(Clone, PartialEq)]
@@ -20,28 +19,8 @@ struct Table {
 
 fn download_csv(table: &Table) {
     let text = indicators::csv(&table.headers, &table.rows);
-    let array = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&array, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        if let Ok(a) = document.create_element("a") {
-            let a: web_sys::HtmlAnchorElement = a.unchecked_into();
-            a.set_href(&url);
-            a.set_download(&format!(
-                "prototheque-{}-{}.csv",
-                table.slug,
-                &now_utc()[..10]
-            ));
-            a.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    let name = format!("prototheque-{}-{}.csv", table.slug, &now_utc()[..10]);
+    let _ = super::export::download(text.as_bytes(), &name, "text/csv;charset=utf-8");
 }
 
 #[component]

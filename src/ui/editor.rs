@@ -280,14 +280,7 @@ fn EditorPage(new: bool) -> impl IntoView {
             })
             .unwrap_or(Target::Loading)
     });
-    let here = move || {
-        web_sys::window()
-            .and_then(|w| w.location().pathname().ok())
-            .unwrap_or_default()
-            .strip_prefix(&super::widgets::base_path())
-            .map(str::to_owned)
-            .unwrap_or_default()
-    };
+    let here = move || super::widgets::current_path();
     move || {
         if state.catalogue.with(Option::is_none) {
             return view! { <p role="status">"Chargement…"</p> }.into_any();

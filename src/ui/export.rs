@@ -34,11 +34,12 @@ fn document(catalogue: Catalogue, selection: &Selection, by: Option<String>) -> 
     }
 }
 
-fn download(bytes: &[u8], name: &str) -> Result<(), String> {
+/// Offers `bytes` as a file download named `name`.
+pub fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
     let fail = |_| "Le fichier n'a pas pu être préparé.".to_owned();
     let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob =
         web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
@@ -113,7 +114,7 @@ pub fn ExportButtons(
                 if sharing {
                     share(&bytes, &name).await?
                 } else {
-                    download(&bytes, &name)?
+                    download(&bytes, &name, "application/json")?
                 }
                 Ok::<_, String>(format!(
                     "Fichier « {name} » prêt : {n} prototype{}.",

@@ -106,10 +106,7 @@ fn ForgetNotices() -> impl IntoView {
         let location = leptos_router::hooks::use_location();
         Effect::new(move |_| {
             let path = location.pathname.get();
-            let here = path
-                .strip_prefix(&widgets::base_path())
-                .map(str::to_owned)
-                .unwrap_or(path);
+            let here = widgets::app_path(path);
             if state
                 .notice
                 .with_untracked(|n| n.as_ref().is_some_and(|n| n.path != here))

@@ -47,14 +47,20 @@ pub fn to(path: &str) -> String {
     format!("{}{path}", base_path())
 }
 
-/// The current app path, without the base path.
-pub fn current_path() -> String {
-    let path = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default();
+/// An address's path as an app path: without the base path the app is served under.
+pub fn app_path(path: String) -> String {
     path.strip_prefix(&base_path())
         .map(str::to_owned)
         .unwrap_or(path)
+}
+
+/// The current app path, without the base path.
+pub fn current_path() -> String {
+    app_path(
+        web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default(),
+    )
 }
 
 /// Where an action's outcome is told (see `AppState::tell`).
