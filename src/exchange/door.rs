@@ -4,6 +4,7 @@
 //! Defaults and normalisation are applied here and nowhere else.
 
 use super::merge::{normalise, version_id};
+use super::scan::{Field, Scanner, LISTS};
 use super::{Document, Problems, FORMAT_MAJOR, FORMAT_NAME};
 use crate::model::{
     Catalogue, Centre, Criteria, Extra, ForkOrigin, Livret, Prototype, Rating, Record, Resource,
@@ -56,24 +57,125 @@ const MAX_REVISION: u64 = (1 << 53) - 1;
 
 /// Reads a catalogue file. See the module documentation.
 pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<Document, Problems> {
-    let mut problems = Problems::default();
-    let fail = |message: String| {
-        let mut p = Problems::default();
-        p.push(String::new(), message);
-        Err(p)
-    };
-    if bytes.is_empty() {
-        return fail("Le fichier est vide.".into());
+    let mut reading = Reading::new(bytes, *limits);
+    while reading.step(usize::MAX).is_some() {}
+    reading.finish()
+}
+
+/// A file being read through the door a slice at a time, so that a large file never blocks the
+/// page for long: call [`Reading::step`] until it returns `None`, yielding to the browser between
+/// calls, then [`Reading::finish`]. The outcome is exactly [`read_document`]'s.
+pub struct Reading<'a> {
+    text: &'a [u8],
+    limits: Limits,
+    stage: Stage,
+}
+
+enum Stage {
+    Outline(Scanner),
+    Entries(Box<Entries>),
+    Done(Result<Document, Problems>),
+}
+
+/// Share of the work the outline scan counts for in the progress fraction.
+const OUTLINE_SHARE: f64 = 0.1;
+
+impl<'a> Reading<'a> {
+    pub fn new(bytes: &'a [u8], limits: Limits) -> Self {
+        let stage = if bytes.is_empty() {
+            Stage::Done(fail("Le fichier est vide.".into()))
+        } else if bytes.len() > limits.max_bytes {
+            Stage::Done(fail(format!(
+                "Le fichier est trop volumineux ({} Mo ; au plus {} Mo).",
+                bytes.len().div_ceil(1024 * 1024),
+                limits.max_bytes / (1024 * 1024)
+            )))
+        } else {
+            Stage::Outline(Scanner::default())
+        };
+        Reading {
+            text: bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes),
+            limits,
+            stage,
+        }
     }
-    if bytes.len() > limits.max_bytes {
-        return fail(format!(
-            "Le fichier est trop volumineux ({} Mo ; au plus {} Mo).",
-            bytes.len().div_ceil(1024 * 1024),
-            limits.max_bytes / (1024 * 1024)
-        ));
+
+    /// Does about `budget` bytes' worth of reading. Returns the fraction done so far (0 to 1),
+    /// or `None` once the outcome is known.
+    pub fn step(&mut self, budget: usize) -> Option<f64> {
+        let text = self.text;
+        match &mut self.stage {
+            Stage::Done(_) => return None,
+            Stage::Outline(scanner) => match scanner.step(text, budget) {
+                Ok(false) => {
+                    return Some(OUTLINE_SHARE * scanner.position() as f64 / text.len() as f64)
+                }
+                Ok(true) => {
+                    let fields = std::mem::take(&mut scanner.fields);
+                    self.stage = match outlined(text, fields, self.limits) {
+                        Ok(entries) => Stage::Entries(entries),
+                        Err(done) => Stage::Done(done),
+                    };
+                }
+                // Not walkable: the plain reader says precisely what is wrong.
+                Err(()) => self.stage = Stage::Done(read_whole(text, self.limits)),
+            },
+            Stage::Entries(entries) => match entries.step(text, budget) {
+                Ok(false) => {
+                    let done = entries.done_bytes as f64 / entries.total_bytes.max(1) as f64;
+                    return Some(OUTLINE_SHARE + (1.0 - OUTLINE_SHARE) * done);
+                }
+                Ok(true) => {
+                    let Stage::Entries(entries) =
+                        std::mem::replace(&mut self.stage, Stage::Done(fail(String::new())))
+                    else {
+                        unreachable!()
+                    };
+                    self.stage = Stage::Done(entries.finish());
+                }
+                Err(()) => self.stage = Stage::Done(read_whole(text, self.limits)),
+            },
+        }
+        Some(match self.stage {
+            Stage::Done(_) => 1.0,
+            Stage::Outline(_) => OUTLINE_SHARE,
+            Stage::Entries(_) => OUTLINE_SHARE,
+        })
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
+
+    /// The outcome; reads whatever is left in one go if called early.
+    pub fn finish(mut self) -> Result<Document, Problems> {
+        while self.step(usize::MAX).is_some() {}
+        match self.stage {
+            Stage::Done(outcome) => outcome,
+            _ => unreachable!("step ran to the end"),
+        }
+    }
+}
+
+/// The whole file read as one JSON value, without the outline scanner: what [`read_document`]
+/// must always agree with (tests hold it to that).
+#[doc(hidden)]
+pub fn read_document_plain(bytes: &[u8], limits: &Limits) -> Result<Document, Problems> {
+    match Reading::new(bytes, *limits).stage {
+        Stage::Done(outcome) => outcome,
+        _ => read_whole(
+            bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes),
+            *limits,
+        ),
+    }
+}
+
+fn fail<T>(message: String) -> Result<T, Problems> {
+    let mut p = Problems::default();
+    p.push(String::new(), message);
+    Err(p)
+}
+
+/// The plain way: the whole file as one JSON value. Gives serde_json's precise messages for a
+/// broken file, and reads what the outline scanner leaves aside (very deep nesting).
+fn read_whole(text: &[u8], limits: Limits) -> Result<Document, Problems> {
+    let text = match std::str::from_utf8(text) {
         Ok(text) => text,
         Err(e) => {
             return fail(format!(
@@ -87,91 +189,316 @@ pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<Document, Problems
         Ok(value) => value,
         Err(e) => return fail(json_error_message(&e)),
     };
-    let Value::Object(root) = root else {
+    let Value::Object(mut root) = root else {
         return fail(not_a_catalogue("le fichier ne contient pas un objet JSON"));
     };
-    match root.get("format") {
-        Some(Value::String(name)) if name == FORMAT_NAME => {}
-        _ => {
-            return fail(not_a_catalogue(
-                "le champ « format » est absent ou différent",
-            ))
+    let lists = LISTS.map(|key| match root.remove(key) {
+        Some(Value::Array(items)) => Items::Values(items),
+        Some(other) => {
+            root.insert(key.to_owned(), other);
+            Items::Absent
+        }
+        None => Items::Absent,
+    });
+    let mut entries = Entries::new(&root, lists, limits)?;
+    while let Ok(false) = entries.step(text.as_bytes(), usize::MAX) {}
+    entries.finish()
+}
+
+/// Reads the top-level fields the scanner found; the lists are read afterwards, entry by entry.
+fn outlined(
+    text: &[u8],
+    fields: Vec<(String, Field)>,
+    limits: Limits,
+) -> Result<Box<Entries>, Result<Document, Problems>> {
+    let mut root = Map::new();
+    let mut lists = [Items::Absent, Items::Absent, Items::Absent];
+    for (key, field) in fields {
+        // A repeated key counts once, its last value, as with a whole-file parse.
+        let slot = LISTS.iter().position(|k| *k == key);
+        match field {
+            Field::List(spans) => {
+                root.remove(&key);
+                lists[slot.expect("only lists are scanned as lists")] = Items::Spans(spans);
+            }
+            Field::Value(span) => {
+                let Ok(value) = serde_json::from_slice::<Value>(&text[span]) else {
+                    return Err(read_whole(text, limits));
+                };
+                if let Some(slot) = slot {
+                    lists[slot] = Items::Absent;
+                }
+                root.insert(key, value);
+            }
         }
     }
-    match root.get("version") {
-        Some(Value::String(v)) => match parse_version(v) {
-            Some((major, _)) if major == FORMAT_MAJOR => {}
-            Some((major, minor)) => {
-                return fail(format!(
-                    "Ce fichier utilise la version {major}.{minor} du format, que cette version \
-                     de Prototèque ne sait pas lire (elle lit la version {FORMAT_MAJOR}.x). \
-                     Mettez Prototèque à jour, ou demandez un export dans la version {FORMAT_MAJOR}."
-                ))
-            }
-            None => return fail(format!("version : « {} » n'est pas un numéro de version (ex. « 1.0 »).", clip(v))),
-        },
-        _ => return fail("version : le numéro de version du format est absent.".into()),
+    Entries::new(&root, lists, limits)
+        .map(Box::new)
+        .map_err(Err)
+}
+
+/// Entries of one list: spans of the file still to parse, or values already parsed.
+enum Items {
+    Absent,
+    Spans(Vec<std::ops::Range<usize>>),
+    Values(Vec<Value>),
+}
+
+impl Items {
+    fn len(&self) -> usize {
+        match self {
+            Items::Absent => 0,
+            Items::Spans(spans) => spans.len(),
+            Items::Values(values) => values.len(),
+        }
     }
 
-    let mut cx = Cx {
-        problems: &mut problems,
-    };
-    let top = Path::Root;
-    let exported_at = opt_field(&mut cx, &root, top, "exporte_le", timestamp);
-    let exported_by = opt_field(&mut cx, &root, top, "exporte_par", id);
-    let known = [
-        "format",
-        "version",
-        "exporte_le",
-        "exporte_par",
-        "centres",
-        "prototypes",
-        "evaluations",
-    ];
-    let extra = unknown_fields(&root, &known);
+    fn bytes(&self) -> usize {
+        match self {
+            Items::Spans(spans) => spans.iter().map(|s| s.len()).sum(),
+            _ => self.len(),
+        }
+    }
+}
 
-    // Centres first, then prototypes, then reports: each checks its references against what was
-    // read before it.
-    // References are checked against every id the file names, even on an entry with problems
-    // of its own, so that one bad entry does not cascade into phantom "absent" errors.
-    let mut catalogue = Catalogue::default();
-    let centres = read_records(
-        &mut cx,
-        &root,
-        "centres",
-        limits.max_centres,
-        centre_kind(),
-        &mut catalogue.centres,
-        |_, _, _| {},
-    );
-    let prototypes = read_records(
-        &mut cx,
-        &root,
-        "prototypes",
-        limits.max_prototypes,
-        prototype_kind(),
-        &mut catalogue.prototypes,
-        |cx, at, r| check_prototype_refs(cx, at, r, &centres),
-    );
-    read_records(
-        &mut cx,
-        &root,
-        "evaluations",
-        limits.max_ratings,
-        rating_kind(),
-        &mut catalogue.ratings,
-        |cx, at, r| check_rating_refs(cx, at, r, &centres, &prototypes),
-    );
+/// The entries of the three lists, read in order (centres, prototypes, reports), each checked
+/// against the ids read before it.
+struct Entries {
+    problems: Problems,
+    exported_at: Option<String>,
+    exported_by: Option<String>,
+    extra: crate::model::Extra,
+    lists: [Items; 3],
+    /// What is wrong with a list as a whole (not a list, too long), reported at its turn.
+    list_problems: [Option<String>; 3],
+    list: usize,
+    next: usize,
+    /// Ids named by the centres and prototypes lists, even on entries with problems of their
+    /// own, so that one bad entry does not cascade into phantom "absent" errors.
+    named: [BTreeSet<String>; 2],
+    first_seen: BTreeMap<String, usize>,
+    catalogue: Catalogue,
+    done_bytes: usize,
+    total_bytes: usize,
+}
 
-    if problems.is_empty() {
-        Ok(Document {
+impl Entries {
+    /// Checks the header fields (format, version, export details).
+    fn new(
+        root: &Map<String, Value>,
+        lists: [Items; 3],
+        limits: Limits,
+    ) -> Result<Entries, Problems> {
+        match root.get("format") {
+            Some(Value::String(name)) if name == FORMAT_NAME => {}
+            _ => {
+                return fail(not_a_catalogue(
+                    "le champ « format » est absent ou différent",
+                ))
+            }
+        }
+        match root.get("version") {
+            Some(Value::String(v)) => match parse_version(v) {
+                Some((major, _)) if major == FORMAT_MAJOR => {}
+                Some((major, minor)) => {
+                    return fail(format!(
+                        "Ce fichier utilise la version {major}.{minor} du format, que cette \
+                         version de Prototèque ne sait pas lire (elle lit la version \
+                         {FORMAT_MAJOR}.x). Mettez Prototèque à jour, ou demandez un export dans \
+                         la version {FORMAT_MAJOR}."
+                    ))
+                }
+                None => {
+                    return fail(format!(
+                        "version : « {} » n'est pas un numéro de version (ex. « 1.0 »).",
+                        clip(v)
+                    ))
+                }
+            },
+            _ => return fail("version : le numéro de version du format est absent.".into()),
+        }
+        let mut problems = Problems::default();
+        let mut cx = Cx {
+            problems: &mut problems,
+        };
+        let top = Path::Root;
+        let exported_at = opt_field(&mut cx, root, top, "exporte_le", timestamp);
+        let exported_by = opt_field(&mut cx, root, top, "exporte_par", id);
+        let known = [
+            "format",
+            "version",
+            "exporte_le",
+            "exporte_par",
+            "centres",
+            "prototypes",
+            "evaluations",
+        ];
+        let extra = unknown_fields(root, &known);
+        // Problems of a list as a whole are reported when its turn comes, as entries are.
+        let maxima = [
+            limits.max_centres,
+            limits.max_prototypes,
+            limits.max_ratings,
+        ];
+        let mut lists = lists;
+        let list_problems = std::array::from_fn(|i| {
+            let key = LISTS[i];
+            if !matches!(root.get(key), None | Some(Value::Null)) {
+                Some("doit être une liste".to_owned())
+            } else if lists[i].len() > maxima[i] {
+                let found = lists[i].len();
+                lists[i] = Items::Absent;
+                Some(format!(
+                    "le fichier contient trop d'éléments ({found} ; au plus {})",
+                    maxima[i]
+                ))
+            } else {
+                None
+            }
+        });
+        let total_bytes = lists.iter().map(Items::bytes).sum();
+        Ok(Entries {
+            problems,
             exported_at,
             exported_by,
-            catalogue,
             extra,
+            lists,
+            list_problems,
+            list: 0,
+            next: 0,
+            named: Default::default(),
+            first_seen: BTreeMap::new(),
+            catalogue: Catalogue::default(),
+            done_bytes: 0,
+            total_bytes,
         })
-    } else {
-        Err(problems)
+    }
+
+    /// Reads entries worth about `budget` bytes. `Ok(true)`: all read. `Err(())`: an entry is not
+    /// valid JSON (the caller reads the whole file the plain way, for the precise message).
+    fn step(&mut self, text: &[u8], budget: usize) -> Result<bool, ()> {
+        let stop = self.done_bytes.saturating_add(budget);
+        while self.done_bytes < stop {
+            if self.list == LISTS.len() {
+                return Ok(true);
+            }
+            if let Some(message) = self.list_problems[self.list].take() {
+                let path = Path::Key(&Path::Root, LISTS[self.list]);
+                self.problems.push(path.to_string(), message);
+            }
+            if self.next >= self.lists[self.list].len() {
+                self.list += 1;
+                self.next = 0;
+                self.first_seen.clear();
+                continue;
+            }
+            let i = self.next;
+            let parsed;
+            let value = match &self.lists[self.list] {
+                Items::Spans(spans) => {
+                    self.done_bytes += spans[i].len();
+                    parsed =
+                        serde_json::from_slice::<Value>(&text[spans[i].clone()]).map_err(|_| ())?;
+                    &parsed
+                }
+                Items::Values(values) => {
+                    self.done_bytes += 1;
+                    &values[i]
+                }
+                Items::Absent => unreachable!("an absent list has no entries"),
+            };
+            self.next += 1;
+            let key = LISTS[self.list];
+            let list_path = Path::Key(&Path::Root, key);
+            let at = Path::Index(&list_path, i);
+            if self.list < 2 {
+                if let Some(id) = value.get("id").and_then(Value::as_str) {
+                    self.named[self.list].insert(id.to_owned());
+                }
+            }
+            let mut cx = Cx {
+                problems: &mut self.problems,
+            };
+            let c = &mut self.catalogue;
+            let [centres, prototypes] = &self.named;
+            let seen = &mut self.first_seen;
+            match self.list {
+                0 => entry(
+                    &mut cx,
+                    value,
+                    at,
+                    i,
+                    key,
+                    centre_kind(),
+                    &mut c.centres,
+                    seen,
+                    |_, _, _| {},
+                ),
+                1 => entry(
+                    &mut cx,
+                    value,
+                    at,
+                    i,
+                    key,
+                    prototype_kind(),
+                    &mut c.prototypes,
+                    seen,
+                    |cx, at, r| check_prototype_refs(cx, at, r, centres),
+                ),
+                _ => entry(
+                    &mut cx,
+                    value,
+                    at,
+                    i,
+                    key,
+                    rating_kind(),
+                    &mut c.ratings,
+                    seen,
+                    |cx, at, r| check_rating_refs(cx, at, r, centres, prototypes),
+                ),
+            }
+        }
+        Ok(self.list == LISTS.len())
+    }
+
+    fn finish(self) -> Result<Document, Problems> {
+        if self.problems.is_empty() {
+            Ok(Document {
+                exported_at: self.exported_at,
+                exported_by: self.exported_by,
+                catalogue: self.catalogue,
+                extra: self.extra,
+            })
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// Reads entry `i` of list `key` into `into`, unless its id was already used in that list.
+#[allow(clippy::too_many_arguments)]
+fn entry<T: Serialize>(
+    cx: &mut Cx,
+    value: &Value,
+    at: Path,
+    i: usize,
+    key: &str,
+    kind: Kind<T>,
+    into: &mut BTreeMap<String, Record<T>>,
+    first_seen: &mut BTreeMap<String, usize>,
+    check: impl Fn(&mut Cx, Path, &Record<T>),
+) {
+    if let Some((id, record)) = record(cx, value, at, &kind) {
+        check(cx, at, &record);
+        if let Some(first) = first_seen.get(&id) {
+            cx.report(
+                at,
+                format!("l'identifiant « {id} » est déjà utilisé par {key}[{first}]"),
+            );
+        } else {
+            first_seen.insert(id.clone(), i);
+            into.insert(id, record);
+        }
     }
 }
 
@@ -765,9 +1092,10 @@ fn record<T: Serialize>(
     };
     let mut versions = conflicts?;
     versions.insert(0, winner);
-    if versions
-        .iter()
-        .any(|v| record.superseded.contains(&version_id(v)))
+    if !record.superseded.is_empty()
+        && versions
+            .iter()
+            .any(|v| record.superseded.contains(&version_id(v)))
     {
         cx.report(
             superseded_path,
@@ -777,59 +1105,6 @@ fn record<T: Serialize>(
     }
     normalise(versions, &mut record);
     Some((record_id, record))
-}
-
-fn read_records<T: Serialize>(
-    cx: &mut Cx,
-    root: &Map<String, Value>,
-    key: &'static str,
-    max: usize,
-    kind: Kind<T>,
-    into: &mut BTreeMap<String, Record<T>>,
-    check: impl Fn(&mut Cx, Path, &Record<T>),
-) -> BTreeSet<String> {
-    let path = Path::Key(&Path::Root, key);
-    let mut named = BTreeSet::new();
-    let items = match root.get(key) {
-        None | Some(Value::Null) => return named,
-        Some(Value::Array(items)) => items,
-        Some(_) => {
-            cx.report(path, "doit être une liste");
-            return named;
-        }
-    };
-    if items.len() > max {
-        cx.report(
-            path,
-            format!(
-                "le fichier contient trop d'éléments ({} ; au plus {max})",
-                items.len()
-            ),
-        );
-        return named;
-    }
-    named.extend(
-        items
-            .iter()
-            .filter_map(|item| item.get("id")?.as_str().map(str::to_owned)),
-    );
-    let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, item) in items.iter().enumerate() {
-        let at = Path::Index(&path, i);
-        if let Some((id, record)) = record(cx, item, at, &kind) {
-            check(cx, at, &record);
-            if let Some(first) = first_seen.get(&id) {
-                cx.report(
-                    at,
-                    format!("l'identifiant « {id} » est déjà utilisé par {key}[{first}]"),
-                );
-            } else {
-                first_seen.insert(id.clone(), i);
-                into.insert(id, record);
-            }
-        }
-    }
-    named
 }
 
 fn centre(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Centre> {

@@ -41,6 +41,12 @@ fn better<T>(a: &(String, Version<T>), b: &(String, Version<T>)) -> Ordering {
 /// Puts `versions` in head order, without duplicates and without replaced versions. If a
 /// (hostile) set of files replaced every version, all are kept: data is never dropped to zero.
 pub(super) fn normalise<T: Serialize>(versions: Vec<Version<T>>, record: &mut Record<T>) {
+    // One version is its own head order, and is kept even if replaced (never zero): no need to
+    // hash it. This is the common case, and hashing serialises the whole version.
+    if versions.len() <= 1 {
+        record.heads = versions;
+        return;
+    }
     let mut keyed: Vec<(String, Version<T>)> =
         versions.into_iter().map(|v| (version_id(&v), v)).collect();
     keyed.sort_by(better);

@@ -7,11 +7,12 @@ mod edit;
 mod merge;
 mod preview;
 mod problem;
+mod scan;
 mod wire;
 
 pub use door::{
     check_centre, check_prototype, check_rating, is_valid_id, read_centre_record, read_document,
-    read_prototype_record, read_rating_record, Limits,
+    read_document_plain, read_prototype_record, read_rating_record, Limits, Reading,
 };
 pub use edit::{compare, new_id, slug, subset, FieldChange};
 pub use merge::{merge_catalogues, merge_records, version_id, with_edit};
