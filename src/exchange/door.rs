@@ -112,10 +112,7 @@ impl<'a> Reading<'a> {
                 }
                 Ok(true) => {
                     let fields = std::mem::take(&mut scanner.fields);
-                    self.stage = match outlined(text, fields, self.limits) {
-                        Ok(entries) => Stage::Entries(entries),
-                        Err(done) => Stage::Done(done),
-                    };
+                    self.stage = outlined(text, fields, self.limits);
                 }
                 // Not walkable: the plain reader says precisely what is wrong.
                 Err(()) => self.stage = Stage::Done(read_whole(text, self.limits)),
@@ -210,7 +207,7 @@ fn outlined(
     text: &[u8],
     fields: Vec<(String, Field)>,
     limits: Limits,
-) -> Result<Box<Entries>, Result<Document, Problems>> {
+) -> Stage {
     let mut root = Map::new();
     let mut lists = [Items::Absent, Items::Absent, Items::Absent];
     for (key, field) in fields {
@@ -223,7 +220,7 @@ fn outlined(
             }
             Field::Value(span) => {
                 let Ok(value) = serde_json::from_slice::<Value>(&text[span]) else {
-                    return Err(read_whole(text, limits));
+                    return Stage::Done(read_whole(text, limits));
                 };
                 if let Some(slot) = slot {
                     lists[slot] = Items::Absent;
@@ -232,9 +229,10 @@ fn outlined(
             }
         }
     }
-    Entries::new(&root, lists, limits)
-        .map(Box::new)
-        .map_err(Err)
+    match Entries::new(&root, lists, limits) {
+        Ok(entries) => Stage::Entries(Box::new(entries)),
+        Err(problems) => Stage::Done(Err(problems)),
+    }
 }
 
 /// Entries of one list: spans of the file still to parse, or values already parsed.
