@@ -275,3 +275,153 @@ fn pages_cut_long_result_lists() {
     }
     .is_unfiltered());
 }
+
+// ---- Incremental updates: refreshing after changes gives what a rebuild gives. ----
+
+use proptest::prelude::*;
+use prototheque::exchange::with_edit;
+use prototheque::model::{Criteria, ForkOrigin, Rating};
+use prototheque::search::Changed;
+
+#[derive(Clone, Debug)]
+enum Edit {
+    Retitle(usize, usize),
+    Delete(usize),
+    Report(usize, usize, u8),
+    RenameCentre(usize, usize),
+    Adapt(usize, usize),
+}
+
+const WORDS: [&str; 5] = ["radio", "Démarches", "jardin partagé", "écran", "zzz"];
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), 0..WORDS.len()).prop_map(|(p, w)| Edit::Retitle(p, w)),
+        any::<usize>().prop_map(Edit::Delete),
+        (any::<usize>(), any::<usize>(), 1u8..=5).prop_map(|(p, c, n)| Edit::Report(p, c, n)),
+        (any::<usize>(), 0..WORDS.len()).prop_map(|(c, w)| Edit::RenameCentre(c, w)),
+        (any::<usize>(), any::<usize>()).prop_map(|(p, c)| Edit::Adapt(p, c)),
+    ]
+}
+
+const AT: &str = "2030-01-01T00:00:00Z";
+
+/// Applies `edit` to `c` and says what changed.
+fn play(c: &mut Catalogue, edit: &Edit, n: usize) -> Vec<Changed> {
+    let live: Vec<String> = c.live_prototypes().map(|(id, _)| id.to_owned()).collect();
+    let centres: Vec<String> = c.live_centres().map(|(id, _)| id.to_owned()).collect();
+    if live.is_empty() {
+        return Vec::new();
+    }
+    match *edit {
+        Edit::Retitle(p, w) => {
+            let id = &live[p % live.len()];
+            let mut body = c.prototype(id).unwrap().clone();
+            body.title = format!("{} {}", WORDS[w], n);
+            let author = body.centre.clone();
+            let r = with_edit(c.prototypes.get(id), &author, AT, Some(body));
+            c.prototypes.insert(id.clone(), r);
+            vec![Changed::Prototype(id.clone())]
+        }
+        Edit::Delete(p) => {
+            let id = &live[p % live.len()];
+            let author = c.prototype(id).unwrap().centre.clone();
+            let r = with_edit(c.prototypes.get(id), &author, AT, None);
+            c.prototypes.insert(id.clone(), r);
+            vec![Changed::Prototype(id.clone())]
+        }
+        Edit::Report(p, centre, note) => {
+            let prototype = live[p % live.len()].clone();
+            let centre = centres[centre % centres.len()].clone();
+            let id = Rating::id_for(&prototype, &centre);
+            let body = Rating {
+                prototype: prototype.clone(),
+                centre: centre.clone(),
+                note,
+                criteria: Criteria::default(),
+                comment: "Bien".into(),
+                participants: 3,
+                date: "2030-01-01".into(),
+            };
+            let r = with_edit(c.ratings.get(&id), &centre, AT, Some(body));
+            c.ratings.insert(id, r);
+            vec![Changed::ReportOn(prototype)]
+        }
+        Edit::RenameCentre(centre, w) => {
+            let id = &centres[centre % centres.len()];
+            let mut body = c.centre(id).unwrap().clone();
+            body.name = format!("Centre {} {n}", WORDS[w]);
+            let r = with_edit(c.centres.get(id), id, AT, Some(body));
+            c.centres.insert(id.clone(), r);
+            vec![Changed::Centre(id.clone())]
+        }
+        Edit::Adapt(p, centre) => {
+            let parent = live[p % live.len()].clone();
+            let centre = centres[centre % centres.len()].clone();
+            let mut body = c.prototype(&parent).unwrap().clone();
+            body.centre = centre.clone();
+            body.forked_from = Some(ForkOrigin {
+                prototype: parent.clone(),
+                revision: 1,
+                extra: Default::default(),
+            });
+            let id = format!("adaptation-{n}");
+            c.prototypes
+                .insert(id.clone(), with_edit(None, &centre, AT, Some(body)));
+            vec![Changed::Prototype(id)]
+        }
+    }
+}
+
+/// What a person sees of an index: for several queries, the hits (as ids, in order) and facets.
+fn seen(index: &Index, c: &Catalogue) -> Vec<(Vec<String>, prototheque::search::Facets)> {
+    let first_centre = c.live_centres().next().map(|(id, _)| id.to_owned());
+    let queries = [
+        Query::default(),
+        query("radio"),
+        query("demarch"),
+        query("jardin par"),
+        query("centre"),
+        Query {
+            sort: Sort::BestRated,
+            ..Query::default()
+        },
+        Query {
+            sort: Sort::MostAdapted,
+            centre: first_centre,
+            ..Query::default()
+        },
+        Query {
+            status: Some(Status::Candidate),
+            sort: Sort::Recent,
+            ..Query::default()
+        },
+    ];
+    queries
+        .iter()
+        .map(|q| {
+            let r = index.search(q);
+            let ids = r.hits.iter().map(|&i| index.entry(i).id.clone()).collect();
+            (ids, r.facets)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn refreshing_after_changes_equals_rebuilding(
+        edits in prop::collection::vec(edit(), 1..12),
+        seed_n in 0u64..1000,
+    ) {
+        let mut c = prototheque::synth::catalogue(40, 6, seed_n);
+        let mut index = Index::build(&c);
+        for (n, e) in edits.iter().enumerate() {
+            let changes = play(&mut c, e, n);
+            index.refresh(&c, &changes);
+            let rebuilt = Index::build(&c);
+            prop_assert_eq!(index.len(), rebuilt.len());
+            prop_assert_eq!(seen(&index, &c), seen(&rebuilt, &c), "after {:?}", e);
+        }
+    }
+}

@@ -35,6 +35,8 @@ pub struct Entry {
     pub in_conflict: bool,
     /// Folded title, for stable alphabetical order.
     sort_title: String,
+    /// The prototype this one is adapted from.
+    parent: Option<String>,
 }
 
 /// Field weights: a word in the title counts three times one in the body.
@@ -46,18 +48,30 @@ const PREFIX_FACTOR: f32 = 0.8;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
-/// The index over one catalogue's live prototypes.
+/// The index over one catalogue's live prototypes. Built once, then kept up to date by
+/// [`Index::refresh`] as prototypes, reports and centres change: an edit re-indexes the few
+/// prototypes it affects, not the catalogue.
+#[derive(Default)]
 pub struct Index {
-    entries: Vec<Entry>,
-    /// Facet values by number, so that counting them allocates nothing per result.
+    /// Entries by slot; a removed prototype leaves a free slot that the next one reuses.
+    entries: Vec<Option<Entry>>,
+    free: Vec<u32>,
+    slot_of: HashMap<String, u32>,
+    /// Facet values by number, so that counting them allocates nothing per result. Numbers are
+    /// given in order of first appearance and never reused; output is sorted when shown.
     centres: Vec<(String, String)>,
+    centre_number: HashMap<(String, String), u32>,
     centre_of: Vec<u32>,
     territories: Vec<String>,
+    territory_number: HashMap<String, u32>,
     territory_of: Vec<u32>,
-    /// term → (entry, weighted term frequency)
+    /// term → (slot, weighted term frequency)
     postings: BTreeMap<String, Vec<(u32, f32)>>,
     lengths: Vec<f32>,
-    average_length: f32,
+    /// Sum of the live entries' lengths. Lengths are sums of whole weights, so this is exact and
+    /// the same whatever order entries came and went in.
+    total_length: f64,
+    live: usize,
 }
 
 /// One search's outcome: matching entries in display order, and facet counts.
@@ -66,7 +80,6 @@ pub struct Results {
     pub hits: Vec<usize>,
     pub facets: Facets,
 }
-
 /// How many results each facet value would give, the other facets staying as they are.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Facets {
@@ -80,6 +93,17 @@ pub struct Facets {
     pub rated: (usize, usize),
 }
 
+/// A change to the catalogue, for [`Index::refresh`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Changed {
+    /// A centre's record (its name and place are indexed with its prototypes).
+    Centre(String),
+    /// A prototype's record (added, edited, deleted).
+    Prototype(String),
+    /// A report on this prototype (added, changed, withdrawn).
+    ReportOn(String),
+}
+
 fn add_text(terms: &mut HashMap<String, f32>, text: &str, weight: f32, length: &mut f32) {
     for token in tokens(text) {
         *terms.entry(token).or_default() += weight;
@@ -90,116 +114,219 @@ fn add_text(terms: &mut HashMap<String, f32>, text: &str, weight: f32, length: &
 impl Index {
     pub fn build(catalogue: &Catalogue) -> Index {
         let facts = Facts::of(catalogue);
-        let mut entries = Vec::new();
-        let mut postings: BTreeMap<String, Vec<(u32, f32)>> = BTreeMap::new();
-        let mut lengths = Vec::new();
-        for (id, p) in catalogue.live_prototypes() {
-            let centre = catalogue.centre(&p.centre);
-            let n = entries.len() as u32;
-            let mut terms = HashMap::new();
-            let mut length = 0.0;
-            add_text(&mut terms, &p.title, TITLE, &mut length);
-            for tag in &p.tags {
-                add_text(&mut terms, tag, TAGS, &mut length);
+        let mut index = Index::default();
+        for (id, _) in catalogue.live_prototypes() {
+            index.insert(catalogue, &facts, id);
+        }
+        index
+    }
+
+    /// Brings the index up to date after `changes` were applied to `catalogue`.
+    pub fn refresh(&mut self, catalogue: &Catalogue, changes: &[Changed]) {
+        let affected = self.affected(catalogue, changes);
+        self.remove(&affected);
+        let facts = Facts::of(catalogue);
+        for id in &affected {
+            self.insert(catalogue, &facts, id);
+        }
+    }
+
+    /// The prototypes whose entries `changes` may alter: a changed prototype, the prototype it
+    /// is adapted from (before and after: counts and label status depend on adaptations), the
+    /// prototype a report is on, every prototype of a changed centre. Sorted, without repeats.
+    pub fn affected(&self, catalogue: &Catalogue, changes: &[Changed]) -> Vec<String> {
+        let mut ids = std::collections::BTreeSet::new();
+        for change in changes {
+            match change {
+                Changed::Prototype(id) => {
+                    if let Some(parent) = self.entry_of(id).and_then(|e| e.parent.clone()) {
+                        ids.insert(parent);
+                    }
+                    if let Some(origin) =
+                        catalogue.prototype(id).and_then(|p| p.forked_from.as_ref())
+                    {
+                        ids.insert(origin.prototype.clone());
+                    }
+                    ids.insert(id.clone());
+                }
+                Changed::ReportOn(id) => {
+                    ids.insert(id.clone());
+                }
+                Changed::Centre(centre) => {
+                    ids.extend(
+                        self.entries
+                            .iter()
+                            .flatten()
+                            .filter(|e| &e.centre == centre)
+                            .map(|e| e.id.clone()),
+                    );
+                    ids.extend(
+                        catalogue
+                            .live_prototypes()
+                            .filter(|(_, p)| &p.centre == centre)
+                            .map(|(id, _)| id.to_owned()),
+                    );
+                }
             }
-            let body = [
-                p.summary.as_str(),
-                p.public.as_str(),
-                p.scenario.as_str(),
-                p.theme.label(),
-                p.kind.label(),
-            ];
-            for text in body.into_iter().chain(p.tools.iter().map(String::as_str)) {
-                add_text(&mut terms, text, BODY, &mut length);
+        }
+        ids.into_iter().collect()
+    }
+
+    /// Removes the entries of `ids` (those present), in one pass over the postings.
+    pub fn remove(&mut self, ids: &[String]) {
+        let mut gone = vec![false; self.entries.len()];
+        let mut any = false;
+        for id in ids {
+            if let Some(slot) = self.slot_of.remove(id) {
+                let s = slot as usize;
+                gone[s] = true;
+                any = true;
+                self.entries[s] = None;
+                self.total_length -= f64::from(self.lengths[s]);
+                self.lengths[s] = 0.0;
+                self.live -= 1;
+                self.free.push(slot);
             }
-            if let Some(centre) = centre {
-                add_text(&mut terms, &centre.name, BODY, &mut length);
-                add_text(&mut terms, &centre.commune, BODY, &mut length);
-            }
-            for text in p
-                .livret
-                .objectives
-                .iter()
-                .chain(p.livret.steps.iter().map(|s| &s.title))
-            {
-                add_text(&mut terms, text, BODY, &mut length);
-            }
-            for (term, weight) in terms {
-                postings.entry(term).or_default().push((n, weight));
-            }
-            lengths.push(length);
-            entries.push(Entry {
-                id: id.to_owned(),
-                title: p.title.clone(),
-                summary: p.summary.clone(),
-                theme: p.theme,
-                kind: p.kind,
-                centre: p.centre.clone(),
-                centre_name: centre.map_or_else(|| p.centre.clone(), |c| c.name.clone()),
-                territory: centre.map(|c| c.territory.clone()).unwrap_or_default(),
-                status: label::assess_with(p, id, &facts).status,
-                reports: facts.reports(id).len(),
-                average: facts.average(id),
-                adaptations: facts.adaptations(id).len(),
-                created: p.created.clone(),
-                updated: catalogue.prototypes[id].winner().at.clone(),
-                in_conflict: catalogue.prototypes[id].in_conflict(),
-                sort_title: fold(&p.title),
+        }
+        if any {
+            self.postings.retain(|_, list| {
+                list.retain(|&(doc, _)| !gone[doc as usize]);
+                !list.is_empty()
             });
         }
-        let average_length = if lengths.is_empty() {
+    }
+
+    /// Indexes prototype `id` as `catalogue` holds it (nothing if absent or deleted). Its entry
+    /// must not be in the index already (see [`Index::remove`]).
+    pub fn insert(&mut self, catalogue: &Catalogue, facts: &Facts, id: &str) {
+        let Some(p) = catalogue.prototype(id) else {
+            return;
+        };
+        debug_assert!(!self.slot_of.contains_key(id), "{id} is indexed already");
+        let centre = catalogue.centre(&p.centre);
+        let mut terms = HashMap::new();
+        let mut length = 0.0;
+        add_text(&mut terms, &p.title, TITLE, &mut length);
+        for tag in &p.tags {
+            add_text(&mut terms, tag, TAGS, &mut length);
+        }
+        let body = [
+            p.summary.as_str(),
+            p.public.as_str(),
+            p.scenario.as_str(),
+            p.theme.label(),
+            p.kind.label(),
+        ];
+        for text in body.into_iter().chain(p.tools.iter().map(String::as_str)) {
+            add_text(&mut terms, text, BODY, &mut length);
+        }
+        if let Some(centre) = centre {
+            add_text(&mut terms, &centre.name, BODY, &mut length);
+            add_text(&mut terms, &centre.commune, BODY, &mut length);
+        }
+        for text in p
+            .livret
+            .objectives
+            .iter()
+            .chain(p.livret.steps.iter().map(|s| &s.title))
+        {
+            add_text(&mut terms, text, BODY, &mut length);
+        }
+        let record = &catalogue.prototypes[id];
+        let entry = Entry {
+            id: id.to_owned(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            theme: p.theme,
+            kind: p.kind,
+            centre: p.centre.clone(),
+            centre_name: centre.map_or_else(|| p.centre.clone(), |c| c.name.clone()),
+            territory: centre.map(|c| c.territory.clone()).unwrap_or_default(),
+            status: label::assess_with(p, id, facts).status,
+            reports: facts.reports(id).len(),
+            average: facts.average(id),
+            adaptations: facts.adaptations(id).len(),
+            created: p.created.clone(),
+            updated: record.winner().at.clone(),
+            in_conflict: record.in_conflict(),
+            sort_title: fold(&p.title),
+            parent: p.forked_from.as_ref().map(|f| f.prototype.clone()),
+        };
+        let centre_key = (entry.centre_name.clone(), entry.centre.clone());
+        let next = self.centres.len() as u32;
+        let centre_number = *self.centre_number.entry(centre_key).or_insert_with(|| next);
+        if centre_number == next {
+            self.centres
+                .push((entry.centre.clone(), entry.centre_name.clone()));
+        }
+        let next = self.territories.len() as u32;
+        let territory_number = *self
+            .territory_number
+            .entry(entry.territory.clone())
+            .or_insert_with(|| next);
+        if territory_number == next {
+            self.territories.push(entry.territory.clone());
+        }
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.entries.push(None);
+                self.centre_of.push(0);
+                self.territory_of.push(0);
+                self.lengths.push(0.0);
+                (self.entries.len() - 1) as u32
+            }
+        };
+        let s = slot as usize;
+        for (term, weight) in terms {
+            self.postings.entry(term).or_default().push((slot, weight));
+        }
+        self.centre_of[s] = centre_number;
+        self.territory_of[s] = territory_number;
+        self.lengths[s] = length;
+        self.total_length += f64::from(length);
+        self.live += 1;
+        self.slot_of.insert(id.to_owned(), slot);
+        self.entries[s] = Some(entry);
+    }
+
+    fn entry_of(&self, id: &str) -> Option<&Entry> {
+        self.entries[*self.slot_of.get(id)? as usize].as_ref()
+    }
+
+    fn average_length(&self) -> f32 {
+        if self.live == 0 {
             1.0
         } else {
-            lengths.iter().sum::<f32>() / lengths.len() as f32
-        };
-        let numbered = |key: fn(&Entry) -> (String, String)| {
-            let mut values: Vec<(String, String)> = entries.iter().map(key).collect();
-            values.sort();
-            values.dedup();
-            let of = entries
-                .iter()
-                .map(|e| values.binary_search(&key(e)).expect("value listed") as u32)
-                .collect::<Vec<u32>>();
-            (values, of)
-        };
-        // Centres sort by name, then id.
-        let (centres, centre_of) = numbered(|e| (e.centre_name.clone(), e.centre.clone()));
-        let (territories, territory_of) = numbered(|e| (e.territory.clone(), String::new()));
-        Index {
-            entries,
-            centres: centres.into_iter().map(|(name, id)| (id, name)).collect(),
-            centre_of,
-            territories: territories.into_iter().map(|(t, _)| t).collect(),
-            territory_of,
-            postings,
-            lengths,
-            average_length: average_length.max(1.0),
+            ((self.total_length / self.live as f64) as f32).max(1.0)
         }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.live
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.live == 0
     }
 
+    /// The entry a search hit points at.
     pub fn entry(&self, i: usize) -> &Entry {
-        &self.entries[i]
+        self.entries[i].as_ref().expect("hits point at live entries")
     }
 
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// Every live entry, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().flatten()
     }
 
-    fn bm25(&self, doc: u32, weight: f32, idf: f32) -> f32 {
-        let norm = 1.0 - B + B * self.lengths[doc as usize] / self.average_length;
+    fn bm25(&self, doc: u32, weight: f32, idf: f32, average_length: f32) -> f32 {
+        let norm = 1.0 - B + B * self.lengths[doc as usize] / average_length;
         idf * weight * (K1 + 1.0) / (weight + K1 * norm)
     }
 
     fn idf(&self, df: usize) -> f32 {
-        let n = self.entries.len() as f32;
+        let n = self.live as f32;
         (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
     }
 
@@ -210,6 +337,7 @@ impl Index {
         if words.is_empty() {
             return None;
         }
+        let average_length = self.average_length();
         let mut scores: Vec<(u16, f32)> = vec![(0, 0.0); self.entries.len()];
         // This word's best score per entry (exact or prefix), and which entries it touched:
         // plain vectors, reused, rather than a map per word.
@@ -224,7 +352,7 @@ impl Index {
                     if scores[doc as usize].0 as usize != i {
                         continue;
                     }
-                    let s = self.bm25(doc, weight, idf) * factor;
+                    let s = self.bm25(doc, weight, idf, average_length) * factor;
                     let slot = &mut best[doc as usize];
                     if *slot == 0.0 {
                         touched.push(doc);
@@ -284,6 +412,7 @@ impl Index {
         let mut rated = (0, 0);
         let mut hits = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
+            let Some(e) = e else { continue };
             if !text_match(i) {
                 continue;
             }
@@ -323,20 +452,29 @@ impl Index {
             hits,
             facets: Facets {
                 themes: Theme::ALL.into_iter().zip(themes).collect(),
-                centres: self
-                    .centres
-                    .iter()
-                    .zip(centres)
-                    .filter(|(_, n)| *n > 0)
-                    .map(|((id, name), n)| (id.clone(), name.clone(), n))
-                    .collect(),
-                territories: self
-                    .territories
-                    .iter()
-                    .zip(territories)
-                    .filter(|(t, n)| *n > 0 && !t.is_empty())
-                    .map(|(t, n)| (t.clone(), n))
-                    .collect(),
+                centres: {
+                    let mut shown: Vec<(String, String, usize)> = self
+                        .centres
+                        .iter()
+                        .zip(centres)
+                        .filter(|(_, n)| *n > 0)
+                        .map(|((id, name), n)| (id.clone(), name.clone(), n))
+                        .collect();
+                    // By name, then id.
+                    shown.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+                    shown
+                },
+                territories: {
+                    let mut shown: Vec<(String, usize)> = self
+                        .territories
+                        .iter()
+                        .zip(territories)
+                        .filter(|(t, n)| *n > 0 && !t.is_empty())
+                        .map(|(t, n)| (t.clone(), n))
+                        .collect();
+                    shown.sort();
+                    shown
+                },
                 kinds: UsageKind::ALL.into_iter().zip(kinds).collect(),
                 statuses: STATUSES.into_iter().zip(statuses).collect(),
                 rated,
@@ -345,7 +483,7 @@ impl Index {
     }
 
     fn sort(&self, hits: &mut [usize], sort: Sort, scores: Option<&[Option<f32>]>) {
-        let e = |i: usize| &self.entries[i];
+        let e = |i: usize| self.entry(i);
         let by_title =
             |a: usize, b: usize| (&e(a).sort_title, &e(a).id).cmp(&(&e(b).sort_title, &e(b).id));
         match (sort, scores) {
