@@ -8,5 +8,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$ROOT/scripts/setup.sh" test
 run_wasm_bench bench 1200
 "$ROOT/scripts/bench-store.sh"
+"$ROOT/scripts/bench-app.sh"
 [ -d "$ROOT/dist" ] || "$ROOT/scripts/build.sh" >/dev/null
 "$ROOT/scripts/size.sh"

@@ -52,7 +52,7 @@ async fn measure(label: &str, bytes: Vec<u8>) {
     let name = format!("bench-rust-{}", js_sys::Math::random());
     let db = store::open(&name).await.unwrap();
     let start = now();
-    store::import(&db, &catalogue, "bench", "2026-06-01T00:00:00Z")
+    store::import(&db, &catalogue, "bench", "2026-06-01T00:00:00Z", &|_| {})
         .await
         .unwrap();
     let rust_ms = now() - start;

@@ -181,9 +181,15 @@ const FULL_CATALOGUE: &str = r#"{
 async fn every_entity_type_round_trips_through_the_store() {
     let db = fresh_db().await;
     let catalogue = doc(FULL_CATALOGUE);
-    store::import(&db, &catalogue, "test.json", "2026-05-01T00:00:00Z")
-        .await
-        .expect("import");
+    store::import(
+        &db,
+        &catalogue,
+        "test.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .expect("import");
     let loaded = store::load(&db).await.expect("load");
     assert_eq!(loaded, catalogue);
     assert!(loaded.prototypes["radio"].in_conflict());
@@ -198,7 +204,7 @@ async fn every_entity_type_round_trips_through_the_store() {
 async fn an_import_that_fails_half_way_leaves_the_store_exactly_as_before() {
     let db = fresh_db().await;
     let first = doc(SMALL_CATALOGUE);
-    store::import(&db, &first, "a.json", "2026-05-01T00:00:00Z")
+    store::import(&db, &first, "a.json", "2026-05-01T00:00:00Z", &|_| {})
         .await
         .unwrap();
     let before = store::load(&db).await.unwrap();
@@ -213,16 +219,73 @@ async fn an_import_that_fails_half_way_leaves_the_store_exactly_as_before() {
     db.close();
 }
 
+/// A catalogue large enough to need many slices is written whole, progress climbs to 1, the
+/// page gets turns in between (timers fire during the import), and undo still works.
+#[wasm_bindgen_test]
+async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    let db = fresh_db().await;
+    store::import(
+        &db,
+        &doc(SMALL_CATALOGUE),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let before = store::load(&db).await.unwrap();
+    let big = prototheque::synth::catalogue(3_000, 200, 9);
+    let seen = RefCell::new(Vec::new());
+    // A timer that ticks while the import runs: it only fires if the page gets turns.
+    let ticks = Rc::new(Cell::new(0u32));
+    let ticking = ticks.clone();
+    let timer = gloo::timers::callback::Interval::new(5, move || ticking.set(ticking.get() + 1));
+    let report = store::import(&db, &big, "grand.json", "2026-05-03T00:00:00Z", &|p| {
+        seen.borrow_mut().push(p)
+    })
+    .await
+    .expect("import");
+    drop(timer);
+    let seen = seen.into_inner();
+    assert!(seen.len() > 2, "progress heard {} times", seen.len());
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert_eq!(seen.last(), Some(&1.0));
+    assert!(
+        ticks.get() > 0,
+        "the page never got a turn during the import"
+    );
+    let mut expected = before.clone();
+    expected = prototheque::exchange::merge_catalogues(&expected, &big);
+    assert_eq!(report.catalogue, expected);
+    assert_eq!(store::load(&db).await.unwrap(), expected);
+    assert_eq!(store::undo_last_import(&db).await.expect("undo"), before);
+    db.close();
+}
+
 #[wasm_bindgen_test]
 async fn undo_restores_the_exact_previous_state_and_only_once() {
     let db = fresh_db().await;
-    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z")
-        .await
-        .unwrap();
+    store::import(
+        &db,
+        &doc(SMALL_CATALOGUE),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
     let before = store::load(&db).await.unwrap();
-    store::import(&db, &doc(FULL_CATALOGUE), "b.json", "2026-05-02T00:00:00Z")
-        .await
-        .unwrap();
+    store::import(
+        &db,
+        &doc(FULL_CATALOGUE),
+        "b.json",
+        "2026-05-02T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
     assert_ne!(store::load(&db).await.unwrap(), before);
     assert!(store::can_undo(&db).await.unwrap());
 
@@ -239,12 +302,24 @@ async fn undo_restores_the_exact_previous_state_and_only_once() {
 #[wasm_bindgen_test]
 async fn undo_is_refused_when_a_record_changed_since_the_import() {
     let db = fresh_db().await;
-    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z")
-        .await
-        .unwrap();
-    store::import(&db, &doc(FULL_CATALOGUE), "b.json", "2026-05-02T00:00:00Z")
-        .await
-        .unwrap();
+    store::import(
+        &db,
+        &doc(SMALL_CATALOGUE),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    store::import(
+        &db,
+        &doc(FULL_CATALOGUE),
+        "b.json",
+        "2026-05-02T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
     // A later change to a record the last import wrote (here, by the shipped catalogue path,
     // which keeps no undo of its own).
     let mut newer = doc(FULL_CATALOGUE);
@@ -324,9 +399,15 @@ async fn a_database_of_schema_version_1_is_migrated_without_losing_records() {
         store::load(&db).await.unwrap(),
         prototheque::model::Catalogue::default()
     );
-    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z")
-        .await
-        .unwrap();
+    store::import(
+        &db,
+        &doc(SMALL_CATALOGUE),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(store::load(&db).await.unwrap().live_prototypes().count(), 2);
     db.close();
 }
@@ -352,9 +433,15 @@ async fn other_tabs_are_told_of_changes_and_a_page_does_not_hear_its_own() {
     other.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
 
     let db = fresh_db().await;
-    store::import(&db, &doc(SMALL_CATALOGUE), "a.json", "2026-05-01T00:00:00Z")
-        .await
-        .unwrap();
+    store::import(
+        &db,
+        &doc(SMALL_CATALOGUE),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
     for _ in 0..50 {
         if heard_there.get() > 0 {
             break;

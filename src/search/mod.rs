@@ -136,6 +136,7 @@ impl Index {
     /// prototype a report is on, every prototype of a changed centre. Sorted, without repeats.
     pub fn affected(&self, catalogue: &Catalogue, changes: &[Changed]) -> Vec<String> {
         let mut ids = std::collections::BTreeSet::new();
+        let mut centres = std::collections::BTreeSet::new();
         for change in changes {
             match change {
                 Changed::Prototype(id) => {
@@ -153,21 +154,25 @@ impl Index {
                     ids.insert(id.clone());
                 }
                 Changed::Centre(centre) => {
-                    ids.extend(
-                        self.entries
-                            .iter()
-                            .flatten()
-                            .filter(|e| &e.centre == centre)
-                            .map(|e| e.id.clone()),
-                    );
-                    ids.extend(
-                        catalogue
-                            .live_prototypes()
-                            .filter(|(_, p)| &p.centre == centre)
-                            .map(|(id, _)| id.to_owned()),
-                    );
+                    centres.insert(centre.as_str());
                 }
             }
+        }
+        // One pass for all changed centres, however many an import touched.
+        if !centres.is_empty() {
+            ids.extend(
+                self.entries
+                    .iter()
+                    .flatten()
+                    .filter(|e| centres.contains(e.centre.as_str()))
+                    .map(|e| e.id.clone()),
+            );
+            ids.extend(
+                catalogue
+                    .live_prototypes()
+                    .filter(|(_, p)| centres.contains(p.centre.as_str()))
+                    .map(|(id, _)| id.to_owned()),
+            );
         }
         ids.into_iter().collect()
     }
@@ -312,7 +317,9 @@ impl Index {
 
     /// The entry a search hit points at.
     pub fn entry(&self, i: usize) -> &Entry {
-        self.entries[i].as_ref().expect("hits point at live entries")
+        self.entries[i]
+            .as_ref()
+            .expect("hits point at live entries")
     }
 
     /// Every live entry, in no particular order.

@@ -13,7 +13,7 @@ pub use channel::{notify_change, on_change, ChangeListener};
 
 use crate::exchange::{
     assemble_document, merge_catalogues, merge_records, preview, read_centre_record, read_document,
-    read_prototype_record, read_rating_record, record_json, Limits, Preview, Problems,
+    read_prototype_record, read_rating_record, record_json, Limits, Preview, Problems, Reading,
 };
 use crate::model::{Catalogue, Centre, Prototype, Rating, Record};
 use indexed_db_futures::database::Database;
@@ -122,6 +122,25 @@ struct Row {
     prototype: Option<String>,
 }
 
+impl Row {
+    /// FNV-1a (64 bits) over every field, to recognise this exact row later.
+    fn fingerprint(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let fields = [&self.theme, &self.centre, &self.parent, &self.prototype];
+        let parts =
+            std::iter::once(Some(self.json.as_str())).chain(fields.iter().map(|f| f.as_deref()));
+        for part in parts {
+            // A marker per field, so that moving bytes between fields changes the hash.
+            let bytes = part.map_or(&[0xFFu8][..], str::as_bytes);
+            for &b in bytes.iter().chain(&[0u8]) {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+}
+
 /// One entry of the import log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportEntry {
@@ -135,13 +154,29 @@ pub struct ImportEntry {
     pub undone: bool,
 }
 
-/// A record touched by the last import: what it was before (None: absent) and after.
+/// A record touched by the last import: what it was before (None: absent), and a fingerprint
+/// of what the import wrote, enough to tell whether it changed since. (Snapshots written before
+/// fingerprints held the whole row in `after`; they are still read.)
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Touched {
     store: String,
     id: String,
     before: Option<Row>,
-    after: Row,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    after: Option<Row>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    written: Option<String>,
+}
+
+impl Touched {
+    /// True when `now` is still what the import wrote.
+    fn unchanged(&self, now: Option<&Row>) -> bool {
+        match (&self.after, &self.written, now) {
+            (Some(after), _, Some(now)) => after == now,
+            (None, Some(written), Some(now)) => *written == now.fingerprint(),
+            _ => false,
+        }
+    }
 }
 
 /// What is needed to undo the last import exactly.
@@ -278,6 +313,28 @@ impl Snapshot {
         })
     }
 
+    /// Like [`Snapshot::catalogue`], a slice at a time, giving the page a turn between slices
+    /// while `tx` stays open.
+    async fn catalogue_in_slices(&self, tx: &Transaction<'_>) -> Result<Catalogue> {
+        fn json(rows: &BTreeMap<String, Row>) -> impl Iterator<Item = &str> {
+            rows.values().map(|r| r.json.as_str())
+        }
+        let doc = assemble_document(
+            json(&self.centres),
+            json(&self.prototypes),
+            json(&self.ratings),
+        );
+        let mut reading = Reading::new(doc.as_bytes(), Limits::default());
+        let mut slice_start = now_ms();
+        while reading.step(32 * 1024).is_some() {
+            if now_ms() - slice_start > SLICE_MS {
+                breathe(tx).await?;
+                slice_start = now_ms();
+            }
+        }
+        reading.finish().map(|d| d.catalogue).map_err(unreadable)
+    }
+
     fn catalogue(&self) -> Result<Catalogue> {
         fn json(rows: &BTreeMap<String, Row>) -> impl Iterator<Item = &str> {
             rows.values().map(|r| r.json.as_str())
@@ -289,19 +346,21 @@ impl Snapshot {
         );
         read_document(doc.as_bytes(), &Limits::default())
             .map(|d| d.catalogue)
-            .map_err(|problems| {
-                StoreError::new(format!(
-                    "Les données enregistrées dans ce navigateur sont illisibles ({} problème(s), \
-                     par exemple : {}). Rien n'a été modifié.",
-                    problems.len(),
-                    problems
-                        .list
-                        .first()
-                        .map(|p| p.to_string())
-                        .unwrap_or_default()
-                ))
-            })
+            .map_err(unreadable)
     }
+}
+
+fn unreadable(problems: Problems) -> StoreError {
+    StoreError::new(format!(
+        "Les données enregistrées dans ce navigateur sont illisibles ({} problème(s), par \
+         exemple : {}). Rien n'a été modifié.",
+        problems.len(),
+        problems
+            .list
+            .first()
+            .map(|p| p.to_string())
+            .unwrap_or_default()
+    ))
 }
 
 /// The whole catalogue, read in one transaction (a consistent snapshot, also what export uses).
@@ -324,24 +383,6 @@ fn prototype_fields(p: &Prototype, row: &mut Row) {
 fn rating_fields(r: &Rating, row: &mut Row) {
     row.prototype = Some(r.prototype.clone());
     row.centre = Some(r.centre.clone());
-}
-
-/// The rows `catalogue` should have, store by store.
-fn rows_of(catalogue: &Catalogue) -> [(&'static str, BTreeMap<String, Row>); 3] {
-    fn rows<T: Serialize>(
-        records: &BTreeMap<String, Record<T>>,
-        fields: fn(&T, &mut Row),
-    ) -> BTreeMap<String, Row> {
-        records
-            .iter()
-            .map(|(id, r)| (id.clone(), row_for(id, r, fields)))
-            .collect()
-    }
-    [
-        (CENTRES, rows(&catalogue.centres, centre_fields)),
-        (PROTOTYPES, rows(&catalogue.prototypes, prototype_fields)),
-        (RATINGS, rows(&catalogue.ratings, rating_fields)),
-    ]
 }
 
 /// A local change: the new state of one record (usually `exchange::with_edit` of the current one).
@@ -455,13 +496,18 @@ pub fn apply(catalogue: &mut Catalogue, changes: Vec<Change>) {
 /// Merges `incoming` into the stored catalogue in **one transaction**: the whole import is written
 /// or none of it. What is needed to undo it exactly is written in the same transaction. With
 /// `log == false` (seeding the catalogue shipped with the app) no log entry or undo is kept.
+///
+/// The work is done in slices of about [`SLICE_MS`]: between two slices the page handles input
+/// and paints, while a pending request keeps the transaction open. `progress` hears the share
+/// done (0 to 1) after each slice.
 pub async fn import(
     db: &Database,
     incoming: &Catalogue,
     source: &str,
     at: &str,
+    progress: &dyn Fn(f64),
 ) -> Result<ImportReport> {
-    import_inner(db, incoming, source, at, true, None).await
+    import_inner(db, incoming, source, at, true, None, progress).await
 }
 
 /// Seeds or refreshes from the catalogue shipped with the app, through the same merge as a file.
@@ -473,6 +519,7 @@ pub async fn import_seed(db: &Database, seed: &Catalogue, at: &str) -> Result<Im
         at,
         false,
         None,
+        &|_| {},
     )
     .await
 }
@@ -484,7 +531,38 @@ pub async fn import_failing_after(
     incoming: &Catalogue,
     n: usize,
 ) -> Result<ImportReport> {
-    import_inner(db, incoming, "test", "2026-01-01T00:00:00Z", true, Some(n)).await
+    import_inner(
+        db,
+        incoming,
+        "test",
+        "2026-01-01T00:00:00Z",
+        true,
+        Some(n),
+        &|_| {},
+    )
+    .await
+}
+
+/// Longest stretch of work, in milliseconds, before the page gets a turn.
+pub const SLICE_MS: f64 = 25.0;
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Gives the page a turn in the middle of a transaction: waiting on a small request lets the
+/// browser handle input and paint, and the transaction stays open since a request is pending.
+async fn breathe(tx: &Transaction<'_>) -> Result<()> {
+    let e = StoreError::from_idb;
+    let _: u32 = tx
+        .object_store(CENTRES)
+        .map_err(e)?
+        .count()
+        .primitive()
+        .map_err(e)?
+        .await
+        .map_err(e)?;
+    Ok(())
 }
 
 async fn import_inner(
@@ -494,6 +572,7 @@ async fn import_inner(
     at: &str,
     log: bool,
     fail_after: Option<usize>,
+    progress: &dyn Fn(f64),
 ) -> Result<ImportReport> {
     let e = StoreError::from_idb;
     let tx = db
@@ -502,16 +581,34 @@ async fn import_inner(
         .build()
         .map_err(e)?;
     let snapshot = Snapshot::read(&tx).await?;
-    let current = snapshot.catalogue()?;
+    let current = snapshot.catalogue_in_slices(&tx).await?;
     let preview = preview(&current, incoming);
     let merged = merge_catalogues(&current, incoming);
+    breathe(&tx).await?;
 
-    let before = [&snapshot.centres, &snapshot.prototypes, &snapshot.ratings];
+    let total = incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len();
+    let mut done = 0usize;
     let mut touched = Vec::new();
     let mut attempted = 0;
-    for ((store_name, after), before) in rows_of(&merged).into_iter().zip(before) {
+    let mut slice_start = now_ms();
+    // Only records the file carries can change: the others are not even looked at.
+    fn ids<T>(records: &BTreeMap<String, T>) -> Vec<String> {
+        records.keys().cloned().collect()
+    }
+    let plan: [(&str, Vec<String>, &BTreeMap<String, Row>); 3] = [
+        (CENTRES, ids(&incoming.centres), &snapshot.centres),
+        (PROTOTYPES, ids(&incoming.prototypes), &snapshot.prototypes),
+        (RATINGS, ids(&incoming.ratings), &snapshot.ratings),
+    ];
+    for (store_name, ids, before) in plan {
         let store = tx.object_store(store_name).map_err(e)?;
-        for (id, row) in after {
+        for id in ids {
+            done += 1;
+            let row = match store_name {
+                CENTRES => row_for(&id, &merged.centres[&id], centre_fields),
+                PROTOTYPES => row_for(&id, &merged.prototypes[&id], prototype_fields),
+                _ => row_for(&id, &merged.ratings[&id], rating_fields),
+            };
             let previous = before.get(&id);
             if previous == Some(&row) {
                 continue;
@@ -522,20 +619,22 @@ async fn import_inner(
                     "Import interrompu (test) : rien n'a été enregistré.",
                 ));
             }
-            store
-                .put(&row)
-                .with_key(id.clone())
-                .serde()
-                .map_err(e)?
-                .await
-                .map_err(e)?;
+            // Requests go out when built; a failed one aborts the transaction, which the
+            // commit below reports. Only the slice's last request is waited for.
+            let request = store.put(&row).with_key(id.clone()).serde().map_err(e)?;
             attempted += row.json.len();
             touched.push(Touched {
                 store: store_name.to_owned(),
+                written: Some(row.fingerprint()),
                 id,
                 before: previous.cloned(),
-                after: row,
+                after: None,
             });
+            if now_ms() - slice_start > SLICE_MS {
+                request.await.map_err(e)?;
+                progress(done as f64 / total.max(1) as f64);
+                slice_start = now_ms();
+            }
         }
     }
     if log {
@@ -570,8 +669,8 @@ async fn import_inner(
             .await
             .map_err(e)?;
     }
-    // The undo snapshot roughly doubles what is written.
-    commit(tx, 2 * attempted).await?;
+    progress(1.0);
+    commit(tx, attempted + attempted / 4).await?;
     notify_change();
     Ok(ImportReport {
         preview,
@@ -606,7 +705,7 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
             .map_err(e)?
             .await
             .map_err(e)?;
-        if now.as_ref() != Some(&t.after) {
+        if !t.unchanged(now.as_ref()) {
             return Err(StoreError::new(
                 "Des modifications ont été faites depuis cet import : il ne peut plus être annulé \
                  sans les perdre. Rien n'a été modifié.",

@@ -30,19 +30,22 @@ pub fn BookPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let query = use_url_query();
     let chapters = move || {
-        let index = state.index.get()?;
-        let hits = index.search(&query.get()).hits;
-        state.catalogue.with(|c| {
-            let c = c.as_ref()?.as_ref().ok()?;
-            Some(
-                hits.iter()
-                    .filter_map(|&i| {
-                        let e = index.entry(i);
-                        c.prototype(&e.id)
-                            .map(|p| (e.id.clone(), e.centre_name.clone(), p.clone()))
-                    })
-                    .collect::<Vec<_>>(),
-            )
+        let q = query.get();
+        state.index.with(|index| {
+            let index = index.as_ref()?;
+            let hits = index.search(&q).hits;
+            state.catalogue.with(|c| {
+                let c = c.as_ref()?.as_ref().ok()?;
+                Some(
+                    hits.iter()
+                        .filter_map(|&i| {
+                            let e = index.entry(i);
+                            c.prototype(&e.id)
+                                .map(|p| (e.id.clone(), e.centre_name.clone(), p.clone()))
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            })
         })
     };
     let print = |_| {

@@ -37,7 +37,9 @@ pub fn CataloguePage() -> impl IntoView {
     };
     let results = Memo::new(move |_| {
         let q = query.get();
-        state.index.get().map(|index| index.search(&q))
+        state
+            .index
+            .with(|index| index.as_ref().map(|index| index.search(&q)))
     });
 
     view! {
@@ -214,14 +216,16 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
     // Only one page of cards is in the page, whatever the catalogue's size.
     let range = move || query.with(|q| q.page_range(count()));
     let entries = move || {
-        let index = state.index.get()?;
         let range = range();
-        results.with(|r| {
-            r.as_ref().map(|r| {
-                r.hits[range]
-                    .iter()
-                    .map(|&i| index.entry(i).clone())
-                    .collect::<Vec<_>>()
+        state.index.with(|index| {
+            let index = index.as_ref()?;
+            results.with(|r| {
+                r.as_ref().map(|r| {
+                    r.hits[range]
+                        .iter()
+                        .map(|&i| index.entry(i).clone())
+                        .collect::<Vec<_>>()
+                })
             })
         })
     };
@@ -247,7 +251,7 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
             <ExportButtons selection=Signal::derive(|| Selection::All) label="Exporter tout le catalogue"/>
             {move || (!query.with(|q| q.is_unfiltered())).then(|| {
                 let selection = Signal::derive(move || {
-                    let ids = state.index.get().and_then(|index| results.with(|r| r.as_ref().map(|r| r.hits.iter().map(|&i| index.entry(i).id.clone()).collect())));
+                    let ids = state.index.with(|index| index.as_ref().and_then(|index| results.with(|r| r.as_ref().map(|r| r.hits.iter().map(|&i| index.entry(i).id.clone()).collect()))));
                     Selection::Prototypes(ids.unwrap_or_default())
                 });
                 view! { <ExportButtons selection label=Signal::derive(move || format!("Exporter la sélection ({})", count()))/> }

@@ -76,19 +76,21 @@ pub fn CentrePage() -> impl IntoView {
         })
     };
     let entries = move || {
-        let index = state.index.get()?;
         let q = Query {
             centre: Some(id()),
             ..Query::default()
         };
-        Some(
-            index
-                .search(&q)
-                .hits
-                .iter()
-                .map(|&i| index.entry(i).clone())
-                .collect::<Vec<_>>(),
-        )
+        state.index.with(|index| {
+            let index = index.as_ref()?;
+            Some(
+                index
+                    .search(&q)
+                    .hits
+                    .iter()
+                    .map(|&i| index.entry(i).clone())
+                    .collect::<Vec<_>>(),
+            )
+        })
     };
     move || {
         match centre() {

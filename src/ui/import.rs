@@ -1,33 +1,24 @@
 //! Import a catalogue file: pick or drop it, read it through the door, preview what it would
 //! change, write it in one transaction only when the user confirms, and offer to undo.
 
-use super::state::{now_utc, AppState};
-use crate::exchange::{preview, read_document, Limits, Outcome, Preview, Problems};
+use super::state::{next_turn, now_ms, now_utc, report_on, AppState};
+use crate::exchange::{preview, EntityKind, Limits, Outcome, Preview, Problems, Reading};
 use crate::model::Catalogue;
+use crate::search::Changed;
 use crate::store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-/// Where the page stands.
+/// Where the page stands. (The file's catalogue itself is kept aside, not cloned at each render.)
 #[derive(Clone)]
 enum Step {
     Choose,
     Reading(String),
-    Refused {
-        file: String,
-        problems: Problems,
-    },
-    Preview {
-        file: String,
-        incoming: Catalogue,
-        preview: Preview,
-    },
+    Refused { file: String, problems: Problems },
+    Preview { file: String, preview: Preview },
     Writing,
-    Done {
-        message: String,
-        undoable: bool,
-    },
+    Done { message: String, undoable: bool },
     Failed(String),
 }
 
@@ -60,33 +51,73 @@ fn summary(p: &Preview) -> String {
     parts.join(" · ")
 }
 
+/// What the import changed, for the search index: every record that was not already there as is.
+fn changes(preview: &Preview, incoming: &Catalogue) -> Vec<Changed> {
+    preview
+        .items
+        .iter()
+        .filter(|i| !matches!(i.outcome, Outcome::Unchanged | Outcome::IgnoredOlder))
+        .filter_map(|i| match i.kind {
+            EntityKind::Centre => Some(Changed::Centre(i.id.clone())),
+            EntityKind::Prototype => Some(Changed::Prototype(i.id.clone())),
+            EntityKind::Rating => incoming.ratings.get(&i.id).map(|r| report_on(&i.id, r)),
+        })
+        .collect()
+}
+
+/// A progress bar with its percentage in words, for a step that takes a while.
+#[component]
+fn Progress(label: &'static str, done: RwSignal<f64>) -> impl IntoView {
+    let percent = move || (done.get() * 100.0).floor().clamp(0.0, 100.0);
+    view! {
+        <div class="progress">
+            <progress max="100" value=percent aria-label=label aria-valuetext=move || format!("{} %", percent())></progress>
+            <span aria-hidden="true">{move || format!("{} %", percent())}</span>
+        </div>
+    }
+}
+
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let step = RwSignal::new(Step::Choose);
 
+    // Share of the current long step done, 0 to 1: reading the file, or writing it.
+    let progress = RwSignal::new(0.0f64);
+    let incoming: StoredValue<Option<Catalogue>, LocalStorage> = StoredValue::new_local(None);
+
     let take_file = move |file: web_sys::File| {
         let name = file.name();
+        progress.set(0.0);
         step.set(Step::Reading(name.clone()));
         spawn_local(async move {
             let bytes = match file_bytes(&file).await {
                 Ok(bytes) => bytes,
                 Err(message) => return step.set(Step::Failed(message)),
             };
-            match read_document(&bytes, &Limits::default()) {
+            // Read a slice at a time, letting the page breathe and the bar move in between.
+            let mut reading = Reading::new(&bytes, Limits::default());
+            let mut slice_start = now_ms();
+            while let Some(done) = reading.step(32 * 1024) {
+                if now_ms() - slice_start > store::SLICE_MS {
+                    progress.set(done);
+                    next_turn().await;
+                    slice_start = now_ms();
+                }
+            }
+            match reading.finish() {
                 Err(problems) => step.set(Step::Refused {
                     file: name,
                     problems,
                 }),
                 Ok(doc) => {
-                    let current = state
-                        .catalogue
-                        .with_untracked(|c| c.clone().and_then(Result::ok))
-                        .unwrap_or_default();
-                    let preview = preview(&current, &doc.catalogue);
+                    let preview = state.catalogue.with_untracked(|c| match c {
+                        Some(Ok(current)) => preview(current, &doc.catalogue),
+                        _ => preview(&Catalogue::default(), &doc.catalogue),
+                    });
+                    incoming.set_value(Some(doc.catalogue));
                     step.set(Step::Preview {
                         file: name,
-                        incoming: doc.catalogue,
                         preview,
                     });
                 }
@@ -113,23 +144,41 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     let confirm = move |_| {
-        let Step::Preview { file, incoming, .. } = step.get_untracked() else {
+        let Step::Preview { file, preview } = step.get_untracked() else {
             return;
         };
+        let Some(catalogue) = incoming.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        progress.set(0.0);
         step.set(Step::Writing);
         spawn_local(async move {
+            // Writing is most of the work; updating the search index the rest.
+            const WRITING: f64 = 0.85;
             let result = state
-                .with_db(|db| async move { store::import(&db, &incoming, &file, &now_utc()).await })
+                .with_db(|db| async move {
+                    let report = store::import(&db, &catalogue, &file, &now_utc(), &|p| {
+                        progress.set(WRITING * p)
+                    })
+                    .await;
+                    (report, catalogue)
+                })
                 .await;
             match result {
-                Some(Ok(report)) => {
-                    state.catalogue.set(Some(Ok(report.catalogue)));
+                Some((Ok(report), catalogue)) => {
+                    let changes = changes(&preview, &catalogue);
+                    let message = format!("Import terminé. {}", summary(&report.preview));
+                    state
+                        .imported(report.catalogue, changes, |p| {
+                            progress.set(WRITING + (1.0 - WRITING) * p)
+                        })
+                        .await;
                     step.set(Step::Done {
-                        message: format!("Import terminé. {}", summary(&report.preview)),
+                        message,
                         undoable: true,
                     });
                 }
-                Some(Err(e)) => step.set(Step::Failed(e.message)),
+                Some((Err(e), _)) => step.set(Step::Failed(e.message)),
                 None => step.set(Step::Failed(
                     "Le stockage n'est pas encore prêt ; réessayez dans un instant.".into(),
                 )),
@@ -145,7 +194,7 @@ pub fn ImportPage() -> impl IntoView {
                 .await
             {
                 Some(Ok(catalogue)) => {
-                    state.catalogue.set(Some(Ok(catalogue)));
+                    state.set_catalogue(Ok(catalogue));
                     step.set(Step::Done {
                         message:
                             "L'import a été annulé : le catalogue est revenu à son état précédent."
@@ -186,11 +235,11 @@ pub fn ImportPage() -> impl IntoView {
                 Step::Choose => ().into_any(),
                 Step::Reading(file) => view! {
                     <p role="status">{format!("Lecture et vérification de « {file} »…")}</p>
-                    <progress aria-label="Lecture du fichier en cours"></progress>
+                    <Progress label="Lecture du fichier" done=progress/>
                 }.into_any(),
                 Step::Writing => view! {
                     <p role="status">"Enregistrement…"</p>
-                    <progress aria-label="Enregistrement en cours"></progress>
+                    <Progress label="Enregistrement" done=progress/>
                 }.into_any(),
                 Step::Refused { file, problems } => view! {
                     <div class="error-box" role="alert">

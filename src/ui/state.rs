@@ -2,14 +2,12 @@
 //! context. Writes go through `store`; other tabs' writes arrive through its change channel.
 
 use crate::exchange::{read_document, Limits};
-use crate::model::Catalogue;
-use crate::search::Index;
+use crate::model::{Catalogue, Facts, Rating, Record};
+use crate::search::{Changed, Index};
 use crate::store::{self, ChangeListener};
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::ops::Deref;
-use std::sync::Arc;
 
 /// Where the shipped catalogue lives, relative to the page's `<base>`.
 const SEED_URL: &str = "catalogue.json";
@@ -17,30 +15,6 @@ const SEED_URL: &str = "catalogue.json";
 const SEED_SETTING: &str = "catalogue-fourni";
 /// Setting holding "Mon centre".
 const MY_CENTRE: &str = "mon-centre";
-
-/// A shared, immutable value that signals compare by identity (cheap, and right for derived
-/// data rebuilt as a whole).
-#[derive(Debug)]
-pub struct Shared<T>(pub Arc<T>);
-
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Self {
-        Shared(self.0.clone())
-    }
-}
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl<T> Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
 
 /// A message about an action's outcome, for one area of one page.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,8 +28,9 @@ pub struct Notice {
 pub struct AppState {
     /// `None` while loading; `Err` holds the French message saying why it could not be loaded.
     pub catalogue: RwSignal<Option<Result<Catalogue, String>>>,
-    /// The search index of the loaded catalogue, rebuilt when it changes.
-    pub index: Memo<Option<Shared<Index>>>,
+    /// The search index of the loaded catalogue: built when the catalogue is loaded, then
+    /// updated in place by the changes made here (see [`AppState::save`], [`AppState::imported`]).
+    pub index: RwSignal<Option<Index>>,
     /// Outcome of the request for durable storage (`None`: not answered, or no such API).
     pub persistence: RwSignal<Option<bool>>,
     /// The centre the person acts as ("Mon centre"), remembered in this browser.
@@ -68,6 +43,36 @@ pub struct AppState {
 }
 
 const NOT_READY: &str = "Le stockage n'est pas encore prêt ; réessayez dans un instant.";
+
+/// What a saved change means for the search index.
+fn changed(change: &store::Change) -> Changed {
+    match change {
+        store::Change::Centre(id, _) => Changed::Centre(id.clone()),
+        store::Change::Prototype(id, _) => Changed::Prototype(id.clone()),
+        store::Change::Rating(id, record) => report_on(id, record),
+    }
+}
+
+/// The prototype a report (even a withdrawn one) is on.
+pub fn report_on(id: &str, record: &Record<Rating>) -> Changed {
+    let prototype = record
+        .heads
+        .iter()
+        .find_map(|v| v.body.as_ref().map(|r| r.prototype.clone()))
+        // Ids are `prototype:centre`.
+        .unwrap_or_else(|| id.split(':').next().unwrap_or(id).to_owned());
+    Changed::ReportOn(prototype)
+}
+
+/// Milliseconds, for slicing work.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Lets the browser handle input and paint before going on.
+pub async fn next_turn() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
 
 /// Today, `YYYY-MM-DD` (UTC).
 pub fn today() -> String {
@@ -111,15 +116,12 @@ impl AppState {
     /// Creates the state and starts loading: opens the database, merges the shipped catalogue if
     /// it is new to this browser, reads the catalogue, and listens to other tabs.
     fn new(catalogue: Option<Result<Catalogue, String>>) -> Self {
-        let catalogue = RwSignal::new(catalogue);
-        let index = Memo::new(move |_| {
-            catalogue.with(|c| match c {
-                Some(Ok(c)) => Some(Shared(Arc::new(Index::build(c)))),
-                _ => None,
-            })
+        let index = RwSignal::new(match &catalogue {
+            Some(Ok(c)) => Some(Index::build(c)),
+            _ => None,
         });
         AppState {
-            catalogue,
+            catalogue: RwSignal::new(catalogue),
             index,
             persistence: RwSignal::new(None),
             my_centre: RwSignal::new(None),
@@ -138,7 +140,7 @@ impl AppState {
         let state = AppState::new(None);
         spawn_local(async move {
             let loaded = state.open_and_seed().await;
-            state.catalogue.set(Some(loaded));
+            state.set_catalogue(loaded);
             state.persistence.set(store::request_persistence().await);
         });
         state
@@ -188,10 +190,47 @@ impl AppState {
                 })
                 .await;
             if let Some((catalogue, mine)) = loaded {
-                self.catalogue.set(Some(catalogue.map_err(|e| e.message)));
+                self.set_catalogue(catalogue.map_err(|e| e.message));
                 self.my_centre.set(mine);
             }
         });
+    }
+
+    /// Shows a whole new catalogue (loaded, reloaded, restored), with its index built anew.
+    pub fn set_catalogue(self, loaded: Result<Catalogue, String>) {
+        self.index.set(loaded.as_ref().ok().map(Index::build));
+        self.catalogue.set(Some(loaded));
+    }
+
+    /// Shows the catalogue an import produced. Only the prototypes the import touched are
+    /// (re)indexed, a slice at a time so that the page stays responsive; `progress` hears the
+    /// share done. Pages see the new catalogue and index together, at the end.
+    pub async fn imported(
+        self,
+        catalogue: Catalogue,
+        changes: Vec<Changed>,
+        progress: impl Fn(f64),
+    ) {
+        let Some(mut index) = self.index.try_update_untracked(Option::take).flatten() else {
+            return self.set_catalogue(Ok(catalogue));
+        };
+        let affected = index.affected(&catalogue, &changes);
+        index.remove(&affected);
+        {
+            let facts = Facts::of(&catalogue);
+            let mut slice_start = now_ms();
+            for (n, id) in affected.iter().enumerate() {
+                index.insert(&catalogue, &facts, id);
+                if now_ms() - slice_start > store::SLICE_MS {
+                    progress(n as f64 / affected.len() as f64);
+                    next_turn().await;
+                    slice_start = now_ms();
+                }
+            }
+        }
+        progress(1.0);
+        self.index.set(Some(index));
+        self.catalogue.set(Some(Ok(catalogue)));
     }
 
     /// Remembers which centre the person acts as.
@@ -223,9 +262,15 @@ impl AppState {
                 })
             })
             .map_err(|e| e.message)?;
+        let changed: Vec<Changed> = saved.iter().map(changed).collect();
         self.catalogue.update(|c| {
             if let Some(Ok(c)) = c {
                 store::apply(c, saved);
+                self.index.update(|index| {
+                    if let Some(index) = index {
+                        index.refresh(c, &changed);
+                    }
+                });
             }
         });
         Ok(())
