@@ -12,5 +12,5 @@ if [ ! -s "$file" ]; then
     mkdir -p "$ROOT/target/bench"
     (cd "$ROOT" && cargo run --quiet --release --example generate_catalogue -- "$N" "$C" 42 >"$file")
 fi
-[ -d "$ROOT/dist" ] || "$ROOT/scripts/build.sh" >/dev/null
+"$ROOT/scripts/build.sh" >/dev/null
 cd "$ROOT/tests/e2e" && node bench-app.mjs "$file" "$ROOT/dist"

@@ -3,8 +3,8 @@
 //! Run by `scripts/bench.sh`.
 #![cfg(target_arch = "wasm32")]
 
-use prototheque::exchange::{export, read_document, Limits};
-use prototheque::search::{Index, Query};
+use prototheque::exchange::{export, read_document, with_edit, Limits};
+use prototheque::search::{Changed, Index, Query};
 use prototheque::store;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -130,6 +130,28 @@ async fn figures_at_20000_prototypes() {
         "BENCH recherche par frappe ({} frappes) : médiane {o:.2} ms (max {max:.1} ms, facettes comprises) ; MiniSearch : médiane {t:.2} ms ; rapport {:.2}× (cible ≤ 0,5×)",
         strokes.len(),
         o / t
+    ));
+
+    // One edit: the index refreshed in place vs built again.
+    let mut index = index;
+    let mut edited = catalogue.clone();
+    let id = edited.live_prototypes().nth(777).unwrap().0.to_owned();
+    let mut body = edited.prototype(&id).unwrap().clone();
+    body.title = "Radio du quartier, nouvelle formule".into();
+    let author = body.centre.clone();
+    let record = with_edit(
+        edited.prototypes.get(&id),
+        &author,
+        "2030-01-01T00:00:00Z",
+        Some(body),
+    );
+    edited.prototypes.insert(id.clone(), record);
+    let start = now();
+    index.refresh(&edited, &[Changed::Prototype(id)]);
+    let refreshed = now() - start;
+    log(format!(
+        "BENCH mise à jour de l'index après une modification : {refreshed:.1} ms ; reconstruction : {built:.0} ms ; rapport {:.3}×",
+        refreshed / built
     ));
 
     // Startup path with 20,000 stored: read the stored catalogue back and index it.

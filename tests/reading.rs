@@ -137,3 +137,33 @@ proptest! {
         prop_assert_eq!(in_slices(&bytes, 333), plain);
     }
 }
+
+/// The door's character count and control-character check work on bytes: compare them with
+/// `char`'s own rules on every character class that matters.
+#[test]
+fn text_length_and_control_characters_follow_unicode() {
+    let entry = |title: &str| {
+        let mut doc: serde_json::Value = serde_json::from_slice(&seed_bytes()).unwrap();
+        doc["prototypes"][0]["titre"] = title.into();
+        serde_json::to_vec(&doc).unwrap()
+    };
+    let refused = |title: &str| read_document(&entry(title), &Limits::default()).is_err();
+    for c in ['\u{0}', '\u{1f}', '\u{7f}', '\u{80}', '\u{85}', '\u{9f}'] {
+        assert!(
+            refused(&format!("Titre {c} caché")),
+            "{:?} is a control character",
+            c
+        );
+    }
+    for c in ['é', '\u{a0}', '\u{a9}', '€', '🙂', '\t'] {
+        assert!(
+            !refused(&format!("Titre {c} visible")),
+            "{:?} is allowed",
+            c
+        );
+    }
+    // 200 characters is the most for a title, counted in characters, not bytes.
+    assert!(!refused(&"é".repeat(200)));
+    assert!(refused(&"é".repeat(201)));
+    assert!(!refused(&"🙂".repeat(200)));
+}

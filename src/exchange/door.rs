@@ -643,7 +643,17 @@ fn text_within(cx: &mut Cx, value: &Value, path: Path, min: usize, max: usize) -
         return None;
     };
     let trimmed = s.trim();
-    let chars = trimmed.chars().count();
+    // One pass over the bytes: characters counted (every byte that does not continue a UTF-8
+    // sequence starts one) and control characters found (C0 and DEL in ASCII, C1 as C2 80–9F).
+    let bytes = trimmed.as_bytes();
+    let mut chars = 0;
+    let mut control = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        chars += usize::from(b & 0xC0 != 0x80);
+        control |= (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r'))
+            || b == 0x7F
+            || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)));
+    }
     if chars < min {
         cx.report(path, format!("{} est vide", field_name(key_of(path))));
         return None;
@@ -655,10 +665,7 @@ fn text_within(cx: &mut Cx, value: &Value, path: Path, min: usize, max: usize) -
         );
         return None;
     }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
+    if control {
         cx.report(
             path,
             "le texte contient des caractères de contrôle invisibles",

@@ -9,11 +9,11 @@
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { resolve } from "node:path";
 
-const file = process.argv[2];
+const file = resolve(process.argv[2]);
 const dist = process.argv[3] ?? "../../dist";
-const port = 4190;
+const port = 4185;
 const base = `http://127.0.0.1:${port}/`;
 const bytes = readFileSync(file);
 
@@ -76,7 +76,7 @@ try {
   await input.waitFor();
   await page.evaluate(() => (window.__long = []));
   let start = Date.now();
-  await input.setInputFiles({ name: basename(file), mimeType: "application/json", buffer: bytes });
+  await input.setInputFiles(file);
   const confirm = page.getByRole("button", { name: "Importer ces données" });
   await confirm.waitFor({ timeout: 600_000 });
   const readMs = Date.now() - start;
