@@ -3,6 +3,7 @@
 //! either as a valid [`Document`] or as every problem found, in French, with its JSON path.
 //! Defaults and normalisation are applied here and nowhere else.
 
+use super::json::{Map, Value};
 use super::merge::{normalise, version_id};
 use super::scan::{Field, Scanner, LISTS};
 use super::{Document, Problems, FORMAT_MAJOR, FORMAT_NAME};
@@ -11,7 +12,6 @@ use crate::model::{
     Step, Theme, UsageKind, Version, DEFAULT_LICENCE,
 };
 use serde::Serialize;
-use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -68,12 +68,12 @@ pub fn read_document(bytes: &[u8], limits: &Limits) -> Result<Document, Problems
 pub struct Reading<'a> {
     text: &'a [u8],
     limits: Limits,
-    stage: Stage,
+    stage: Stage<'a>,
 }
 
-enum Stage {
+enum Stage<'a> {
     Outline(Scanner),
-    Entries(Box<Entries>),
+    Entries(Box<Entries<'a>>),
     Done(Result<Document, Problems>),
 }
 
@@ -232,13 +232,13 @@ fn outlined(text: &[u8], fields: Vec<(String, Field)>, limits: Limits) -> Stage 
 }
 
 /// Entries of one list: spans of the file still to parse, or values already parsed.
-enum Items {
+enum Items<'a> {
     Absent,
     Spans(Vec<std::ops::Range<usize>>),
-    Values(Vec<Value>),
+    Values(Vec<Value<'a>>),
 }
 
-impl Items {
+impl Items<'_> {
     fn len(&self) -> usize {
         match self {
             Items::Absent => 0,
@@ -257,12 +257,12 @@ impl Items {
 
 /// The entries of the three lists, read in order (centres, prototypes, reports), each checked
 /// against the ids read before it.
-struct Entries {
+struct Entries<'a> {
     problems: Problems,
     exported_at: Option<String>,
     exported_by: Option<String>,
     extra: crate::model::Extra,
-    lists: [Items; 3],
+    lists: [Items<'a>; 3],
     /// What is wrong with a list as a whole (not a list, too long), reported at its turn.
     list_problems: [Option<String>; 3],
     list: usize,
@@ -276,13 +276,9 @@ struct Entries {
     total_bytes: usize,
 }
 
-impl Entries {
+impl<'a> Entries<'a> {
     /// Checks the header fields (format, version, export details).
-    fn new(
-        root: &Map<String, Value>,
-        lists: [Items; 3],
-        limits: Limits,
-    ) -> Result<Entries, Problems> {
+    fn new(root: &Map, lists: [Items<'a>; 3], limits: Limits) -> Result<Entries<'a>, Problems> {
         match root.get("format") {
             Some(Value::String(name)) if name == FORMAT_NAME => {}
             _ => {
@@ -599,13 +595,7 @@ fn clip(s: &str) -> String {
 type Reader<T> = fn(&mut Cx, &Value, Path) -> Option<T>;
 
 /// Reads a required field; reports it when absent.
-fn field<T>(
-    cx: &mut Cx,
-    obj: &Map<String, Value>,
-    at: Path,
-    key: &str,
-    read: Reader<T>,
-) -> Option<T> {
+fn field<T>(cx: &mut Cx, obj: &Map, at: Path, key: &str, read: Reader<T>) -> Option<T> {
     let path = Path::Key(&at, key);
     match obj.get(key) {
         Some(value) => read(cx, value, path),
@@ -617,13 +607,7 @@ fn field<T>(
 }
 
 /// Reads an optional field (`null` counts as absent).
-fn opt_field<T>(
-    cx: &mut Cx,
-    obj: &Map<String, Value>,
-    at: Path,
-    key: &str,
-    read: Reader<T>,
-) -> Option<T> {
+fn opt_field<T>(cx: &mut Cx, obj: &Map, at: Path, key: &str, read: Reader<T>) -> Option<T> {
     match obj.get(key) {
         None | Some(Value::Null) => None,
         Some(value) => read(cx, value, Path::Key(&at, key)),
@@ -727,7 +711,7 @@ fn long_list(cx: &mut Cx, v: &Value, p: Path) -> Option<Vec<String>> {
 /// An optional list: absent means empty.
 fn opt_list<T>(
     cx: &mut Cx,
-    obj: &Map<String, Value>,
+    obj: &Map,
     at: Path,
     key: &str,
     read: Reader<Vec<T>>,
@@ -777,7 +761,7 @@ fn id(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if valid {
-        Some(s.clone())
+        Some(s.to_string())
     } else {
         cx.report(
             path,
@@ -828,7 +812,7 @@ fn valid_day(s: &str) -> bool {
 /// A day, `YYYY-MM-DD`.
 fn day(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
     match value {
-        Value::String(s) if s.len() == 10 && valid_day(s) => Some(s.clone()),
+        Value::String(s) if s.len() == 10 && valid_day(s) => Some(s.to_string()),
         _ => {
             cx.report(
                 path,
@@ -927,7 +911,7 @@ fn url(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
     }
 }
 
-fn object<'v>(cx: &mut Cx, value: &'v Value, path: Path) -> Option<&'v Map<String, Value>> {
+fn object<'v, 'a>(cx: &mut Cx, value: &'v Value<'a>, path: Path) -> Option<&'v Map<'a>> {
     match value {
         Value::Object(map) => Some(map),
         _ => {
@@ -937,17 +921,18 @@ fn object<'v>(cx: &mut Cx, value: &'v Value, path: Path) -> Option<&'v Map<Strin
     }
 }
 
-fn unknown_fields(obj: &Map<String, Value>, known: &[&str]) -> Extra {
-    obj.iter()
-        .filter(|(k, _)| !known.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
+fn unknown_fields(obj: &Map, known: &[&str]) -> Extra {
+    // Collected into a map: a repeated key keeps its last value.
+    obj.fields()
+        .filter(|(k, _)| !known.contains(k))
+        .map(|(k, v)| (k.to_owned(), v.to_owned_json()))
         .collect()
 }
 
 /// How to read one kind of entity: its body keys, and the function that reads a body.
 struct Kind<T> {
     keys: &'static [&'static str],
-    body: fn(&mut Cx, &Map<String, Value>, Path) -> Option<T>,
+    body: fn(&mut Cx, &Map, Path) -> Option<T>,
     /// How the record id is checked.
     id: Reader<String>,
     /// Evaluations may omit their id: it is derived from (prototype, centre).
@@ -957,12 +942,7 @@ struct Kind<T> {
 const ENVELOPE: [&str; 4] = ["revision", "modifie_par", "modifie_le", "supprime"];
 const RECORD_ONLY: [&str; 3] = ["id", "conflits", "versions_remplacees"];
 
-fn version<T>(
-    cx: &mut Cx,
-    obj: &Map<String, Value>,
-    at: Path,
-    kind: &Kind<T>,
-) -> Option<Version<T>> {
+fn version<T>(cx: &mut Cx, obj: &Map, at: Path, kind: &Kind<T>) -> Option<Version<T>> {
     let revision = field(cx, obj, at, "revision", revision);
     let author = field(cx, obj, at, "modifie_par", id);
     let date = field(cx, obj, at, "modifie_le", timestamp);
@@ -1003,7 +983,7 @@ fn vid(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
         Value::String(s)
             if !s.is_empty() && s.len() <= 200 && s.bytes().all(|b| b.is_ascii_graphic()) =>
         {
-            Some(s.clone())
+            Some(s.to_string())
         }
         _ => {
             cx.report(path, "doit être un identifiant de version");
@@ -1108,7 +1088,7 @@ fn record<T: Serialize>(
     Some((record_id, record))
 }
 
-fn centre(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Centre> {
+fn centre(cx: &mut Cx, obj: &Map, at: Path) -> Option<Centre> {
     let name = field(cx, obj, at, "nom", title);
     let territory = opt_field(cx, obj, at, "territoire", short_or_empty).unwrap_or_default();
     let commune = opt_field(cx, obj, at, "commune", short_or_empty).unwrap_or_default();
@@ -1269,7 +1249,7 @@ const PROTOTYPE_KEYS: &[&str] = &[
     "livret",
 ];
 
-fn prototype(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Prototype> {
+fn prototype(cx: &mut Cx, obj: &Map, at: Path) -> Option<Prototype> {
     let title = field(cx, obj, at, "titre", title);
     let summary = field(cx, obj, at, "resume", long);
     let theme = field(cx, obj, at, "theme", theme);
@@ -1351,7 +1331,7 @@ const RATING_KEYS: &[&str] = &[
     "date",
 ];
 
-fn rating(cx: &mut Cx, obj: &Map<String, Value>, at: Path) -> Option<Rating> {
+fn rating(cx: &mut Cx, obj: &Map, at: Path) -> Option<Rating> {
     let prototype = field(cx, obj, at, "prototype", id);
     let centre = field(cx, obj, at, "centre", id);
     let note = field(cx, obj, at, "note", score);
@@ -1393,7 +1373,7 @@ fn rating_id(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
                     &mut Cx {
                         problems: &mut scratch,
                     },
-                    &Value::String((*part).to_owned()),
+                    &Value::String((*part).into()),
                     path,
                 )
                 .is_some()
@@ -1492,12 +1472,10 @@ pub fn read_rating_record(json: &str) -> Result<(String, Record<Rating>), Proble
 
 /// Checks content typed in a form by the very rules applied to files (one source of truth).
 /// Paths are relative to the content: `titre`, `livret.deroule[2].description`.
-fn check<T: Serialize>(
-    content: &T,
-    body: fn(&mut Cx, &Map<String, Value>, Path) -> Option<T>,
-) -> Problems {
+fn check<T: Serialize>(content: &T, body: fn(&mut Cx, &Map, Path) -> Option<T>) -> Problems {
     let mut problems = Problems::default();
-    let value = serde_json::to_value(content).expect("in-memory data serialises");
+    let json = serde_json::to_vec(content).expect("in-memory data serialises");
+    let value: Value = serde_json::from_slice(&json).expect("what was just written reads back");
     if let Value::Object(obj) = value {
         body(
             &mut Cx {
@@ -1529,7 +1507,7 @@ pub fn is_valid_id(candidate: &str) -> bool {
         &mut Cx {
             problems: &mut problems,
         },
-        &Value::String(candidate.to_owned()),
+        &Value::String(candidate.into()),
         Path::Root,
     )
     .is_some()

@@ -4,6 +4,7 @@
 
 mod door;
 mod edit;
+mod json;
 mod merge;
 mod preview;
 mod problem;

@@ -61,9 +61,13 @@ pub struct Index {
     /// given in order of first appearance and never reused; output is sorted when shown.
     centres: Vec<(String, String)>,
     centre_number: HashMap<(String, String), u32>,
+    /// Centre numbers by name, then id: the order facets are shown in, kept as values arrive
+    /// so that no search sorts them.
+    centre_order: Vec<u32>,
     centre_of: Vec<u32>,
     territories: Vec<String>,
     territory_number: HashMap<String, u32>,
+    territory_order: Vec<u32>,
     territory_of: Vec<u32>,
     /// term → (slot, weighted term frequency)
     postings: BTreeMap<String, Vec<(u32, f32)>>,
@@ -263,6 +267,14 @@ impl Index {
         if centre_number == next {
             self.centres
                 .push((entry.centre.clone(), entry.centre_name.clone()));
+            let key = |n: u32| {
+                let (id, name) = &self.centres[n as usize];
+                (name, id)
+            };
+            let at = self
+                .centre_order
+                .partition_point(|&m| key(m) < key(centre_number));
+            self.centre_order.insert(at, centre_number);
         }
         let next = self.territories.len() as u32;
         let territory_number = *self
@@ -271,6 +283,10 @@ impl Index {
             .or_insert_with(|| next);
         if territory_number == next {
             self.territories.push(entry.territory.clone());
+            let at = self.territory_order.partition_point(|&m| {
+                self.territories[m as usize] < self.territories[territory_number as usize]
+            });
+            self.territory_order.insert(at, territory_number);
         }
         let slot = match self.free.pop() {
             Some(slot) => slot,
@@ -459,29 +475,21 @@ impl Index {
             hits,
             facets: Facets {
                 themes: Theme::ALL.into_iter().zip(themes).collect(),
-                centres: {
-                    let mut shown: Vec<(String, String, usize)> = self
-                        .centres
-                        .iter()
-                        .zip(centres)
-                        .filter(|(_, n)| *n > 0)
-                        .map(|((id, name), n)| (id.clone(), name.clone(), n))
-                        .collect();
-                    // By name, then id.
-                    shown.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-                    shown
-                },
-                territories: {
-                    let mut shown: Vec<(String, usize)> = self
-                        .territories
-                        .iter()
-                        .zip(territories)
-                        .filter(|(t, n)| *n > 0 && !t.is_empty())
-                        .map(|(t, n)| (t.clone(), n))
-                        .collect();
-                    shown.sort();
-                    shown
-                },
+                // By name, then id.
+                centres: self
+                    .centre_order
+                    .iter()
+                    .map(|&n| (&self.centres[n as usize], centres[n as usize]))
+                    .filter(|(_, count)| *count > 0)
+                    .map(|((id, name), count)| (id.clone(), name.clone(), count))
+                    .collect(),
+                territories: self
+                    .territory_order
+                    .iter()
+                    .map(|&n| (&self.territories[n as usize], territories[n as usize]))
+                    .filter(|(t, count)| *count > 0 && !t.is_empty())
+                    .map(|(t, count)| (t.clone(), count))
+                    .collect(),
                 kinds: UsageKind::ALL.into_iter().zip(kinds).collect(),
                 statuses: STATUSES.into_iter().zip(statuses).collect(),
                 rated,

@@ -43,3 +43,31 @@ test("un grand catalogue reste léger : une page de cartes, des pages suivantes,
   await expect(page.locator("li.card")).toHaveCount(60);
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(y - 50);
 });
+
+test("l'import d'un gros fichier montre sa progression en pour cent, puis le résultat", async ({ page }) => {
+  // Every value the progress bar takes, from the start of the page.
+  await page.addInitScript(() => {
+    window.__progress = [];
+    new MutationObserver(() => {
+      const bar = document.querySelector(".import-status progress[value]");
+      if (bar) {
+        const v = Number(bar.getAttribute("value"));
+        if (window.__progress.at(-1) !== v) window.__progress.push(v);
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["value"] });
+  });
+  await page.goto("/importer");
+  await page.getByLabel("Choisir un fichier de catalogue (.json)").setInputFiles({ name: "national.json", mimeType: "application/json", buffer: Buffer.from(synthetic(6000)) });
+  await page.getByRole("button", { name: "Importer ces données" }).click();
+  await expect(page.getByText("Import terminé")).toBeVisible({ timeout: 120_000 });
+  const seen = await page.evaluate(() => window.__progress);
+  // Writing 6,000 prototypes takes several slices: the bar moves forward, in whole percents.
+  expect(seen.length).toBeGreaterThan(2);
+  expect(seen.every((v) => Number.isInteger(v) && v >= 0 && v <= 100)).toBe(true);
+  expect(seen.some((v) => v > 0 && v < 100)).toBe(true);
+  await page.goto("/");
+  await expect(page.locator("p.totals")).toHaveText("6048 prototypes partagés par 28 centres");
+  // The new prototypes are searchable at once (indexed as they were imported).
+  await page.getByLabel("Rechercher un prototype").fill("atelier numérique 5999");
+  await expect(page.locator("li.card").first()).toContainText("Atelier numérique n° 5999");
+});
