@@ -203,7 +203,7 @@ fn read_whole(text: &[u8], limits: Limits) -> Result<Document, Problems> {
 }
 
 /// Reads the top-level fields the scanner found; the lists are read afterwards, entry by entry.
-fn outlined(text: &[u8], fields: Vec<(String, Field)>, limits: Limits) -> Stage {
+fn outlined(text: &[u8], fields: Vec<(String, Field)>, limits: Limits) -> Stage<'_> {
     let mut root = Map::new();
     let mut lists = [Items::Absent, Items::Absent, Items::Absent];
     for (key, field) in fields {
