@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use prototheque::exchange::{read_document, Limits};
+use prototheque::exchange::{read_document, Limits, Outcome};
 use prototheque::store;
 use prototheque::ui::{App, AppState, Shell};
 use wasm_bindgen::JsCast;
@@ -261,6 +261,26 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
     assert_eq!(report.catalogue, expected);
     assert_eq!(store::load(&db).await.unwrap(), expected);
     assert_eq!(store::undo_last_import(&db).await.expect("undo"), before);
+
+    // The same file twice: the second import finds everything unchanged, writes nothing, and
+    // still gives the page its turns.
+    store::import(&db, &big, "grand.json", "2026-05-04T00:00:00Z", &|_| {})
+        .await
+        .unwrap();
+    let ticks = Rc::new(Cell::new(0u32));
+    let ticking = ticks.clone();
+    let timer = gloo::timers::callback::Interval::new(5, move || ticking.set(ticking.get() + 1));
+    let again = store::import(&db, &big, "grand.json", "2026-05-05T00:00:00Z", &|_| {})
+        .await
+        .unwrap();
+    drop(timer);
+    let records = big.centres.len() + big.prototypes.len() + big.ratings.len();
+    assert_eq!(again.preview.count(Outcome::Unchanged), records);
+    assert_eq!(again.catalogue, expected);
+    assert!(
+        ticks.get() > 0,
+        "the page never got a turn during the second import"
+    );
     db.close();
 }
 

@@ -75,13 +75,18 @@ impl Preview {
     }
 }
 
-fn outcome<T: Serialize + Clone + PartialEq>(
+/// What importing `incoming` would do to `current` (the catalogue's record with the same id).
+pub fn outcome<T: Serialize + Clone + PartialEq>(
     current: Option<&Record<T>>,
     incoming: &Record<T>,
 ) -> Outcome {
     let Some(current) = current else {
         return Outcome::Added;
     };
+    // The same record again (a file imported twice): nothing to hash or merge.
+    if current == incoming {
+        return Outcome::Unchanged;
+    }
     let merged = merge_records(current, incoming);
     let heads_of = |r: &Record<T>| r.heads.iter().map(version_id).collect::<Vec<_>>();
     let (before, after) = (heads_of(current), heads_of(&merged));
@@ -98,40 +103,40 @@ fn outcome<T: Serialize + Clone + PartialEq>(
     }
 }
 
-fn items<T: Serialize + Clone + PartialEq>(
+fn items<'a, T: Serialize + Clone + PartialEq>(
     kind: EntityKind,
-    current: &BTreeMap<String, Record<T>>,
-    incoming: &BTreeMap<String, Record<T>>,
-    out: &mut Vec<PreviewItem>,
-) {
-    out.extend(incoming.iter().map(|(id, record)| PreviewItem {
+    current: &'a BTreeMap<String, Record<T>>,
+    incoming: &'a BTreeMap<String, Record<T>>,
+) -> impl Iterator<Item = PreviewItem> + 'a {
+    incoming.iter().map(move |(id, record)| PreviewItem {
         kind,
         id: id.clone(),
         outcome: outcome(current.get(id), record),
-    }));
+    })
 }
 
 /// Lists, record by record, what merging `incoming` into `current` would do. Pure: nothing is
 /// written. (Files that fail validation never get here: their problems are listed by the door.)
 pub fn preview(current: &Catalogue, incoming: &Catalogue) -> Preview {
-    let mut out = Vec::new();
-    items(
-        EntityKind::Centre,
-        &current.centres,
-        &incoming.centres,
-        &mut out,
-    );
-    items(
-        EntityKind::Prototype,
-        &current.prototypes,
-        &incoming.prototypes,
-        &mut out,
-    );
-    items(
-        EntityKind::Rating,
-        &current.ratings,
-        &incoming.ratings,
-        &mut out,
-    );
-    Preview { items: out }
+    Preview {
+        items: preview_items(current, incoming).collect(),
+    }
+}
+
+/// The items of [`preview`] one at a time, so that a caller can pause between them.
+pub fn preview_items<'a>(
+    current: &'a Catalogue,
+    incoming: &'a Catalogue,
+) -> impl Iterator<Item = PreviewItem> + 'a {
+    items(EntityKind::Centre, &current.centres, &incoming.centres)
+        .chain(items(
+            EntityKind::Prototype,
+            &current.prototypes,
+            &incoming.prototypes,
+        ))
+        .chain(items(
+            EntityKind::Rating,
+            &current.ratings,
+            &incoming.ratings,
+        ))
 }

@@ -12,8 +12,9 @@ mod channel;
 pub use channel::{notify_change, on_change, ChangeListener};
 
 use crate::exchange::{
-    assemble_document, merge_catalogues, merge_records, preview, read_centre_record, read_document,
-    read_prototype_record, read_rating_record, record_json, Limits, Preview, Problems, Reading,
+    assemble_document, merge_records, outcome, read_centre_record, read_document,
+    read_prototype_record, read_rating_record, record_json, Limits, Preview, PreviewItem, Problems,
+    Reading,
 };
 use crate::model::{Catalogue, Centre, Prototype, Rating, Record};
 use indexed_db_futures::database::Database;
@@ -565,6 +566,90 @@ async fn breathe(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// An import's progress through the records of a file.
+struct Writing<'p> {
+    total: usize,
+    done: usize,
+    items: Vec<PreviewItem>,
+    touched: Vec<Touched>,
+    attempted: usize,
+    slice_start: f64,
+    fail_after: Option<usize>,
+    progress: &'p dyn Fn(f64),
+}
+
+impl Writing<'_> {
+    /// Merges, previews and writes the records of one store, giving the page a turn every
+    /// [`SLICE_MS`]. `current` becomes the merged records.
+    #[allow(clippy::too_many_arguments)]
+    async fn records<T: Serialize + Clone + PartialEq>(
+        &mut self,
+        tx: &Transaction<'_>,
+        store_name: &str,
+        kind: crate::exchange::EntityKind,
+        current: &mut BTreeMap<String, Record<T>>,
+        incoming: &BTreeMap<String, Record<T>>,
+        before: &BTreeMap<String, Row>,
+        fields: fn(&T, &mut Row),
+    ) -> Result<()> {
+        let e = StoreError::from_idb;
+        let store = tx.object_store(store_name).map_err(e)?;
+        for (id, record) in incoming {
+            if now_ms() - self.slice_start > SLICE_MS {
+                breathe(tx).await?;
+                self.turn();
+            }
+            self.done += 1;
+            let existing = current.get(id);
+            self.items.push(PreviewItem {
+                kind,
+                id: id.clone(),
+                outcome: outcome(existing, record),
+            });
+            let merged = match existing {
+                // The very record already stored: nothing to merge or write.
+                Some(existing) if existing == record => continue,
+                Some(existing) => merge_records(existing, record),
+                None => record.clone(),
+            };
+            let row = row_for(id, &merged, fields);
+            let previous = before.get(id);
+            if previous != Some(&row) {
+                if self.fail_after.is_some_and(|n| self.touched.len() >= n) {
+                    // Returning drops the transaction, which aborts it: nothing written above
+                    // survives.
+                    return Err(StoreError::new(
+                        "Import interrompu (test) : rien n'a été enregistré.",
+                    ));
+                }
+                // Requests go out when built; a failed one aborts the transaction, which the
+                // commit reports. Only a slice's last request is waited for.
+                let request = store.put(&row).with_key(id.clone()).serde().map_err(e)?;
+                self.attempted += row.json.len();
+                self.touched.push(Touched {
+                    store: store_name.to_owned(),
+                    id: id.clone(),
+                    before: previous.cloned(),
+                    after: None,
+                    written: Some(row.fingerprint()),
+                });
+                if now_ms() - self.slice_start > SLICE_MS {
+                    request.await.map_err(e)?;
+                    self.turn();
+                }
+            }
+            current.insert(id.clone(), merged);
+        }
+        Ok(())
+    }
+
+    /// After the page had its turn: say how far the import is, start a new slice.
+    fn turn(&mut self) {
+        (self.progress)(self.done as f64 / self.total.max(1) as f64);
+        self.slice_start = now_ms();
+    }
+}
+
 async fn import_inner(
     db: &Database,
     incoming: &Catalogue,
@@ -581,62 +666,58 @@ async fn import_inner(
         .build()
         .map_err(e)?;
     let snapshot = Snapshot::read(&tx).await?;
-    let current = snapshot.catalogue_in_slices(&tx).await?;
-    let preview = preview(&current, incoming);
-    let merged = merge_catalogues(&current, incoming);
-    breathe(&tx).await?;
+    let mut merged = snapshot.catalogue_in_slices(&tx).await?;
 
-    let total = incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len();
-    let mut done = 0usize;
-    let mut touched = Vec::new();
-    let mut attempted = 0;
-    let mut slice_start = now_ms();
-    // Only records the file carries can change: the others are not even looked at.
-    fn ids<T>(records: &BTreeMap<String, T>) -> Vec<String> {
-        records.keys().cloned().collect()
-    }
-    let plan: [(&str, Vec<String>, &BTreeMap<String, Row>); 3] = [
-        (CENTRES, ids(&incoming.centres), &snapshot.centres),
-        (PROTOTYPES, ids(&incoming.prototypes), &snapshot.prototypes),
-        (RATINGS, ids(&incoming.ratings), &snapshot.ratings),
-    ];
-    for (store_name, ids, before) in plan {
-        let store = tx.object_store(store_name).map_err(e)?;
-        for id in ids {
-            done += 1;
-            let row = match store_name {
-                CENTRES => row_for(&id, &merged.centres[&id], centre_fields),
-                PROTOTYPES => row_for(&id, &merged.prototypes[&id], prototype_fields),
-                _ => row_for(&id, &merged.ratings[&id], rating_fields),
-            };
-            let previous = before.get(&id);
-            if previous == Some(&row) {
-                continue;
-            }
-            if fail_after.is_some_and(|n| touched.len() >= n) {
-                // Returning drops `tx`, which aborts it: nothing written above survives.
-                return Err(StoreError::new(
-                    "Import interrompu (test) : rien n'a été enregistré.",
-                ));
-            }
-            // Requests go out when built; a failed one aborts the transaction, which the
-            // commit below reports. Only the slice's last request is waited for.
-            let request = store.put(&row).with_key(id.clone()).serde().map_err(e)?;
-            attempted += row.json.len();
-            touched.push(Touched {
-                store: store_name.to_owned(),
-                written: Some(row.fingerprint()),
-                id,
-                before: previous.cloned(),
-                after: None,
-            });
-            if now_ms() - slice_start > SLICE_MS {
-                request.await.map_err(e)?;
-                progress(done as f64 / total.max(1) as f64);
-                slice_start = now_ms();
-            }
-        }
-    }
+    // Only records the file carries can change: the others are not even looked at. Each is
+    // merged with the stored one, previewed, and written if its row changed.
+    let mut w = Writing {
+        total: incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len(),
+        done: 0,
+        items: Vec::new(),
+        touched: Vec::new(),
+        attempted: 0,
+        slice_start: now_ms(),
+        fail_after,
+        progress,
+    };
+    use crate::exchange::EntityKind;
+    w.records(
+        &tx,
+        CENTRES,
+        EntityKind::Centre,
+        &mut merged.centres,
+        &incoming.centres,
+        &snapshot.centres,
+        centre_fields,
+    )
+    .await?;
+    w.records(
+        &tx,
+        PROTOTYPES,
+        EntityKind::Prototype,
+        &mut merged.prototypes,
+        &incoming.prototypes,
+        &snapshot.prototypes,
+        prototype_fields,
+    )
+    .await?;
+    w.records(
+        &tx,
+        RATINGS,
+        EntityKind::Rating,
+        &mut merged.ratings,
+        &incoming.ratings,
+        &snapshot.ratings,
+        rating_fields,
+    )
+    .await?;
+    let Writing {
+        items,
+        touched,
+        attempted,
+        ..
+    } = w;
+    let preview = Preview { items };
     if log {
         let count = |o| preview.count(o) as u32;
         use crate::exchange::Outcome::*;
