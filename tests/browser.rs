@@ -149,8 +149,64 @@ fn doc(json: &str) -> prototheque::model::Catalogue {
 }
 
 async fn fresh_db() -> indexed_db_futures::database::Database {
+    fresh_named_db().await.1
+}
+
+async fn fresh_named_db() -> (String, indexed_db_futures::database::Database) {
     let name = format!("prototheque-test-{}", js_sys::Math::random());
-    store::open(&name).await.expect("open")
+    let db = store::open(&name).await.expect("open");
+    (name, db)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+const req = (r) => new Promise((ok, ko) => { r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
+// Rewrites the undo entry the way versions before fingerprints stored it: one object, each
+// touched record with the whole row it wrote in `after`.
+export async function make_undo_legacy(name) {
+  const db = await req(indexedDB.open(name));
+  const tx = db.transaction(["undo", "centres", "prototypes", "ratings"], "readwrite");
+  const undo = tx.objectStore("undo");
+  const snapshot = JSON.parse(await req(undo.get("dernier-import")));
+  for (const t of snapshot.touched) {
+    t.after = await req(tx.objectStore(t.store).get(t.id));
+    delete t.written;
+  }
+  await req(undo.put(snapshot, "dernier-import"));
+  await new Promise((ok) => (tx.oncomplete = ok));
+  db.close();
+  return snapshot.touched.length;
+}
+"#)]
+extern "C" {
+    async fn make_undo_legacy(name: &str) -> wasm_bindgen::JsValue;
+}
+
+#[wasm_bindgen_test]
+async fn an_undo_kept_by_an_earlier_version_still_works() {
+    let (name, db) = fresh_named_db().await;
+    store::import(
+        &db,
+        &doc(SMALL_CATALOGUE),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let before = store::load(&db).await.unwrap();
+    store::import(
+        &db,
+        &doc(FULL_CATALOGUE),
+        "b.json",
+        "2026-05-02T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let touched = make_undo_legacy(&name).await.as_f64().unwrap();
+    assert!(touched > 3.0);
+    assert_eq!(store::undo_last_import(&db).await.expect("undo"), before);
+    db.close();
 }
 
 const FULL_CATALOGUE: &str = r#"{

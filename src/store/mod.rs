@@ -187,6 +187,30 @@ struct UndoSnapshot {
     touched: Vec<Touched>,
 }
 
+/// How the undo snapshot is kept: as one JSON text (a national import touches tens of thousands
+/// of records; one string is stored at once, where as many JavaScript objects would block the
+/// page for a long moment). Snapshots written before were objects; they are still read.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredUndo {
+    Text(String),
+    Object(UndoSnapshot),
+}
+
+impl StoredUndo {
+    fn snapshot(self) -> Result<UndoSnapshot> {
+        match self {
+            StoredUndo::Object(snapshot) => Ok(snapshot),
+            StoredUndo::Text(text) => serde_json::from_str(&text).map_err(|_| {
+                StoreError::new(
+                    "Ce qu'il faut pour annuler le dernier import est illisible : il ne peut pas \
+                     être annulé. Rien n'a été modifié.",
+                )
+            }),
+        }
+    }
+}
+
 /// What an import did.
 #[derive(Clone, Debug)]
 pub struct ImportReport {
@@ -740,12 +764,13 @@ async fn import_inner(
             .map_err(e)?
             .await
             .map_err(e)?;
-        let undo = UndoSnapshot { log_key, touched };
+        let undo = serde_json::to_string(&UndoSnapshot { log_key, touched })
+            .expect("serialising in-memory data cannot fail");
         tx.object_store(UNDO)
             .map_err(e)?
-            .put(&undo)
+            .put(undo)
             .with_key(LAST_IMPORT.to_owned())
-            .serde()
+            .primitive()
             .map_err(e)?
             .await
             .map_err(e)?;
@@ -769,7 +794,7 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
         .build()
         .map_err(e)?;
     let undo_store = tx.object_store(UNDO).map_err(e)?;
-    let undo: Option<UndoSnapshot> = undo_store
+    let undo: Option<StoredUndo> = undo_store
         .get(LAST_IMPORT.to_owned())
         .serde()
         .map_err(e)?
@@ -778,6 +803,7 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
     let Some(undo) = undo else {
         return Err(StoreError::new("Il n'y a pas d'import à annuler."));
     };
+    let undo = undo.snapshot()?;
     for t in &undo.touched {
         let store = tx.object_store(&t.store).map_err(e)?;
         let now: Option<Row> = store

@@ -167,6 +167,11 @@ pub fn ImportPage() -> impl IntoView {
             match result {
                 Some((Ok(report), catalogue)) => {
                     let changes = changes(&preview, &catalogue);
+                    // Each of these steps is long with a national file: the page gets a turn
+                    // between them.
+                    next_turn().await;
+                    drop(catalogue);
+                    next_turn().await;
                     let message = format!("Import terminé. {}", summary(&report.preview));
                     state
                         .imported(report.catalogue, changes, |p| {

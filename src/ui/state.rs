@@ -215,7 +215,9 @@ impl AppState {
             return self.set_catalogue(Ok(catalogue));
         };
         let affected = index.affected(&catalogue, &changes);
+        next_turn().await;
         index.remove(&affected);
+        next_turn().await;
         {
             let facts = Facts::of(&catalogue);
             let mut slice_start = now_ms();

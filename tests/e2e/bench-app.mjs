@@ -67,6 +67,7 @@ try {
   const context = await browser.newContext({ locale: "fr-FR" });
   await context.addInitScript(watch);
   const page = await context.newPage();
+  page.on("console", (m) => { if (m.text().startsWith("PROF")) console.log(m.text()); });
 
   const empty = await firstCard(page);
   log(`start-up with the shipped catalogue only — first card after ${empty.ms} ms (${empty.total})`);
