@@ -157,7 +157,7 @@ async fn figures_at_20000_prototypes() {
     // Startup path with 20,000 stored: read the stored catalogue back and index it.
     let name = format!("bench-demarrage-{}", js_sys::Math::random());
     let db = store::open(&name).await.unwrap();
-    store::import_seed(&db, &catalogue, "2026-06-01T00:00:00Z")
+    store::import_seed(&db, catalogue.clone(), "2026-06-01T00:00:00Z")
         .await
         .unwrap();
     let start = now();
@@ -171,7 +171,7 @@ async fn figures_at_20000_prototypes() {
     let seed_catalogue = read_document(seed, &Limits::default()).unwrap().catalogue;
     let name = format!("bench-demarrage-graine-{}", js_sys::Math::random());
     let db = store::open(&name).await.unwrap();
-    store::import_seed(&db, &seed_catalogue, "2026-06-01T00:00:00Z")
+    store::import_seed(&db, seed_catalogue.clone(), "2026-06-01T00:00:00Z")
         .await
         .unwrap();
     let start = now();

@@ -51,8 +51,9 @@ async fn measure(label: &str, bytes: Vec<u8>) {
     let records = catalogue.centres.len() + catalogue.prototypes.len() + catalogue.ratings.len();
     let name = format!("bench-rust-{}", js_sys::Math::random());
     let db = store::open(&name).await.unwrap();
+    let owned = catalogue.clone();
     let start = now();
-    store::import(&db, &catalogue, "bench", "2026-06-01T00:00:00Z", &|_| {})
+    store::import(&db, owned, "bench", "2026-06-01T00:00:00Z", &|_| {})
         .await
         .unwrap();
     let rust_ms = now() - start;

@@ -186,7 +186,7 @@ async fn an_undo_kept_by_an_earlier_version_still_works() {
     let (name, db) = fresh_named_db().await;
     store::import(
         &db,
-        &doc(SMALL_CATALOGUE),
+        doc(SMALL_CATALOGUE),
         "a.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -196,7 +196,7 @@ async fn an_undo_kept_by_an_earlier_version_still_works() {
     let before = store::load(&db).await.unwrap();
     store::import(
         &db,
-        &doc(FULL_CATALOGUE),
+        doc(FULL_CATALOGUE),
         "b.json",
         "2026-05-02T00:00:00Z",
         &|_| {},
@@ -239,7 +239,7 @@ async fn every_entity_type_round_trips_through_the_store() {
     let catalogue = doc(FULL_CATALOGUE);
     store::import(
         &db,
-        &catalogue,
+        catalogue.clone(),
         "test.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -260,13 +260,19 @@ async fn every_entity_type_round_trips_through_the_store() {
 async fn an_import_that_fails_half_way_leaves_the_store_exactly_as_before() {
     let db = fresh_db().await;
     let first = doc(SMALL_CATALOGUE);
-    store::import(&db, &first, "a.json", "2026-05-01T00:00:00Z", &|_| {})
-        .await
-        .unwrap();
+    store::import(
+        &db,
+        first.clone(),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
     let before = store::load(&db).await.unwrap();
     let log_before = store::import_log(&db).await.unwrap();
 
-    let err = store::import_failing_after(&db, &doc(FULL_CATALOGUE), 3)
+    let err = store::import_failing_after(&db, doc(FULL_CATALOGUE), 3)
         .await
         .unwrap_err();
     assert!(err.message.contains("rien n'a été enregistré"));
@@ -284,7 +290,7 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
     let db = fresh_db().await;
     store::import(
         &db,
-        &doc(SMALL_CATALOGUE),
+        doc(SMALL_CATALOGUE),
         "a.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -298,9 +304,13 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
     let ticks = Rc::new(Cell::new(0u32));
     let ticking = ticks.clone();
     let timer = gloo::timers::callback::Interval::new(5, move || ticking.set(ticking.get() + 1));
-    let report = store::import(&db, &big, "grand.json", "2026-05-03T00:00:00Z", &|p| {
-        seen.borrow_mut().push(p)
-    })
+    let report = store::import(
+        &db,
+        big.clone(),
+        "grand.json",
+        "2026-05-03T00:00:00Z",
+        &|p| seen.borrow_mut().push(p),
+    )
     .await
     .expect("import");
     drop(timer);
@@ -320,15 +330,27 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
 
     // The same file twice: the second import finds everything unchanged, writes nothing, and
     // still gives the page its turns.
-    store::import(&db, &big, "grand.json", "2026-05-04T00:00:00Z", &|_| {})
-        .await
-        .unwrap();
+    store::import(
+        &db,
+        big.clone(),
+        "grand.json",
+        "2026-05-04T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
     let ticks = Rc::new(Cell::new(0u32));
     let ticking = ticks.clone();
     let timer = gloo::timers::callback::Interval::new(5, move || ticking.set(ticking.get() + 1));
-    let again = store::import(&db, &big, "grand.json", "2026-05-05T00:00:00Z", &|_| {})
-        .await
-        .unwrap();
+    let again = store::import(
+        &db,
+        big.clone(),
+        "grand.json",
+        "2026-05-05T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
     drop(timer);
     let records = big.centres.len() + big.prototypes.len() + big.ratings.len();
     assert_eq!(again.preview.count(Outcome::Unchanged), records);
@@ -345,7 +367,7 @@ async fn undo_restores_the_exact_previous_state_and_only_once() {
     let db = fresh_db().await;
     store::import(
         &db,
-        &doc(SMALL_CATALOGUE),
+        doc(SMALL_CATALOGUE),
         "a.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -355,7 +377,7 @@ async fn undo_restores_the_exact_previous_state_and_only_once() {
     let before = store::load(&db).await.unwrap();
     store::import(
         &db,
-        &doc(FULL_CATALOGUE),
+        doc(FULL_CATALOGUE),
         "b.json",
         "2026-05-02T00:00:00Z",
         &|_| {},
@@ -380,7 +402,7 @@ async fn undo_is_refused_when_a_record_changed_since_the_import() {
     let db = fresh_db().await;
     store::import(
         &db,
-        &doc(SMALL_CATALOGUE),
+        doc(SMALL_CATALOGUE),
         "a.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -389,7 +411,7 @@ async fn undo_is_refused_when_a_record_changed_since_the_import() {
     .unwrap();
     store::import(
         &db,
-        &doc(FULL_CATALOGUE),
+        doc(FULL_CATALOGUE),
         "b.json",
         "2026-05-02T00:00:00Z",
         &|_| {},
@@ -406,7 +428,7 @@ async fn undo_is_refused_when_a_record_changed_since_the_import() {
         newer.centre("echo").cloned(),
     );
     newer.centres.insert("echo".into(), edited);
-    store::import_seed(&db, &newer, "2026-06-01T00:00:00Z")
+    store::import_seed(&db, newer.clone(), "2026-06-01T00:00:00Z")
         .await
         .unwrap();
     let now = store::load(&db).await.unwrap();
@@ -477,7 +499,7 @@ async fn a_database_of_schema_version_1_is_migrated_without_losing_records() {
     );
     store::import(
         &db,
-        &doc(SMALL_CATALOGUE),
+        doc(SMALL_CATALOGUE),
         "a.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -511,7 +533,7 @@ async fn other_tabs_are_told_of_changes_and_a_page_does_not_hear_its_own() {
     let db = fresh_db().await;
     store::import(
         &db,
-        &doc(SMALL_CATALOGUE),
+        doc(SMALL_CATALOGUE),
         "a.json",
         "2026-05-01T00:00:00Z",
         &|_| {},

@@ -124,19 +124,30 @@ struct Row {
 }
 
 impl Row {
-    /// FNV-1a (64 bits) over every field, to recognise this exact row later.
+    /// A 64-bit hash of every field, to recognise this exact row later. Eight bytes a step
+    /// (FxHash's mix): rows of a national import add up to tens of megabytes.
     fn fingerprint(&self) -> String {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        fn mix(hash: u64, word: u64) -> u64 {
+            (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+        }
+        let mut hash = 0u64;
         let fields = [&self.theme, &self.centre, &self.parent, &self.prototype];
         let parts =
             std::iter::once(Some(self.json.as_str())).chain(fields.iter().map(|f| f.as_deref()));
         for part in parts {
-            // A marker per field, so that moving bytes between fields changes the hash.
-            let bytes = part.map_or(&[0xFFu8][..], str::as_bytes);
-            for &b in bytes.iter().chain(&[0u8]) {
-                hash ^= u64::from(b);
-                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            // Each field's length (or absence) goes in too, so bytes cannot move between fields.
+            let Some(part) = part else {
+                hash = mix(hash, u64::MAX);
+                continue;
+            };
+            hash = mix(hash, part.len() as u64);
+            let mut chunks = part.as_bytes().chunks_exact(8);
+            for chunk in &mut chunks {
+                hash = mix(hash, u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
             }
+            let mut last = [0u8; 8];
+            last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+            hash = mix(hash, u64::from_le_bytes(last));
         }
         format!("{hash:016x}")
     }
@@ -527,7 +538,7 @@ pub fn apply(catalogue: &mut Catalogue, changes: Vec<Change>) {
 /// done (0 to 1) after each slice.
 pub async fn import(
     db: &Database,
-    incoming: &Catalogue,
+    incoming: Catalogue,
     source: &str,
     at: &str,
     progress: &dyn Fn(f64),
@@ -536,7 +547,7 @@ pub async fn import(
 }
 
 /// Seeds or refreshes from the catalogue shipped with the app, through the same merge as a file.
-pub async fn import_seed(db: &Database, seed: &Catalogue, at: &str) -> Result<ImportReport> {
+pub async fn import_seed(db: &Database, seed: Catalogue, at: &str) -> Result<ImportReport> {
     import_inner(
         db,
         seed,
@@ -553,7 +564,7 @@ pub async fn import_seed(db: &Database, seed: &Catalogue, at: &str) -> Result<Im
 #[doc(hidden)]
 pub async fn import_failing_after(
     db: &Database,
-    incoming: &Catalogue,
+    incoming: Catalogue,
     n: usize,
 ) -> Result<ImportReport> {
     import_inner(
@@ -612,32 +623,39 @@ impl Writing<'_> {
         store_name: &str,
         kind: crate::exchange::EntityKind,
         current: &mut BTreeMap<String, Record<T>>,
-        incoming: &BTreeMap<String, Record<T>>,
+        incoming: BTreeMap<String, Record<T>>,
         before: &BTreeMap<String, Row>,
         fields: fn(&T, &mut Row),
     ) -> Result<()> {
         let e = StoreError::from_idb;
         let store = tx.object_store(store_name).map_err(e)?;
+        // The last write of the previous slice. Requests are answered in order, so waiting for
+        // the newest one would wait for the browser to finish every write so far; waiting for
+        // this one instead lets it write the current slice while the next one is prepared.
+        let mut marker: Option<indexed_db_futures::future::BasicRequest<String>> = None;
         for (id, record) in incoming {
             if now_ms() - self.slice_start > SLICE_MS {
-                breathe(tx).await?;
+                match marker.take() {
+                    Some(previous) => drop(previous.await.map_err(e)?),
+                    None => breathe(tx).await?,
+                }
                 self.turn();
             }
             self.done += 1;
-            let existing = current.get(id);
+            let existing = current.get(&id);
             self.items.push(PreviewItem {
                 kind,
                 id: id.clone(),
-                outcome: outcome(existing, record),
+                outcome: outcome(existing, &record),
             });
             let merged = match existing {
                 // The very record already stored: nothing to merge or write.
-                Some(existing) if existing == record => continue,
-                Some(existing) => merge_records(existing, record),
-                None => record.clone(),
+                Some(existing) if *existing == record => continue,
+                Some(existing) => merge_records(existing, &record),
+                None => record,
             };
-            let row = row_for(id, &merged, fields);
-            let previous = before.get(id);
+            let row = row_for(&id, &merged, fields);
+            let previous = before.get(&id);
             if previous != Some(&row) {
                 if self.fail_after.is_some_and(|n| self.touched.len() >= n) {
                     // Returning drops the transaction, which aborts it: nothing written above
@@ -647,7 +665,7 @@ impl Writing<'_> {
                     ));
                 }
                 // Requests go out when built; a failed one aborts the transaction, which the
-                // commit reports. Only a slice's last request is waited for.
+                // commit reports. Only one request a slice is waited for.
                 let request = store.put(&row).with_key(id.clone()).serde().map_err(e)?;
                 self.attempted += row.json.len();
                 self.touched.push(Touched {
@@ -658,11 +676,14 @@ impl Writing<'_> {
                     written: Some(row.fingerprint()),
                 });
                 if now_ms() - self.slice_start > SLICE_MS {
-                    request.await.map_err(e)?;
+                    match marker.replace(request) {
+                        Some(previous) => drop(previous.await.map_err(e)?),
+                        None => breathe(tx).await?,
+                    }
                     self.turn();
                 }
             }
-            current.insert(id.clone(), merged);
+            current.insert(id, merged);
         }
         Ok(())
     }
@@ -676,7 +697,7 @@ impl Writing<'_> {
 
 async fn import_inner(
     db: &Database,
-    incoming: &Catalogue,
+    incoming: Catalogue,
     source: &str,
     at: &str,
     log: bool,
@@ -710,7 +731,7 @@ async fn import_inner(
         CENTRES,
         EntityKind::Centre,
         &mut merged.centres,
-        &incoming.centres,
+        incoming.centres,
         &snapshot.centres,
         centre_fields,
     )
@@ -720,7 +741,7 @@ async fn import_inner(
         PROTOTYPES,
         EntityKind::Prototype,
         &mut merged.prototypes,
-        &incoming.prototypes,
+        incoming.prototypes,
         &snapshot.prototypes,
         prototype_fields,
     )
@@ -730,7 +751,7 @@ async fn import_inner(
         RATINGS,
         EntityKind::Rating,
         &mut merged.ratings,
-        &incoming.ratings,
+        incoming.ratings,
         &snapshot.ratings,
         rating_fields,
     )

@@ -52,7 +52,8 @@ fn summary(p: &Preview) -> String {
 }
 
 /// What the import changed, for the search index: every record that was not already there as is.
-fn changes(preview: &Preview, incoming: &Catalogue) -> Vec<Changed> {
+/// (`merged` is the catalogue after the import.)
+fn changes(preview: &Preview, merged: &Catalogue) -> Vec<Changed> {
     preview
         .items
         .iter()
@@ -60,7 +61,7 @@ fn changes(preview: &Preview, incoming: &Catalogue) -> Vec<Changed> {
         .filter_map(|i| match i.kind {
             EntityKind::Centre => Some(Changed::Centre(i.id.clone())),
             EntityKind::Prototype => Some(Changed::Prototype(i.id.clone())),
-            EntityKind::Rating => incoming.ratings.get(&i.id).map(|r| report_on(&i.id, r)),
+            EntityKind::Rating => merged.ratings.get(&i.id).map(|r| report_on(&i.id, r)),
         })
         .collect()
 }
@@ -157,20 +158,16 @@ pub fn ImportPage() -> impl IntoView {
             const WRITING: f64 = 0.85;
             let result = state
                 .with_db(|db| async move {
-                    let report = store::import(&db, &catalogue, &file, &now_utc(), &|p| {
+                    store::import(&db, catalogue, &file, &now_utc(), &|p| {
                         progress.set(WRITING * p)
                     })
-                    .await;
-                    (report, catalogue)
+                    .await
                 })
                 .await;
             match result {
-                Some((Ok(report), catalogue)) => {
-                    let changes = changes(&preview, &catalogue);
-                    // Each of these steps is long with a national file: the page gets a turn
-                    // between them.
-                    next_turn().await;
-                    drop(catalogue);
+                Some(Ok(report)) => {
+                    let changes = changes(&preview, &report.catalogue);
+                    // A long step with a national file: the page gets a turn after it.
                     next_turn().await;
                     let message = format!("Import terminé. {}", summary(&report.preview));
                     state
@@ -183,7 +180,7 @@ pub fn ImportPage() -> impl IntoView {
                         undoable: true,
                     });
                 }
-                Some((Err(e), _)) => step.set(Step::Failed(e.message)),
+                Some(Err(e)) => step.set(Step::Failed(e.message)),
                 None => step.set(Step::Failed(
                     "Le stockage n'est pas encore prêt ; réessayez dans un instant.".into(),
                 )),

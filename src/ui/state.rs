@@ -154,7 +154,7 @@ impl AppState {
             .map_err(|e| e.message)?;
         let seed_error = match seed {
             Ok((version, seed)) if known.as_deref() != Some(&version) => {
-                store::import_seed(&db, &seed, &now_utc())
+                store::import_seed(&db, seed, &now_utc())
                     .await
                     .map_err(|e| e.message)?;
                 store::put_setting(&db, SEED_SETTING, &version)
