@@ -76,6 +76,9 @@ pub struct Index {
     /// the same whatever order entries came and went in.
     total_length: f64,
     live: usize,
+    /// Each slot's place in alphabetical order (folded title, then id), the tie-break of every
+    /// sort: computed once after a change, so sorting compares numbers, not strings.
+    title_rank: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// One search's outcome: matching entries in display order, and facet counts.
@@ -198,6 +201,7 @@ impl Index {
             }
         }
         if any {
+            self.title_rank = Default::default();
             self.postings.retain(|_, list| {
                 list.retain(|&(doc, _)| !gone[doc as usize]);
                 !list.is_empty()
@@ -309,6 +313,7 @@ impl Index {
         self.live += 1;
         self.slot_of.insert(id.to_owned(), slot);
         self.entries[s] = Some(entry);
+        self.title_rank = Default::default();
     }
 
     fn entry_of(&self, id: &str) -> Option<&Entry> {
@@ -499,8 +504,21 @@ impl Index {
 
     fn sort(&self, hits: &mut [usize], sort: Sort, scores: Option<&[Option<f32>]>) {
         let e = |i: usize| self.entry(i);
-        let by_title =
-            |a: usize, b: usize| (&e(a).sort_title, &e(a).id).cmp(&(&e(b).sort_title, &e(b).id));
+        let rank = self.title_rank.get_or_init(|| {
+            let mut slots: Vec<usize> = self
+                .entries
+                .iter()
+                .enumerate()
+                .filter_map(|(slot, e)| e.as_ref().map(|_| slot))
+                .collect();
+            slots.sort_by(|&a, &b| (&e(a).sort_title, &e(a).id).cmp(&(&e(b).sort_title, &e(b).id)));
+            let mut rank = vec![u32::MAX; self.entries.len()];
+            for (place, slot) in slots.into_iter().enumerate() {
+                rank[slot] = place as u32;
+            }
+            rank
+        });
+        let by_title = |a: usize, b: usize| rank[a].cmp(&rank[b]);
         match (sort, scores) {
             (Sort::Relevance, Some(scores)) => hits.sort_by(|&a, &b| {
                 let (sa, sb) = (scores[a].unwrap_or(0.0), scores[b].unwrap_or(0.0));
