@@ -12,14 +12,14 @@ mod channel;
 pub use channel::{notify_change, on_change, ChangeListener};
 
 use crate::exchange::{
-    assemble_document, merge_records, outcome, read_centre_record, read_document,
-    read_prototype_record, read_rating_record, record_json, Limits, Preview, PreviewItem, Problems,
-    Reading,
+    assemble_document, merge_records, outcome, read_centre_record, read_prototype_record,
+    read_rating_record, record_json, Limits, Preview, PreviewItem, Problems, Reading,
 };
 use crate::model::{Catalogue, Centre, Prototype, Rating, Record};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::KeyRange;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -312,26 +312,67 @@ fn row_for<T: Serialize>(id: &str, record: &Record<T>, fields: fn(&T, &mut Row))
 }
 
 /// Every row of `store`, keyed by id, read inside `tx`.
+/// Rows read per request: each batch becomes Rust values in its own turn of the page.
+const BATCH: u32 = 1000;
+
+/// Every row of `store`, keyed by id, read inside `tx` a batch at a time.
 async fn rows(tx: &Transaction<'_>, store: &str) -> Result<BTreeMap<String, Row>> {
     let e = StoreError::from_idb;
     let store = tx.object_store(store).map_err(e)?;
-    let keys: Vec<String> = store
-        .get_all_keys()
-        .primitive()
-        .map_err(e)?
-        .await
-        .map_err(e)?
-        .collect::<std::result::Result<_, _>>()
-        .map_err(e)?;
-    let values: Vec<Row> = store
-        .get_all()
-        .serde()
-        .map_err(e)?
-        .await
-        .map_err(e)?
-        .collect::<std::result::Result<_, _>>()
-        .map_err(e)?;
-    Ok(keys.into_iter().zip(values).collect())
+    let mut rows = BTreeMap::new();
+    let mut after: Option<String> = None;
+    loop {
+        let range = || match &after {
+            Some(last) => KeyRange::LowerBound(last.clone(), true),
+            None => KeyRange::LowerBound(String::new(), false),
+        };
+        let keys: Vec<String> = store
+            .get_all_keys()
+            .with_query::<String, _>(range())
+            .with_limit(BATCH)
+            .primitive()
+            .map_err(e)?
+            .await
+            .map_err(e)?
+            .collect::<std::result::Result<_, _>>()
+            .map_err(e)?;
+        let values: Vec<Row> = store
+            .get_all()
+            .with_query::<String, _>(range())
+            .with_limit(BATCH)
+            .serde()
+            .map_err(e)?
+            .await
+            .map_err(e)?
+            .collect::<std::result::Result<_, _>>()
+            .map_err(e)?;
+        let full = keys.len() == BATCH as usize;
+        after = keys.last().cloned();
+        rows.extend(keys.into_iter().zip(values));
+        if !full {
+            return Ok(rows);
+        }
+    }
+}
+
+/// Lets the page handle input and paint, and comes back at once: a message to itself, which,
+/// unlike a zero-delay timer, is not held back to 4 ms after a few turns.
+pub async fn page_turn() {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        return gloo::timers::future::TimeoutFuture::new(0).await;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        channel.port1().set_onmessage(Some(&resolve));
+    });
+    if channel
+        .port2()
+        .post_message(&wasm_bindgen::JsValue::NULL)
+        .is_ok()
+    {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+    // `channel` lives until here, so its ports cannot be collected before the message arrives.
+    channel.port1().set_onmessage(None);
 }
 
 struct Snapshot {
@@ -351,7 +392,14 @@ impl Snapshot {
 
     /// Like [`Snapshot::catalogue`], a slice at a time, giving the page a turn between slices
     /// while `tx` stays open.
-    async fn catalogue_in_slices(&self, tx: &Transaction<'_>) -> Result<Catalogue> {
+    /// The stored records read back through the door, a slice at a time, calling `pause`
+    /// between slices (inside a transaction, a small request that keeps it open; outside, a
+    /// turn of the page).
+    async fn catalogue_in_slices<F, Fut>(&self, mut pause: F) -> Result<Catalogue>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
         fn json(rows: &BTreeMap<String, Row>) -> impl Iterator<Item = &str> {
             rows.values().map(|r| r.json.as_str())
         }
@@ -360,29 +408,16 @@ impl Snapshot {
             json(&self.prototypes),
             json(&self.ratings),
         );
+        pause().await?;
         let mut reading = Reading::new(doc.as_bytes(), Limits::default());
         let mut slice_start = now_ms();
         while reading.step(32 * 1024).is_some() {
             if now_ms() - slice_start > SLICE_MS {
-                breathe(tx).await?;
+                pause().await?;
                 slice_start = now_ms();
             }
         }
         reading.finish().map(|d| d.catalogue).map_err(unreadable)
-    }
-
-    fn catalogue(&self) -> Result<Catalogue> {
-        fn json(rows: &BTreeMap<String, Row>) -> impl Iterator<Item = &str> {
-            rows.values().map(|r| r.json.as_str())
-        }
-        let doc = assemble_document(
-            json(&self.centres),
-            json(&self.prototypes),
-            json(&self.ratings),
-        );
-        read_document(doc.as_bytes(), &Limits::default())
-            .map(|d| d.catalogue)
-            .map_err(unreadable)
     }
 }
 
@@ -405,7 +440,15 @@ pub async fn load(db: &Database) -> Result<Catalogue> {
         .transaction(CATALOGUE_STORES)
         .build()
         .map_err(StoreError::from_idb)?;
-    Snapshot::read(&tx).await?.catalogue()
+    let snapshot = Snapshot::read(&tx).await?;
+    // The rows are a consistent snapshot; reading them back needs no transaction.
+    drop(tx);
+    snapshot
+        .catalogue_in_slices(|| async {
+            page_turn().await;
+            Ok(())
+        })
+        .await
 }
 
 fn centre_fields(_: &Centre, _: &mut Row) {}
@@ -711,7 +754,7 @@ async fn import_inner(
         .build()
         .map_err(e)?;
     let snapshot = Snapshot::read(&tx).await?;
-    let mut merged = snapshot.catalogue_in_slices(&tx).await?;
+    let mut merged = snapshot.catalogue_in_slices(|| breathe(&tx)).await?;
 
     // Only records the file carries can change: the others are not even looked at. Each is
     // merged with the stored one, previewed, and written if its row changed.
@@ -883,7 +926,10 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
         .map_err(e)?
         .await
         .map_err(e)?;
-    let catalogue = Snapshot::read(&tx).await?.catalogue()?;
+    let catalogue = Snapshot::read(&tx)
+        .await?
+        .catalogue_in_slices(|| breathe(&tx))
+        .await?;
     let attempted = undo
         .touched
         .iter()

@@ -196,7 +196,7 @@ pub fn ImportPage() -> impl IntoView {
                 .await
             {
                 Some(Ok(catalogue)) => {
-                    state.set_catalogue(Ok(catalogue));
+                    state.set_catalogue(Ok(catalogue)).await;
                     step.set(Step::Done {
                         message:
                             "L'import a été annulé : le catalogue est revenu à son état précédent."

@@ -71,7 +71,28 @@ pub fn now_ms() -> f64 {
 
 /// Lets the browser handle input and paint before going on.
 pub async fn next_turn() {
-    gloo::timers::future::TimeoutFuture::new(0).await;
+    store::page_turn().await;
+}
+
+/// Indexes prototypes `ids` of `catalogue` into `index` (which must not hold them), giving the
+/// page a turn every [`store::SLICE_MS`]; `progress` hears the share done.
+async fn index_in_slices(
+    index: &mut Index,
+    catalogue: &Catalogue,
+    ids: &[String],
+    progress: impl Fn(f64),
+) {
+    let facts = Facts::of(catalogue);
+    let mut slice_start = now_ms();
+    for (n, id) in ids.iter().enumerate() {
+        index.insert(catalogue, &facts, id);
+        if now_ms() - slice_start > store::SLICE_MS {
+            progress(n as f64 / ids.len() as f64);
+            next_turn().await;
+            slice_start = now_ms();
+        }
+    }
+    progress(1.0);
 }
 
 /// Today, `YYYY-MM-DD` (UTC).
@@ -140,7 +161,7 @@ impl AppState {
         let state = AppState::new(None);
         spawn_local(async move {
             let loaded = state.open_and_seed().await;
-            state.set_catalogue(loaded);
+            state.set_catalogue(loaded).await;
             state.persistence.set(store::request_persistence().await);
         });
         state
@@ -190,16 +211,31 @@ impl AppState {
                 })
                 .await;
             if let Some((catalogue, mine)) = loaded {
-                self.set_catalogue(catalogue.map_err(|e| e.message));
+                self.set_catalogue(catalogue.map_err(|e| e.message)).await;
                 self.my_centre.set(mine);
             }
         });
     }
 
-    /// Shows a whole new catalogue (loaded, reloaded, restored), with its index built anew.
-    pub fn set_catalogue(self, loaded: Result<Catalogue, String>) {
-        self.index.set(loaded.as_ref().ok().map(Index::build));
-        self.catalogue.set(Some(loaded));
+    /// Shows a whole new catalogue (loaded, reloaded, restored), with its index built anew, a
+    /// slice at a time.
+    pub async fn set_catalogue(self, loaded: Result<Catalogue, String>) {
+        match loaded {
+            Ok(catalogue) => {
+                let ids: Vec<String> = catalogue
+                    .live_prototypes()
+                    .map(|(id, _)| id.to_owned())
+                    .collect();
+                let mut index = Index::default();
+                index_in_slices(&mut index, &catalogue, &ids, |_| {}).await;
+                self.index.set(Some(index));
+                self.catalogue.set(Some(Ok(catalogue)));
+            }
+            Err(message) => {
+                self.index.set(None);
+                self.catalogue.set(Some(Err(message)));
+            }
+        }
     }
 
     /// Shows the catalogue an import produced. Only the prototypes the import touched are
@@ -212,25 +248,13 @@ impl AppState {
         progress: impl Fn(f64),
     ) {
         let Some(mut index) = self.index.try_update_untracked(Option::take).flatten() else {
-            return self.set_catalogue(Ok(catalogue));
+            return self.set_catalogue(Ok(catalogue)).await;
         };
         let affected = index.affected(&catalogue, &changes);
         next_turn().await;
         index.remove(&affected);
         next_turn().await;
-        {
-            let facts = Facts::of(&catalogue);
-            let mut slice_start = now_ms();
-            for (n, id) in affected.iter().enumerate() {
-                index.insert(&catalogue, &facts, id);
-                if now_ms() - slice_start > store::SLICE_MS {
-                    progress(n as f64 / affected.len() as f64);
-                    next_turn().await;
-                    slice_start = now_ms();
-                }
-            }
-        }
-        progress(1.0);
+        index_in_slices(&mut index, &catalogue, &affected, progress).await;
         self.index.set(Some(index));
         self.catalogue.set(Some(Ok(catalogue)));
     }
