@@ -17,7 +17,9 @@ pub use door::{
 };
 pub use edit::{compare, new_id, slug, subset, FieldChange};
 pub use merge::{merge_catalogues, merge_records, version_id, with_edit};
-pub use preview::{outcome, preview, preview_items, EntityKind, Outcome, Preview, PreviewItem};
+pub use preview::{
+    outcome, preview, preview_item, preview_keys, EntityKind, Outcome, Preview, PreviewItem,
+};
 pub use problem::{Problem, Problems};
 pub use wire::{assemble_document, export, record_json};
 

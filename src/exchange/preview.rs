@@ -3,7 +3,6 @@
 use super::merge::{merge_records, version_id};
 use crate::model::{Catalogue, Record};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EntityKind {
@@ -103,40 +102,53 @@ pub fn outcome<T: Serialize + Clone + PartialEq>(
     }
 }
 
-fn items<'a, T: Serialize + Clone + PartialEq>(
-    kind: EntityKind,
-    current: &'a BTreeMap<String, Record<T>>,
-    incoming: &'a BTreeMap<String, Record<T>>,
-) -> impl Iterator<Item = PreviewItem> + 'a {
-    incoming.iter().map(move |(id, record)| PreviewItem {
-        kind,
-        id: id.clone(),
-        outcome: outcome(current.get(id), record),
-    })
-}
-
 /// Lists, record by record, what merging `incoming` into `current` would do. Pure: nothing is
 /// written. (Files that fail validation never get here: their problems are listed by the door.)
 pub fn preview(current: &Catalogue, incoming: &Catalogue) -> Preview {
     Preview {
-        items: preview_items(current, incoming).collect(),
+        items: preview_keys(incoming)
+            .into_iter()
+            .map(|(kind, id)| preview_item(current, incoming, kind, id))
+            .collect(),
     }
 }
 
-/// The items of [`preview`] one at a time, so that a caller can pause between them.
-pub fn preview_items<'a>(
-    current: &'a Catalogue,
-    incoming: &'a Catalogue,
-) -> impl Iterator<Item = PreviewItem> + 'a {
-    items(EntityKind::Centre, &current.centres, &incoming.centres)
-        .chain(items(
-            EntityKind::Prototype,
-            &current.prototypes,
-            &incoming.prototypes,
-        ))
-        .chain(items(
-            EntityKind::Rating,
-            &current.ratings,
-            &incoming.ratings,
-        ))
+/// The records of `incoming` in preview order, for callers that take them a few at a time with
+/// [`preview_item`] (a national file, previewed without blocking the page).
+pub fn preview_keys(incoming: &Catalogue) -> Vec<(EntityKind, String)> {
+    let mut keys = Vec::new();
+    keys.extend(
+        incoming
+            .centres
+            .keys()
+            .map(|id| (EntityKind::Centre, id.clone())),
+    );
+    keys.extend(
+        incoming
+            .prototypes
+            .keys()
+            .map(|id| (EntityKind::Prototype, id.clone())),
+    );
+    keys.extend(
+        incoming
+            .ratings
+            .keys()
+            .map(|id| (EntityKind::Rating, id.clone())),
+    );
+    keys
+}
+
+/// What importing record `id` (of `kind`, present in `incoming`) would do to `current`.
+pub fn preview_item(
+    current: &Catalogue,
+    incoming: &Catalogue,
+    kind: EntityKind,
+    id: String,
+) -> PreviewItem {
+    let outcome = match kind {
+        EntityKind::Centre => outcome(current.centres.get(&id), &incoming.centres[&id]),
+        EntityKind::Prototype => outcome(current.prototypes.get(&id), &incoming.prototypes[&id]),
+        EntityKind::Rating => outcome(current.ratings.get(&id), &incoming.ratings[&id]),
+    };
+    PreviewItem { kind, id, outcome }
 }

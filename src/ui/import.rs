@@ -2,7 +2,9 @@
 //! change, write it in one transaction only when the user confirms, and offer to undo.
 
 use super::state::{next_turn, now_ms, now_utc, report_on, AppState};
-use crate::exchange::{preview, EntityKind, Limits, Outcome, Preview, Problems, Reading};
+use crate::exchange::{
+    preview_item, preview_keys, EntityKind, Limits, Outcome, Preview, Problems, Reading,
+};
 use crate::model::Catalogue;
 use crate::search::Changed;
 use crate::store;
@@ -112,10 +114,27 @@ pub fn ImportPage() -> impl IntoView {
                     problems,
                 }),
                 Ok(doc) => {
-                    let preview = state.catalogue.with_untracked(|c| match c {
-                        Some(Ok(current)) => preview(current, &doc.catalogue),
-                        _ => preview(&Catalogue::default(), &doc.catalogue),
-                    });
+                    // Compared with the catalogue a slice at a time: a national file that
+                    // updates every record would otherwise block the page while it is hashed.
+                    let keys = preview_keys(&doc.catalogue);
+                    let mut items = Vec::with_capacity(keys.len());
+                    let mut keys = keys.into_iter().peekable();
+                    while keys.peek().is_some() {
+                        let slice_start = now_ms();
+                        state.catalogue.with_untracked(|c| {
+                            let empty = Catalogue::default();
+                            let current = match c {
+                                Some(Ok(current)) => current,
+                                _ => &empty,
+                            };
+                            while now_ms() - slice_start < store::SLICE_MS {
+                                let Some((kind, id)) = keys.next() else { break };
+                                items.push(preview_item(current, &doc.catalogue, kind, id));
+                            }
+                        });
+                        next_turn().await;
+                    }
+                    let preview = Preview { items };
                     incoming.set_value(Some(doc.catalogue));
                     step.set(Step::Preview {
                         file: name,
