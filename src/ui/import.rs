@@ -89,7 +89,13 @@ pub fn ImportPage() -> impl IntoView {
     let progress = RwSignal::new(0.0f64);
     let incoming: StoredValue<Option<Catalogue>, LocalStorage> = StoredValue::new_local(None);
 
+    // While a file is read or written, another one waits: the picker is disabled and drops are
+    // ignored.
+    let busy = move || step.with(|s| matches!(s, Step::Reading(_) | Step::Writing));
     let take_file = move |file: web_sys::File| {
+        if step.with_untracked(|s| matches!(s, Step::Reading(_) | Step::Writing)) {
+            return;
+        }
         let name = file.name();
         progress.set(0.0);
         step.set(Step::Reading(name.clone()));
@@ -246,7 +252,7 @@ pub fn ImportPage() -> impl IntoView {
             Some(true) => view! {
                 <div class="dropzone">
                     <label for="fichier-catalogue">"Choisir un fichier de catalogue (.json)"</label>
-                    <input id="fichier-catalogue" type="file" accept=".json,application/json" on:change=on_pick/>
+                    <input id="fichier-catalogue" type="file" accept=".json,application/json" on:change=on_pick disabled=busy/>
                     <p class="hint">"ou déposez-le n'importe où sur cette page"</p>
                 </div>
             }.into_any(),

@@ -57,9 +57,13 @@ test("l'import d'un gros fichier montre sa progression en pour cent, puis le ré
     }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["value"] });
   });
   await page.goto("/importer");
-  await page.getByLabel("Choisir un fichier de catalogue (.json)").setInputFiles({ name: "national.json", mimeType: "application/json", buffer: Buffer.from(synthetic(6000)) });
+  const picker = page.getByLabel("Choisir un fichier de catalogue (.json)");
+  await picker.setInputFiles({ name: "national.json", mimeType: "application/json", buffer: Buffer.from(synthetic(6000)) });
   await page.getByRole("button", { name: "Importer ces données" }).click();
+  // While it is written, no second file can be started.
+  await expect(picker).toBeDisabled();
   await expect(page.getByText("Import terminé")).toBeVisible({ timeout: 120_000 });
+  await expect(picker).toBeEnabled();
   const seen = await page.evaluate(() => window.__progress);
   // Writing 6,000 prototypes takes several slices: the bar moves forward, in whole percents.
   expect(seen.length).toBeGreaterThan(2);
