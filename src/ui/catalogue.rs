@@ -3,7 +3,7 @@
 
 use super::export::{ExportButtons, Selection};
 use super::state::AppState;
-use super::widgets::{href_with, plural, to, PrototypeCard};
+use super::widgets::{count as thousands, href_with, plural, to, PrototypeCard};
 use crate::label::Status;
 use crate::model::{Theme, UsageKind};
 use crate::search::{Query, Results, Sort, PAGE_SIZE};
@@ -135,7 +135,7 @@ where
     };
 
     view! {
-        <p class="totals">{move || format!("{} prototypes partagés par {} centres", total(), centres())}</p>
+        <p class="totals">{move || format!("{} partagés par {}", plural(total(), "prototype", "prototypes"), plural(centres(), "centre", "centres"))}</p>
         <form role="search" class="search" on:submit=|ev| ev.prevent_default()>
             <label for="recherche">"Rechercher un prototype"</label>
             <input
@@ -265,7 +265,7 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
                     n if n <= PAGE_SIZE => format!("{n} prototypes affichés"),
                     n => {
                         let r = range();
-                        format!("{n} prototypes trouvés : {} à {} affichés", r.start + 1, r.end)
+                        format!("{} prototypes trouvés : {} à {} affichés", thousands(n), thousands(r.start + 1), thousands(r.end))
                     }
                 }}
             </p>

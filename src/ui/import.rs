@@ -2,6 +2,7 @@
 //! change, write it in one transaction only when the user confirms, and offer to undo.
 
 use super::state::{next_turn, now_ms, now_utc, report_on, AppState};
+use super::widgets::count;
 use crate::exchange::{
     preview_item, preview_keys, EntityKind, Limits, Outcome, Preview, Problems, Reading,
 };
@@ -48,7 +49,7 @@ fn outcome_counts(p: &Preview) -> Vec<(Outcome, usize)> {
 fn summary(p: &Preview) -> String {
     let parts: Vec<String> = outcome_counts(p)
         .into_iter()
-        .map(|(o, n)| format!("{} : {n}", o.label()))
+        .map(|(o, n)| format!("{} : {}", o.label(), count(n)))
         .collect();
     parts.join(" · ")
 }

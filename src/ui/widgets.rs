@@ -11,12 +11,26 @@ pub fn decimal(x: f64) -> String {
     format!("{x:.1}").replace('.', ",")
 }
 
-/// "1 rapport", "3 rapports".
+/// A count as French writes it: digits in groups of three, split by a narrow no-break space
+/// ("20 048").
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202F}');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// "1 rapport", "3 rapports", "1 200 rapports".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", count(n))
     }
 }
 

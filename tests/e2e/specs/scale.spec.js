@@ -19,13 +19,13 @@ test("un grand catalogue reste léger : une page de cartes, des pages suivantes,
   await page.getByRole("button", { name: "Importer ces données" }).click();
   await expect(page.getByText("Import terminé")).toBeVisible({ timeout: 60_000 });
   await page.goto("/");
-  await expect(page.locator("p.totals")).toHaveText("1048 prototypes partagés par 28 centres");
-  await expect(page.locator(".result-count")).toHaveText("1048 prototypes trouvés : 1 à 60 affichés");
+  await expect(page.locator("p.totals")).toHaveText("1 048 prototypes partagés par 28 centres");
+  await expect(page.locator(".result-count")).toHaveText("1 048 prototypes trouvés : 1 à 60 affichés");
   expect(await page.locator("li.card").count()).toBeLessThanOrEqual(200);
   await expect(page.locator("li.card")).toHaveCount(60);
   await page.getByRole("link", { name: "Page suivante" }).click();
   await expect(page).toHaveURL(/\?page=2$/);
-  await expect(page.locator(".result-count")).toHaveText("1048 prototypes trouvés : 61 à 120 affichés");
+  await expect(page.locator(".result-count")).toHaveText("1 048 prototypes trouvés : 61 à 120 affichés");
   // Search narrows and starts again at page 1.
   await page.getByLabel("Rechercher un prototype").fill("atelier numérique 99");
   await expect(page).not.toHaveURL(/page=/);
@@ -70,7 +70,7 @@ test("l'import d'un gros fichier montre sa progression en pour cent, puis le ré
   expect(seen.every((v) => Number.isInteger(v) && v >= 0 && v <= 100)).toBe(true);
   expect(seen.some((v) => v > 0 && v < 100)).toBe(true);
   await page.goto("/");
-  await expect(page.locator("p.totals")).toHaveText("6048 prototypes partagés par 28 centres");
+  await expect(page.locator("p.totals")).toHaveText("6 048 prototypes partagés par 28 centres");
   // The new prototypes are searchable at once (indexed as they were imported).
   await page.getByLabel("Rechercher un prototype").fill("atelier numérique 5999");
   await expect(page.locator("li.card").first()).toContainText("Atelier numérique n° 5999");
