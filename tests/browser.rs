@@ -510,6 +510,108 @@ async fn a_database_of_schema_version_1_is_migrated_without_losing_records() {
     db.close();
 }
 
+/// A local edit names the records it wrote, so other tabs read just those; an import says
+/// "everything"; a message not understood counts as "everything".
+#[wasm_bindgen_test]
+async fn other_tabs_hear_which_records_an_edit_wrote() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    let heard_here = Rc::new(RefCell::new(Vec::new()));
+    let listener = {
+        let heard = heard_here.clone();
+        store::on_change(move |h| heard.borrow_mut().push(h)).expect("BroadcastChannel")
+    };
+    let other = web_sys::BroadcastChannel::new("prototheque-modifications").unwrap();
+    let said = Rc::new(RefCell::new(Vec::<String>::new()));
+    let on_message = {
+        let said = said.clone();
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            said.borrow_mut()
+                .push(e.data().as_string().unwrap_or_default())
+        })
+    };
+    other.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let wait = |n: usize, what: Rc<RefCell<Vec<String>>>| async move {
+        for _ in 0..50 {
+            if what.borrow().len() >= n {
+                break;
+            }
+            tick().await;
+        }
+    };
+
+    let db = fresh_db().await;
+    store::import(
+        &db,
+        doc(SMALL_CATALOGUE),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    wait(1, said.clone()).await;
+    assert_eq!(said.borrow().as_slice(), ["modifie"]);
+
+    let catalogue = store::load(&db).await.unwrap();
+    let (id, record) = catalogue.prototypes.iter().next().unwrap();
+    let mut body = record.current().unwrap().clone();
+    body.title = "Titre changé dans un autre onglet".into();
+    let edited = prototheque::exchange::with_edit(
+        Some(record),
+        &body.centre.clone(),
+        "2026-06-01T00:00:00Z",
+        Some(body),
+    );
+    let saved = store::save(&db, vec![store::Change::Prototype(id.clone(), edited)])
+        .await
+        .unwrap();
+    wait(2, said.clone()).await;
+    let message = said.borrow()[1].clone();
+    assert_eq!(
+        message,
+        format!("enregistrements:[[\"prototypes\",\"{id}\"]]")
+    );
+    let records = vec![("prototypes".to_owned(), id.clone())];
+    let read = store::read_announced(&db, &records)
+        .await
+        .unwrap()
+        .expect("still stored");
+    match (&read[..], &saved[..]) {
+        ([store::Change::Prototype(a, ra)], [store::Change::Prototype(b, rb)]) => {
+            assert_eq!((a, ra), (b, rb))
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let gone = vec![("prototypes".to_owned(), "absent".to_owned())];
+    assert!(store::read_announced(&db, &gone).await.unwrap().is_none());
+
+    // What this page hears from another tab.
+    other.post_message(&message.into()).unwrap();
+    other.post_message(&"reglages".into()).unwrap();
+    other
+        .post_message(&"un message d'une version future".into())
+        .unwrap();
+    for _ in 0..50 {
+        if heard_here.borrow().len() >= 3 {
+            break;
+        }
+        tick().await;
+    }
+    assert_eq!(
+        heard_here.borrow().as_slice(),
+        [
+            store::Heard::Records(records),
+            store::Heard::Settings,
+            store::Heard::Everything
+        ]
+    );
+    other.close();
+    drop(listener);
+    db.close();
+}
+
 #[wasm_bindgen_test]
 async fn other_tabs_are_told_of_changes_and_a_page_does_not_hear_its_own() {
     use std::cell::Cell;
@@ -519,7 +621,7 @@ async fn other_tabs_are_told_of_changes_and_a_page_does_not_hear_its_own() {
     let heard_here = Rc::new(Cell::new(0));
     let listener = {
         let heard = heard_here.clone();
-        store::on_change(move || heard.set(heard.get() + 1)).expect("BroadcastChannel")
+        store::on_change(move |_| heard.set(heard.get() + 1)).expect("BroadcastChannel")
     };
     // "Another tab": another channel object of the same name.
     let other = web_sys::BroadcastChannel::new("prototheque-modifications").unwrap();

@@ -1,4 +1,5 @@
-//! Tells the app's other tabs that storage changed, so they reload without a page refresh.
+//! Tells the app's other tabs what changed in storage, so they update without a page refresh:
+//! just the records a local edit wrote, or everything after an import.
 //!
 //! One `BroadcastChannel` object per page both sends and listens: a message is delivered to every
 //! *other* object of the same name, so a page never hears its own changes (which it already
@@ -10,6 +11,46 @@ use wasm_bindgen::JsCast;
 use web_sys::BroadcastChannel;
 
 const CHANNEL: &str = "prototheque-modifications";
+/// Message meaning "reload everything" (an import, an undo, or a message from an older version).
+const EVERYTHING: &str = "modifie";
+const SETTINGS: &str = "reglages";
+/// Prefix of a message naming the records written: `enregistrements:[["prototypes","id"],…]`.
+const RECORDS: &str = "enregistrements:";
+
+/// What another tab says it changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// Anything: read the whole catalogue again.
+    Everything,
+    /// Only settings ("Mon centre").
+    Settings,
+    /// These records (store name, id), written by local edits: read just them.
+    Records(Vec<(String, String)>),
+}
+
+impl Heard {
+    fn message(&self) -> String {
+        match self {
+            Heard::Everything => EVERYTHING.to_owned(),
+            Heard::Settings => SETTINGS.to_owned(),
+            Heard::Records(records) => format!(
+                "{RECORDS}{}",
+                serde_json::to_string(records).expect("strings serialise")
+            ),
+        }
+    }
+
+    /// Anything not understood means "everything": a newer version's message is never lost.
+    fn of(message: Option<String>) -> Heard {
+        match message.as_deref() {
+            Some(SETTINGS) => Heard::Settings,
+            Some(m) if m.starts_with(RECORDS) => serde_json::from_str(&m[RECORDS.len()..])
+                .map(Heard::Records)
+                .unwrap_or(Heard::Everything),
+            _ => Heard::Everything,
+        }
+    }
+}
 
 thread_local! {
     static PAGE_CHANNEL: RefCell<Option<BroadcastChannel>> = const { RefCell::new(None) };
@@ -25,10 +66,10 @@ fn page_channel() -> Option<BroadcastChannel> {
     })
 }
 
-/// Announces to the other tabs that the stored catalogue or settings changed.
-pub fn notify_change() {
+/// Announces to the other tabs what this page changed in storage.
+pub fn notify(what: &Heard) {
     if let Some(channel) = page_channel() {
-        let _ = channel.post_message(&"modifie".into());
+        let _ = channel.post_message(&what.message().into());
     }
 }
 
@@ -44,10 +85,13 @@ impl Drop for ChangeListener {
     }
 }
 
-/// Calls `f` each time another tab announces a change.
-pub fn on_change(mut f: impl FnMut() + 'static) -> Option<ChangeListener> {
+/// Calls `f` with what another tab announces, each time it does.
+pub fn on_change(mut f: impl FnMut(Heard) + 'static) -> Option<ChangeListener> {
     let channel = page_channel()?;
-    let callback = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| f());
+    let callback =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            f(Heard::of(event.data().as_string()))
+        });
     channel.set_onmessage(Some(callback.as_ref().unchecked_ref()));
     Some(ChangeListener {
         channel,

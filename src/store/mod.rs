@@ -9,7 +9,8 @@
 
 mod channel;
 
-pub use channel::{notify_change, on_change, ChangeListener};
+use channel::notify;
+pub use channel::{on_change, ChangeListener, Heard};
 
 use crate::exchange::{
     assemble_document, merge_records, outcome, read_centre_record, read_prototype_record,
@@ -283,7 +284,7 @@ pub async fn put_setting(db: &Database, key: &str, value: &str) -> Result<()> {
         .await
         .map_err(e)?;
     commit(tx, key.len() + value.len()).await?;
-    notify_change();
+    notify(&Heard::Settings);
     Ok(())
 }
 
@@ -551,8 +552,69 @@ pub async fn save(db: &Database, changes: Vec<Change>) -> Result<Vec<Change>> {
         });
     }
     commit(tx, attempted).await?;
-    notify_change();
+    notify(&Heard::Records(
+        saved
+            .iter()
+            .map(|c| {
+                let (store, id) = match c {
+                    Change::Centre(id, _) => (CENTRES, id),
+                    Change::Prototype(id, _) => (PROTOTYPES, id),
+                    Change::Rating(id, _) => (RATINGS, id),
+                };
+                (store.to_owned(), id.clone())
+            })
+            .collect(),
+    ));
     Ok(saved)
+}
+
+/// Reads records another tab announced (see [`Heard::Records`]) as they are now stored, through
+/// the door. `None` if one of them is not there any more, or the names are not understood:
+/// then the whole catalogue should be read again.
+pub async fn read_announced(
+    db: &Database,
+    records: &[(String, String)],
+) -> Result<Option<Vec<Change>>> {
+    let e = StoreError::from_idb;
+    let tx = db.transaction(CATALOGUE_STORES).build().map_err(e)?;
+    let mut changes = Vec::with_capacity(records.len());
+    for (store_name, id) in records {
+        if !CATALOGUE_STORES.contains(&store_name.as_str()) {
+            return Ok(None);
+        }
+        let row: Option<Row> = tx
+            .object_store(store_name)
+            .map_err(e)?
+            .get(id.clone())
+            .serde()
+            .map_err(e)?
+            .await
+            .map_err(e)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let unreadable = |p: Problems| {
+            StoreError::new(format!(
+                "Un enregistrement de ce navigateur est illisible : {}",
+                p.summary()
+            ))
+        };
+        changes.push(match store_name.as_str() {
+            CENTRES => {
+                let (id, r) = read_centre_record(&row.json).map_err(unreadable)?;
+                Change::Centre(id, r)
+            }
+            PROTOTYPES => {
+                let (id, r) = read_prototype_record(&row.json).map_err(unreadable)?;
+                Change::Prototype(id, r)
+            }
+            _ => {
+                let (id, r) = read_rating_record(&row.json).map_err(unreadable)?;
+                Change::Rating(id, r)
+            }
+        });
+    }
+    Ok(Some(changes))
 }
 
 /// Applies saved changes to an in-memory catalogue.
@@ -841,7 +903,7 @@ async fn import_inner(
     }
     progress(1.0);
     commit(tx, attempted + attempted / 4).await?;
-    notify_change();
+    notify(&Heard::Everything);
     Ok(ImportReport {
         preview,
         catalogue: merged,
@@ -937,7 +999,7 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
         .map(|r| r.json.len())
         .sum();
     commit(tx, attempted).await?;
-    notify_change();
+    notify(&Heard::Everything);
     Ok(catalogue)
 }
 

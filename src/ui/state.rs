@@ -191,7 +191,7 @@ impl AppState {
         self.my_centre
             .set(mine.filter(|id| catalogue.centre(id).is_some()));
         self.db.set_value(Some(db));
-        let listener = store::on_change(move || self.reload());
+        let listener = store::on_change(move |heard| self.heard(heard));
         self.listener.set_value(listener);
         match seed_error {
             // Without the shipped catalogue and nothing stored yet, say why the page is empty.
@@ -288,6 +288,13 @@ impl AppState {
                 })
             })
             .map_err(|e| e.message)?;
+        self.show_saved(saved);
+        Ok(())
+    }
+
+    /// Shows records as saved (here or in another tab): the catalogue and its index are updated
+    /// in place, for just those records.
+    fn show_saved(self, saved: Vec<store::Change>) {
         let changed: Vec<Changed> = saved.iter().map(changed).collect();
         self.catalogue.update(|c| {
             if let Some(Ok(c)) = c {
@@ -299,7 +306,31 @@ impl AppState {
                 });
             }
         });
-        Ok(())
+    }
+
+    /// Another tab changed storage: read what it names, or everything when it does not say.
+    fn heard(self, heard: store::Heard) {
+        match heard {
+            store::Heard::Everything => self.reload(),
+            store::Heard::Settings => spawn_local(async move {
+                let mine = self
+                    .with_db(|db| async move { store::get_setting(&db, MY_CENTRE).await })
+                    .await;
+                if let Some(Ok(mine)) = mine {
+                    self.my_centre.set(mine);
+                }
+            }),
+            store::Heard::Records(records) => spawn_local(async move {
+                let read = self
+                    .with_db(|db| async move { store::read_announced(&db, &records).await })
+                    .await;
+                let loaded = self.catalogue.with_untracked(|c| matches!(c, Some(Ok(_))));
+                match read {
+                    Some(Ok(Some(changes))) if loaded => self.show_saved(changes),
+                    _ => self.reload(),
+                }
+            }),
+        }
     }
 
     /// A consistent snapshot of the stored catalogue (one read transaction), for export.

@@ -97,3 +97,24 @@ test("un fichier déposé n'importe où sur la page d'import est pris en compte"
   await page.getByRole("heading", { level: 1 }).dispatchEvent("drop", { dataTransfer: transfer });
   await expect(page.getByRole("heading", { name: "Aperçu de « depose.json »" })).toBeVisible();
 });
+
+test("un deuxième onglet voit une modification et le centre choisi, sans être rechargé", async ({ context }) => {
+  const first = await context.newPage();
+  await first.goto("/mon-centre");
+  const second = await context.newPage();
+  await second.goto("/prototypes/arbrisseau-accueil");
+  await expect(second.getByRole("heading", { level: 1 })).toHaveText("Coin numérique en libre accès animé par des habitants-relais");
+
+  // Choosing a centre in one tab shows in the other.
+  await first.getByRole("button", { name: "Centre social l'Arbrisseau", exact: true }).click();
+  await expect(second.locator(".my-centre")).toHaveText("Mon centre : Centre social l'Arbrisseau");
+
+  // An edit in one tab shows in the other, which reads just that record.
+  await first.goto("/prototypes/arbrisseau-accueil/modifier");
+  await first.getByLabel("Titre (obligatoire)").fill("Coin numérique du quartier");
+  await first.getByRole("button", { name: "Enregistrer le prototype" }).click();
+  await expect(first.getByRole("heading", { level: 1 })).toHaveText("Coin numérique du quartier");
+  await expect(second.getByRole("heading", { level: 1 })).toHaveText("Coin numérique du quartier");
+  await second.goto("/?q=quartier%20coin");
+  await expect(second.locator("li.card").first()).toContainText("Coin numérique du quartier");
+});
