@@ -425,3 +425,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_report_change_names_its_prototype_even_when_withdrawn() {
+    let body = Rating {
+        prototype: "radio".into(),
+        centre: "echo".into(),
+        note: 4,
+        criteria: Criteria::default(),
+        comment: "Bien".into(),
+        participants: 3,
+        date: "2030-01-01".into(),
+    };
+    let id = Rating::id_for("radio", "echo");
+    let given = with_edit(None, "echo", AT, Some(body));
+    let withdrawn = with_edit(Some(&given), "echo", "2030-02-01T00:00:00Z", None::<Rating>);
+    assert!(withdrawn.current().is_none());
+    assert_eq!(Changed::report(&id, &given), Changed::ReportOn("radio".into()));
+    assert_eq!(Changed::report(&id, &withdrawn), Changed::ReportOn("radio".into()));
+}

@@ -10,7 +10,7 @@ pub use fold::{fold, tokens};
 pub use query::{Query, Sort, PAGE_SIZE};
 
 use crate::label::{self, Status};
-use crate::model::{Catalogue, Facts, Theme, UsageKind};
+use crate::model::{Catalogue, Facts, Rating, Record, Theme, UsageKind};
 use std::collections::{BTreeMap, HashMap};
 
 /// What a result list shows of a prototype, and what facets and sorting look at.
@@ -109,6 +109,19 @@ pub enum Changed {
     Prototype(String),
     /// A report on this prototype (added, changed, withdrawn).
     ReportOn(String),
+}
+
+impl Changed {
+    /// The change a report record (`id`, even a withdrawn one) makes: to the prototype it is on.
+    pub fn report(id: &str, record: &Record<Rating>) -> Changed {
+        let prototype = record
+            .heads
+            .iter()
+            .find_map(|v| v.body.as_ref().map(|r| r.prototype.clone()))
+            // A withdrawn report has no body; its id is `prototype:centre`.
+            .unwrap_or_else(|| id.split(':').next().unwrap_or(id).to_owned());
+        Changed::ReportOn(prototype)
+    }
 }
 
 fn add_text(terms: &mut HashMap<String, f32>, text: &str, weight: f32, length: &mut f32) {

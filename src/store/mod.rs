@@ -411,17 +411,26 @@ impl Snapshot {
         );
         pause().await?;
         let mut reading = Reading::new(doc.as_bytes(), Limits::default());
-        let mut slice_start = now_ms();
+        let mut slices = Slices::new();
         while reading.step(32 * 1024).is_some() {
-            if now_ms() - slice_start > SLICE_MS {
+            if slices.due() {
                 pause().await?;
-                slice_start = now_ms();
+                slices.restart();
             }
         }
         reading.finish().map(|d| d.catalogue).map_err(unreadable)
     }
 }
 
+/// One stored record that the door refuses.
+fn unreadable_record(problems: Problems) -> StoreError {
+    StoreError::new(format!(
+        "Un enregistrement de ce navigateur est illisible : {}",
+        problems.summary()
+    ))
+}
+
+/// The stored catalogue as a whole, refused by the door.
 fn unreadable(problems: Problems) -> StoreError {
     StoreError::new(format!(
         "Les données enregistrées dans ce navigateur sont illisibles ({} problème(s), par \
@@ -492,12 +501,7 @@ async fn save_one<T: Serialize + Clone>(
     // Another tab may have written meanwhile: merge rather than overwrite, so nothing is lost.
     let merged = match existing {
         Some(row) => {
-            let (_, stored) = read(&row.json).map_err(|p| {
-                StoreError::new(format!(
-                    "Un enregistrement de ce navigateur est illisible : {}",
-                    p.summary()
-                ))
-            })?;
+            let (_, stored) = read(&row.json).map_err(unreadable_record)?;
             merge_records(&stored, record)
         }
         None => record.clone(),
@@ -593,23 +597,17 @@ pub async fn read_announced(
         let Some(row) = row else {
             return Ok(None);
         };
-        let unreadable = |p: Problems| {
-            StoreError::new(format!(
-                "Un enregistrement de ce navigateur est illisible : {}",
-                p.summary()
-            ))
-        };
         changes.push(match store_name.as_str() {
             CENTRES => {
-                let (id, r) = read_centre_record(&row.json).map_err(unreadable)?;
+                let (id, r) = read_centre_record(&row.json).map_err(unreadable_record)?;
                 Change::Centre(id, r)
             }
             PROTOTYPES => {
-                let (id, r) = read_prototype_record(&row.json).map_err(unreadable)?;
+                let (id, r) = read_prototype_record(&row.json).map_err(unreadable_record)?;
                 Change::Prototype(id, r)
             }
             _ => {
-                let (id, r) = read_rating_record(&row.json).map_err(unreadable)?;
+                let (id, r) = read_rating_record(&row.json).map_err(unreadable_record)?;
                 Change::Rating(id, r)
             }
         });
@@ -687,8 +685,33 @@ pub async fn import_failing_after(
 /// Longest stretch of work, in milliseconds, before the page gets a turn.
 pub const SLICE_MS: f64 = 25.0;
 
-fn now_ms() -> f64 {
-    js_sys::Date::now()
+/// The clock of work done in slices: `due` says when the current slice has lasted
+/// [`SLICE_MS`]; after the page's turn, `restart` begins the next one (the turn itself does not
+/// count against it).
+pub struct Slices {
+    start: f64,
+}
+
+impl Slices {
+    pub fn new() -> Self {
+        Slices {
+            start: js_sys::Date::now(),
+        }
+    }
+
+    pub fn due(&self) -> bool {
+        js_sys::Date::now() - self.start > SLICE_MS
+    }
+
+    pub fn restart(&mut self) {
+        self.start = js_sys::Date::now();
+    }
+}
+
+impl Default for Slices {
+    fn default() -> Self {
+        Slices::new()
+    }
 }
 
 /// Gives the page a turn in the middle of a transaction: waiting on a small request lets the
@@ -713,7 +736,7 @@ struct Writing<'p> {
     items: Vec<PreviewItem>,
     touched: Vec<Touched>,
     attempted: usize,
-    slice_start: f64,
+    slices: Slices,
     fail_after: Option<usize>,
     progress: &'p dyn Fn(f64),
 }
@@ -739,7 +762,7 @@ impl Writing<'_> {
         // this one instead lets it write the current slice while the next one is prepared.
         let mut marker: Option<indexed_db_futures::future::BasicRequest<String>> = None;
         for (id, record) in incoming {
-            if now_ms() - self.slice_start > SLICE_MS {
+            if self.slices.due() {
                 match marker.take() {
                     Some(previous) => drop(previous.await.map_err(e)?),
                     None => breathe(tx).await?,
@@ -780,7 +803,7 @@ impl Writing<'_> {
                     after: None,
                     written: Some(row.fingerprint()),
                 });
-                if now_ms() - self.slice_start > SLICE_MS {
+                if self.slices.due() {
                     match marker.replace(request) {
                         Some(previous) => drop(previous.await.map_err(e)?),
                         None => breathe(tx).await?,
@@ -796,7 +819,7 @@ impl Writing<'_> {
     /// After the page had its turn: say how far the import is, start a new slice.
     fn turn(&mut self) {
         (self.progress)(self.done as f64 / self.total.max(1) as f64);
-        self.slice_start = now_ms();
+        self.slices.restart();
     }
 }
 
@@ -826,7 +849,7 @@ async fn import_inner(
         items: Vec::new(),
         touched: Vec::new(),
         attempted: 0,
-        slice_start: now_ms(),
+        slices: Slices::new(),
         fail_after,
         progress,
     };

@@ -1,7 +1,7 @@
 //! Import a catalogue file: pick or drop it, read it through the door, preview what it would
 //! change, write it in one transaction only when the user confirms, and offer to undo.
 
-use super::state::{next_turn, now_ms, now_utc, report_on, AppState};
+use super::state::{now_utc, AppState};
 use super::widgets::count;
 use crate::exchange::{
     preview_item, preview_keys, EntityKind, Limits, Outcome, Preview, Problems, Reading,
@@ -23,6 +23,13 @@ enum Step {
     Writing,
     Done { message: String, undoable: bool },
     Failed(String),
+}
+
+impl Step {
+    /// A file is being read or written.
+    fn is_busy(&self) -> bool {
+        matches!(self, Step::Reading(_) | Step::Writing)
+    }
 }
 
 async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
@@ -64,7 +71,7 @@ fn changes(preview: &Preview, merged: &Catalogue) -> Vec<Changed> {
         .filter_map(|i| match i.kind {
             EntityKind::Centre => Some(Changed::Centre(i.id.clone())),
             EntityKind::Prototype => Some(Changed::Prototype(i.id.clone())),
-            EntityKind::Rating => merged.ratings.get(&i.id).map(|r| report_on(&i.id, r)),
+            EntityKind::Rating => merged.ratings.get(&i.id).map(|r| Changed::report(&i.id, r)),
         })
         .collect()
 }
@@ -92,9 +99,9 @@ pub fn ImportPage() -> impl IntoView {
 
     // While a file is read or written, another one waits: the picker is disabled and drops are
     // ignored.
-    let busy = move || step.with(|s| matches!(s, Step::Reading(_) | Step::Writing));
+    let busy = move || step.with(Step::is_busy);
     let take_file = move |file: web_sys::File| {
-        if step.with_untracked(|s| matches!(s, Step::Reading(_) | Step::Writing)) {
+        if step.with_untracked(Step::is_busy) {
             return;
         }
         let name = file.name();
@@ -107,12 +114,12 @@ pub fn ImportPage() -> impl IntoView {
             };
             // Read a slice at a time, letting the page breathe and the bar move in between.
             let mut reading = Reading::new(&bytes, Limits::default());
-            let mut slice_start = now_ms();
+            let mut slices = store::Slices::new();
             while let Some(done) = reading.step(32 * 1024) {
-                if now_ms() - slice_start > store::SLICE_MS {
+                if slices.due() {
                     progress.set(done);
-                    next_turn().await;
-                    slice_start = now_ms();
+                    store::page_turn().await;
+                    slices.restart();
                 }
             }
             match reading.finish() {
@@ -127,19 +134,19 @@ pub fn ImportPage() -> impl IntoView {
                     let mut items = Vec::with_capacity(keys.len());
                     let mut keys = keys.into_iter().peekable();
                     while keys.peek().is_some() {
-                        let slice_start = now_ms();
+                        let slices = store::Slices::new();
                         state.catalogue.with_untracked(|c| {
                             let empty = Catalogue::default();
                             let current = match c {
                                 Some(Ok(current)) => current,
                                 _ => &empty,
                             };
-                            while now_ms() - slice_start < store::SLICE_MS {
+                            while !slices.due() {
                                 let Some((kind, id)) = keys.next() else { break };
                                 items.push(preview_item(current, &doc.catalogue, kind, id));
                             }
                         });
-                        next_turn().await;
+                        store::page_turn().await;
                     }
                     let preview = Preview { items };
                     incoming.set_value(Some(doc.catalogue));
@@ -194,7 +201,7 @@ pub fn ImportPage() -> impl IntoView {
                 Some(Ok(report)) => {
                     let changes = changes(&preview, &report.catalogue);
                     // A long step with a national file: the page gets a turn after it.
-                    next_turn().await;
+                    store::page_turn().await;
                     let message = format!("Import terminé. {}", summary(&report.preview));
                     state
                         .imported(report.catalogue, changes, |p| {

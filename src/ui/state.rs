@@ -2,7 +2,7 @@
 //! context. Writes go through `store`; other tabs' writes arrive through its change channel.
 
 use crate::exchange::{read_document, Limits};
-use crate::model::{Catalogue, Facts, Rating, Record};
+use crate::model::{Catalogue, Facts};
 use crate::search::{Changed, Index};
 use crate::store::{self, ChangeListener};
 use indexed_db_futures::database::Database;
@@ -49,29 +49,8 @@ fn changed(change: &store::Change) -> Changed {
     match change {
         store::Change::Centre(id, _) => Changed::Centre(id.clone()),
         store::Change::Prototype(id, _) => Changed::Prototype(id.clone()),
-        store::Change::Rating(id, record) => report_on(id, record),
+        store::Change::Rating(id, record) => Changed::report(id, record),
     }
-}
-
-/// The prototype a report (even a withdrawn one) is on.
-pub fn report_on(id: &str, record: &Record<Rating>) -> Changed {
-    let prototype = record
-        .heads
-        .iter()
-        .find_map(|v| v.body.as_ref().map(|r| r.prototype.clone()))
-        // Ids are `prototype:centre`.
-        .unwrap_or_else(|| id.split(':').next().unwrap_or(id).to_owned());
-    Changed::ReportOn(prototype)
-}
-
-/// Milliseconds, for slicing work.
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
-/// Lets the browser handle input and paint before going on.
-pub async fn next_turn() {
-    store::page_turn().await;
 }
 
 /// Indexes prototypes `ids` of `catalogue` into `index` (which must not hold them), giving the
@@ -83,13 +62,13 @@ async fn index_in_slices(
     progress: impl Fn(f64),
 ) {
     let facts = Facts::of(catalogue);
-    let mut slice_start = now_ms();
+    let mut slices = store::Slices::new();
     for (n, id) in ids.iter().enumerate() {
         index.insert(catalogue, &facts, id);
-        if now_ms() - slice_start > store::SLICE_MS {
+        if slices.due() {
             progress(n as f64 / ids.len() as f64);
-            next_turn().await;
-            slice_start = now_ms();
+            store::page_turn().await;
+            slices.restart();
         }
     }
     progress(1.0);
@@ -251,9 +230,9 @@ impl AppState {
             return self.set_catalogue(Ok(catalogue)).await;
         };
         let affected = index.affected(&catalogue, &changes);
-        next_turn().await;
+        store::page_turn().await;
         index.remove(&affected);
-        next_turn().await;
+        store::page_turn().await;
         index_in_slices(&mut index, &catalogue, &affected, progress).await;
         self.index.set(Some(index));
         self.catalogue.set(Some(Ok(catalogue)));
