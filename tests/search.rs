@@ -441,6 +441,12 @@ fn a_report_change_names_its_prototype_even_when_withdrawn() {
     let given = with_edit(None, "echo", AT, Some(body));
     let withdrawn = with_edit(Some(&given), "echo", "2030-02-01T00:00:00Z", None::<Rating>);
     assert!(withdrawn.current().is_none());
-    assert_eq!(Changed::report(&id, &given), Changed::ReportOn("radio".into()));
-    assert_eq!(Changed::report(&id, &withdrawn), Changed::ReportOn("radio".into()));
+    assert_eq!(
+        Changed::report(&id, &given),
+        Changed::ReportOn("radio".into())
+    );
+    assert_eq!(
+        Changed::report(&id, &withdrawn),
+        Changed::ReportOn("radio".into())
+    );
 }

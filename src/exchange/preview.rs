@@ -19,6 +19,15 @@ impl EntityKind {
             EntityKind::Rating => "Rapport d'expérience",
         }
     }
+
+    /// How to count records of this kind: (one, several).
+    pub fn nouns(self) -> (&'static str, &'static str) {
+        match self {
+            EntityKind::Centre => ("centre", "centres"),
+            EntityKind::Prototype => ("prototype", "prototypes"),
+            EntityKind::Rating => ("rapport d'expérience", "rapports d'expérience"),
+        }
+    }
 }
 
 /// What importing one record of the file would do to the catalogue.

@@ -2,7 +2,7 @@
 //! change, write it in one transaction only when the user confirms, and offer to undo.
 
 use super::state::{now_utc, AppState};
-use super::widgets::count;
+use super::widgets::plural;
 use crate::exchange::{
     preview_item, preview_keys, EntityKind, Limits, Outcome, Preview, Problems, Reading,
 };
@@ -53,10 +53,33 @@ fn outcome_counts(p: &Preview) -> Vec<(Outcome, usize)> {
     .collect()
 }
 
+/// "Ajouté : 2 prototypes, 1 rapport d'expérience · Inchangé : 2 centres".
 fn summary(p: &Preview) -> String {
     let parts: Vec<String> = outcome_counts(p)
         .into_iter()
-        .map(|(o, n)| format!("{} : {}", o.label(), count(n)))
+        .map(|(o, _)| {
+            let kinds: Vec<String> = [
+                EntityKind::Centre,
+                EntityKind::Prototype,
+                EntityKind::Rating,
+            ]
+            .into_iter()
+            .map(|k| {
+                let n = p
+                    .items
+                    .iter()
+                    .filter(|i| i.outcome == o && i.kind == k)
+                    .count();
+                (k, n)
+            })
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| {
+                let (one, several) = k.nouns();
+                plural(n, one, several)
+            })
+            .collect();
+            format!("{} : {}", o.label(), kinds.join(", "))
+        })
         .collect();
     parts.join(" · ")
 }

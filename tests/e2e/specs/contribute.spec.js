@@ -147,7 +147,7 @@ test("importer deux fois le même fichier ne change rien la seconde fois", async
   await confirmImport(page);
   const once = await exportAll(page);
   await importBuffer(page, "a.json", example);
-  await expect(page.locator(".preview-summary")).toHaveText("Inchangé : 5");
+  await expect(page.locator(".preview-summary")).toHaveText("Inchangé : 2 centres, 2 prototypes, 1 rapport d'expérience");
   await confirmImport(page);
   const twice = await exportAll(page);
   expect(content(twice.doc)).toEqual(content(once.doc));

@@ -18,10 +18,10 @@ test("un fichier importé est encore là après rechargement de la page", async 
 
   await importFile(page, example);
   await expect(page.getByRole("heading", { name: "Aperçu de « exemple-catalogue.json »" })).toBeVisible();
-  await expect(page.locator(".preview-summary")).toHaveText("Ajouté : 3 · Inchangé : 2");
+  await expect(page.locator(".preview-summary")).toHaveText("Ajouté : 2 prototypes, 1 rapport d'expérience · Inchangé : 2 centres");
   await expect(page.getByText("Prototype « echo-web-radio » : Ajouté")).toBeVisible();
   await page.getByRole("button", { name: "Importer ces données" }).click();
-  await expect(page.getByText("Import terminé. Ajouté : 3 · Inchangé : 2")).toBeVisible();
+  await expect(page.getByText("Import terminé. Ajouté : 2 prototypes, 1 rapport d'expérience · Inchangé : 2 centres")).toBeVisible();
 
   await page.getByRole("navigation").getByRole("link", { name: "Catalogue" }).click();
   await expect(totals(page)).toHaveText("50 prototypes partagés par 8 centres");
