@@ -10,6 +10,7 @@ import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { watchProgress } from "./progress-watch.mjs";
 
 const file = resolve(process.argv[2]);
 const dist = process.argv[3] ?? "../../dist";
@@ -30,20 +31,12 @@ async function waitForServer() {
   throw new Error("le serveur de test ne répond pas");
 }
 
-/** Watches long tasks and the progress bar's values from the start of every page load. */
-const watch = () => {
+/** Watches long tasks from the start of every page load. */
+const watchLongTasks = () => {
   window.__long = [];
-  window.__progress = [];
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__long.push(e.duration);
   }).observe({ type: "longtask", buffered: true });
-  new MutationObserver(() => {
-    const bar = document.querySelector(".import-status progress[value]");
-    if (bar) {
-      const v = Number(bar.getAttribute("value"));
-      if (window.__progress.at(-1) !== v) window.__progress.push(v);
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["value"] });
 };
 
 async function firstCard(page) {
@@ -65,9 +58,9 @@ try {
       "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
   const context = await browser.newContext({ locale: "fr-FR" });
-  await context.addInitScript(watch);
+  await context.addInitScript(watchLongTasks);
+  await context.addInitScript(watchProgress);
   const page = await context.newPage();
-  page.on("console", (m) => { if (m.text().startsWith("PROF")) console.log(m.text()); });
 
   const empty = await firstCard(page);
   log(`start-up with the shipped catalogue only — first card after ${empty.ms} ms (${empty.total})`);

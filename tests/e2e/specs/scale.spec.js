@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { watchProgress } from "../progress-watch.mjs";
 
 /** A catalogue of `n` valid prototypes from 20 centres, built here so the test needs no tool. */
 function synthetic(n) {
@@ -46,16 +47,7 @@ test("un grand catalogue reste léger : une page de cartes, des pages suivantes,
 
 test("l'import d'un gros fichier montre sa progression en pour cent, puis le résultat", async ({ page }) => {
   // Every value the progress bar takes, from the start of the page.
-  await page.addInitScript(() => {
-    window.__progress = [];
-    new MutationObserver(() => {
-      const bar = document.querySelector(".import-status progress[value]");
-      if (bar) {
-        const v = Number(bar.getAttribute("value"));
-        if (window.__progress.at(-1) !== v) window.__progress.push(v);
-      }
-    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["value"] });
-  });
+  await page.addInitScript(watchProgress);
   await page.goto("/importer");
   const picker = page.getByLabel("Choisir un fichier de catalogue (.json)");
   await picker.setInputFiles({ name: "national.json", mimeType: "application/json", buffer: Buffer.from(synthetic(6000)) });
