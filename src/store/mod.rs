@@ -376,48 +376,52 @@ fn row_for<T: Serialize>(id: &str, record: &Record<T>, fields: fn(&T, &mut Row))
     row
 }
 
-/// Every row of `store`, keyed by id, read inside `tx`.
 /// Rows read per request: each batch becomes Rust values in its own turn of the page.
-const BATCH: u32 = 1000;
+const BATCH: usize = 1000;
 
-/// Every row of `store`, keyed by id, read inside `tx` a batch at a time.
+/// Every row of `store`, keyed by id, read inside `tx` a batch at a time: all keys first, then
+/// every batch's request at once, so that the browser reads the next batches while this one
+/// becomes Rust values.
 async fn rows(tx: &Transaction<'_>, store: &str) -> Result<BTreeMap<String, Row>> {
     let e = StoreError::from_idb;
     let store = tx.object_store(store).map_err(e)?;
+    let keys: Vec<String> = store
+        .get_all_keys()
+        .primitive()
+        .map_err(e)?
+        .await
+        .map_err(e)?
+        .collect::<std::result::Result<_, _>>()
+        .map_err(e)?;
+    let batches = keys
+        .chunks(BATCH)
+        .map(|batch| {
+            let (first, last) = (batch[0].clone(), batch[batch.len() - 1].clone());
+            store
+                .get_all()
+                .with_query::<String, _>(KeyRange::Bound(first, false, last, false))
+                .serde()
+                .map(|request| (batch.len(), request))
+                .map_err(e)
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut rows = BTreeMap::new();
-    let mut after: Option<String> = None;
-    loop {
-        let range = || match &after {
-            Some(last) => KeyRange::LowerBound(last.clone(), true),
-            None => KeyRange::LowerBound(String::new(), false),
-        };
-        let keys: Vec<String> = store
-            .get_all_keys()
-            .with_query::<String, _>(range())
-            .with_limit(BATCH)
-            .primitive()
-            .map_err(e)?
+    let mut keys = keys.into_iter();
+    for (len, request) in batches {
+        let values: Vec<Row> = request
             .await
             .map_err(e)?
             .collect::<std::result::Result<_, _>>()
             .map_err(e)?;
-        let values: Vec<Row> = store
-            .get_all()
-            .with_query::<String, _>(range())
-            .with_limit(BATCH)
-            .serde()
-            .map_err(e)?
-            .await
-            .map_err(e)?
-            .collect::<std::result::Result<_, _>>()
-            .map_err(e)?;
-        let full = keys.len() == BATCH as usize;
-        after = keys.last().cloned();
-        rows.extend(keys.into_iter().zip(values));
-        if !full {
-            return Ok(rows);
+        // One transaction sees one state of the store: each range holds exactly its keys.
+        if values.len() != len {
+            return Err(StoreError::new(
+                "Les données enregistrées ont changé pendant leur lecture : rechargez la page.",
+            ));
         }
+        rows.extend(keys.by_ref().take(len).zip(values));
     }
+    Ok(rows)
 }
 
 /// Lets the page handle input and paint, and comes back at once: a message to itself, which,
