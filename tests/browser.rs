@@ -232,9 +232,21 @@ export async function make_rows_text(name) {
   db.close();
   return bytes;
 }
+// Replaces one prototype's text by bytes that are not UTF-8.
+export async function damage_row(name, key) {
+  const db = await req(indexedDB.open(name));
+  const tx = db.transaction(["prototypes"], "readwrite");
+  const store = tx.objectStore("prototypes");
+  const row = await req(store.get(key));
+  row.json = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]);
+  await req(store.put(row, key));
+  await new Promise((ok) => (tx.oncomplete = ok));
+  db.close();
+}
 "#)]
 extern "C" {
     async fn make_rows_text(name: &str) -> wasm_bindgen::JsValue;
+    async fn damage_row(name: &str, key: &str);
 }
 
 #[wasm_bindgen_test]
@@ -267,6 +279,25 @@ async fn rows_kept_as_text_by_an_earlier_version_are_still_read() {
     // The undo recognises what the import wrote, whichever form it is now kept in.
     assert_eq!(store::undo_last_import(&db).await.expect("undo"), before);
     assert_eq!(store::load(&db).await.unwrap(), before);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_row_that_cannot_be_read_back_says_so_and_asks_for_a_reload() {
+    let (name, db) = fresh_named_db().await;
+    store::import(
+        &db,
+        doc(FULL_CATALOGUE),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    damage_row(&name, "radio").await;
+    let message = store::load(&db).await.expect_err("damaged row").message;
+    assert!(message.contains("n'ont pas pu être relues"), "{message}");
+    assert!(message.contains("Rechargez la page"), "{message}");
     db.close();
 }
 

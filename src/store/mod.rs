@@ -63,6 +63,20 @@ impl StoreError {
         }
     }
 
+    /// A stored value that could not be read back (not in the form this version writes: a
+    /// damaged row, or one written by a newer version open in another tab).
+    fn from_read(e: indexed_db_futures::error::Error) -> Self {
+        if !matches!(e, indexed_db_futures::error::Error::Serialisation(_)) {
+            return StoreError::from_idb(e);
+        }
+        web_sys::console::warn_1(&format!("Prototèque, lecture : {e:?}").into());
+        StoreError::new(
+            "Les données enregistrées dans ce navigateur n'ont pas pu être relues ; rien n'a été \
+             modifié. Rechargez la page : si une version plus récente de Prototèque est ouverte \
+             dans un autre onglet, le rechargement l'installe aussi ici.",
+        )
+    }
+
     /// Turns any IndexedDB failure into the French message shown to people; the technical
     /// detail goes to the console for whoever helps them.
     fn from_idb(e: impl fmt::Debug) -> Self {
@@ -410,9 +424,9 @@ async fn rows(tx: &Transaction<'_>, store: &str) -> Result<BTreeMap<String, Row>
     for (len, request) in batches {
         let values: Vec<Row> = request
             .await
-            .map_err(e)?
+            .map_err(StoreError::from_read)?
             .collect::<std::result::Result<_, _>>()
-            .map_err(e)?;
+            .map_err(StoreError::from_read)?;
         // One transaction sees one state of the store: each range holds exactly its keys.
         if values.len() != len {
             return Err(StoreError::new(
@@ -565,7 +579,7 @@ async fn save_one<T: Serialize + Clone>(
         .serde()
         .map_err(e)?
         .await
-        .map_err(e)?;
+        .map_err(StoreError::from_read)?;
     // Another tab may have written meanwhile: merge rather than overwrite, so nothing is lost.
     let merged = match existing {
         Some(row) => {
@@ -661,7 +675,7 @@ pub async fn read_announced(
             .serde()
             .map_err(e)?
             .await
-            .map_err(e)?;
+            .map_err(StoreError::from_read)?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -1020,7 +1034,7 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
         .serde()
         .map_err(e)?
         .await
-        .map_err(e)?;
+        .map_err(StoreError::from_read)?;
     let Some(undo) = undo else {
         return Err(StoreError::new("Il n'y a pas d'import à annuler."));
     };
@@ -1032,7 +1046,7 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
             .serde()
             .map_err(e)?
             .await
-            .map_err(e)?;
+            .map_err(StoreError::from_read)?;
         if !t.unchanged(now.as_ref()) {
             return Err(StoreError::new(
                 "Des modifications ont été faites depuis cet import : il ne peut plus être annulé \
@@ -1066,7 +1080,7 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
         .serde()
         .map_err(e)?
         .await
-        .map_err(e)?;
+        .map_err(StoreError::from_read)?;
     if let Some(mut entry) = entry {
         entry.undone = true;
         imports
@@ -1117,9 +1131,9 @@ pub async fn import_log(db: &Database) -> Result<Vec<ImportEntry>> {
         .serde()
         .map_err(e)?
         .await
-        .map_err(e)?
+        .map_err(StoreError::from_read)?
         .collect::<std::result::Result<_, _>>()
-        .map_err(e)
+        .map_err(StoreError::from_read)
 }
 
 /// Asks the browser to keep this site's data even under storage pressure. `Some(granted)`, or
