@@ -5,9 +5,9 @@
 //! Each record is kept as the compact JSON of its file form (`exchange::record_json`), next to
 //! the few fields the indexes need. That text is stored as UTF-8 bytes (a `Uint8Array`): writing
 //! 20,000 prototypes takes about a tenth less time than as strings (`scripts/bench-store.sh`);
-//! rows written as strings by earlier versions are still read. Reading back assembles those JSON texts into a document and
-//! sends it through `exchange::read_document`, the same door as any file, so data written by an
-//! older version is checked and migrated in one place.
+//! rows written as strings by earlier versions are still read. Reading back assembles those JSON
+//! texts into a document and sends it through `exchange::read_document`, the same door as any
+//! file, so data written by an older version is checked and migrated in one place.
 
 mod channel;
 
