@@ -391,10 +391,12 @@ fn row_for<T: Serialize>(id: &str, record: &Record<T>, fields: fn(&T, &mut Row))
 
 /// Rows read per request: each batch becomes Rust values in its own turn of the page.
 const BATCH: usize = 1000;
+/// Batches asked for ahead of the one being read: the browser reads them meanwhile, and no more
+/// than these wait in memory.
+const AHEAD: usize = 4;
 
 /// Every row of `store`, keyed by id, read inside `tx` a batch at a time: all keys first, then
-/// every batch's request at once, so that the browser reads the next batches while this one
-/// becomes Rust values.
+/// each batch's range, a few batches ahead of the one becoming Rust values.
 async fn rows(tx: &Transaction<'_>, store: &str) -> Result<BTreeMap<String, Row>> {
     let e = StoreError::from_idb;
     let store = tx.object_store(store).map_err(e)?;
@@ -406,35 +408,43 @@ async fn rows(tx: &Transaction<'_>, store: &str) -> Result<BTreeMap<String, Row>
         .map_err(e)?
         .collect::<std::result::Result<_, _>>()
         .map_err(e)?;
-    let batches = keys
-        .chunks(BATCH)
-        .map(|batch| {
-            let (first, last) = (batch[0].clone(), batch[batch.len() - 1].clone());
-            store
-                .get_all()
-                .with_query::<String, _>(KeyRange::Bound(first, false, last, false))
-                .serde()
-                .map(|request| (batch.len(), request))
-                .map_err(e)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let ask = |batch: &[String]| {
+        let range = KeyRange::Bound(
+            batch[0].clone(),
+            false,
+            batch[batch.len() - 1].clone(),
+            false,
+        );
+        store
+            .get_all()
+            .with_query::<String, _>(range)
+            .serde()
+            .map_err(e)
+    };
+    let mut batches = keys.chunks(BATCH);
+    let mut asked = std::collections::VecDeque::new();
     let mut rows = BTreeMap::new();
-    let mut keys = keys.into_iter();
-    for (len, request) in batches {
+    loop {
+        while asked.len() < AHEAD {
+            let Some(batch) = batches.next() else { break };
+            asked.push_back((batch, ask(batch)?));
+        }
+        let Some((batch, request)) = asked.pop_front() else {
+            return Ok(rows);
+        };
         let values: Vec<Row> = request
             .await
             .map_err(StoreError::from_read)?
             .collect::<std::result::Result<_, _>>()
             .map_err(StoreError::from_read)?;
         // One transaction sees one state of the store: each range holds exactly its keys.
-        if values.len() != len {
+        if values.len() != batch.len() {
             return Err(StoreError::new(
                 "Les données enregistrées ont changé pendant leur lecture : rechargez la page.",
             ));
         }
-        rows.extend(keys.by_ref().take(len).zip(values));
+        rows.extend(batch.iter().cloned().zip(values));
     }
-    Ok(rows)
 }
 
 /// Lets the page handle input and paint, and comes back at once: a message to itself, which,
