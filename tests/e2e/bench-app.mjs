@@ -5,6 +5,8 @@
 //    terminé", the percentages the progress bar showed, and how long the page froze: every task
 //    longer than 50 ms (PerformanceObserver "longtask"), its longest, and how many passed 100 ms.
 // 3. Start-up again with the big catalogue stored: navigation → first card shown.
+// All of it twice: on this machine's CPU, then slowed down four times (Chromium's CPU throttling,
+// as in DevTools' performance panel), for a phone-class CPU.
 // Prints figures; asserts nothing about time.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
@@ -19,7 +21,6 @@ const base = `http://127.0.0.1:${port}/`;
 const bytes = readFileSync(file);
 
 const server = spawn("node", ["serve.mjs", dist, String(port)], { stdio: "ignore" });
-const log = (line) => console.log(`BENCH app: ${line}`);
 
 async function waitForServer() {
   for (let i = 0; i < 100; i++) {
@@ -50,17 +51,15 @@ async function firstCard(page) {
 
 const longTasks = (page) => page.evaluate(() => window.__long.slice());
 
-try {
-  await waitForServer();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+/** The whole scenario in a fresh profile, with the CPU slowed down `slowdown` times. */
+async function scenario(browser, slowdown) {
+  const log = (line) => console.log(`BENCH app${slowdown > 1 ? ` (CPU ×${slowdown})` : ""}: ${line}`);
   const context = await browser.newContext({ locale: "fr-FR" });
   await context.addInitScript(watchLongTasks);
   await context.addInitScript(watchProgress);
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: slowdown });
 
   const empty = await firstCard(page);
   log(`start-up with the shipped catalogue only — first card after ${empty.ms} ms (${empty.total})`);
@@ -102,6 +101,17 @@ try {
   log(`start-up with the big catalogue stored — first card after ${full.ms} ms (${full.total}); ratio ${(full.ms / empty.ms).toFixed(1)}× the shipped-only start-up`);
   const startupLong = await longTasks(page);
   log(`start-up with the big catalogue stored: ${describe(startupLong)}`);
+  await context.close();
+}
+
+try {
+  await waitForServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  for (const slowdown of [1, 4]) await scenario(browser, slowdown);
   await browser.close();
 } finally {
   server.kill();
