@@ -121,23 +121,65 @@ pub fn assemble_document<'a>(
     prototypes: impl IntoIterator<Item = &'a str>,
     ratings: impl IntoIterator<Item = &'a str>,
 ) -> String {
-    fn list<'a>(out: &mut String, key: &str, items: impl IntoIterator<Item = &'a str>) {
-        out.push_str(",\"");
-        out.push_str(key);
-        out.push_str("\":[");
-        for (i, item) in items.into_iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(item);
+    let mut doc = Assembly::new(0);
+    doc.next_list();
+    centres.into_iter().for_each(|item| doc.push(item));
+    doc.next_list();
+    prototypes.into_iter().for_each(|item| doc.push(item));
+    doc.next_list();
+    ratings.into_iter().for_each(|item| doc.push(item));
+    doc.finish()
+}
+
+/// [`assemble_document`] a record at a time, for callers that pause in between: the lists come
+/// in the file's order (centres, prototypes, reports), each begun by [`Assembly::next_list`].
+pub struct Assembly {
+    out: String,
+    lists: usize,
+    empty: bool,
+}
+
+impl Assembly {
+    /// `bytes`: the records' total length, so that the document is allocated once.
+    pub fn new(bytes: usize) -> Self {
+        let mut out = String::with_capacity(bytes + 128);
+        out.push_str(&format!(
+            "{{\"format\":\"{FORMAT_NAME}\",\"version\":\"{FORMAT_MAJOR}.{FORMAT_MINOR}\""
+        ));
+        Assembly {
+            out,
+            lists: 0,
+            empty: true,
         }
-        out.push(']');
     }
-    let mut out =
-        format!("{{\"format\":\"{FORMAT_NAME}\",\"version\":\"{FORMAT_MAJOR}.{FORMAT_MINOR}\"");
-    list(&mut out, "centres", centres);
-    list(&mut out, "prototypes", prototypes);
-    list(&mut out, "evaluations", ratings);
-    out.push('}');
-    out
+
+    /// Closes the current list, if any, and begins the next one.
+    pub fn next_list(&mut self) {
+        const LISTS: [&str; 3] = ["centres", "prototypes", "evaluations"];
+        if self.lists > 0 {
+            self.out.push(']');
+        }
+        let key = LISTS[self.lists];
+        self.out.push_str(&format!(",\"{key}\":["));
+        self.lists += 1;
+        self.empty = true;
+    }
+
+    /// Adds a record to the current list.
+    pub fn push(&mut self, record: &str) {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.out.push_str(record);
+        self.empty = false;
+    }
+
+    /// The document, with any list not begun left empty.
+    pub fn finish(mut self) -> String {
+        while self.lists < 3 {
+            self.next_list();
+        }
+        self.out.push_str("]}");
+        self.out
+    }
 }

@@ -15,8 +15,8 @@ use channel::notify;
 pub use channel::{on_change, ChangeListener, Heard};
 
 use crate::exchange::{
-    assemble_document, merge_records, outcome, read_centre_record, read_prototype_record,
-    read_rating_record, record_json, Limits, Preview, PreviewItem, Problems, Reading,
+    merge_records, outcome, read_centre_record, read_prototype_record, read_rating_record,
+    record_json, Assembly, Limits, Preview, PreviewItem, Problems, Reading,
 };
 use crate::model::{Catalogue, Centre, Prototype, Rating, Record};
 use indexed_db_futures::database::Database;
@@ -276,6 +276,30 @@ struct UndoSnapshot {
     touched: Vec<Touched>,
 }
 
+/// The undo snapshot as JSON text (as `serde_json::to_string(&UndoSnapshot)` writes it), a slice
+/// at a time, calling `pause` in between: a national import's snapshot in one go froze a
+/// phone-class page for 100 ms.
+async fn undo_text<F, Fut>(log_key: u32, touched: &[Touched], mut pause: F) -> Result<String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut out = format!("{{\"log_key\":{log_key},\"touched\":[").into_bytes();
+    let mut slices = Slices::new();
+    for (i, t) in touched.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, t).expect("serialising in-memory data cannot fail");
+        if slices.due() {
+            pause().await?;
+            slices.restart();
+        }
+    }
+    out.extend_from_slice(b"]}");
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+}
+
 /// How the undo snapshot is kept: as one JSON text (a national import touches tens of thousands
 /// of records; one string is stored at once, where as many JavaScript objects would block the
 /// page for a long moment). Snapshots written before were objects; they are still read.
@@ -492,17 +516,28 @@ impl Snapshot {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
     {
-        fn json(rows: &BTreeMap<String, Row>) -> impl Iterator<Item = &str> {
-            rows.values().map(|r| r.json.as_str())
+        let lists = [&self.centres, &self.prototypes, &self.ratings];
+        let bytes = lists
+            .iter()
+            .flat_map(|rows| rows.values())
+            .map(|r| r.json.len() + 1)
+            .sum();
+        let mut doc = Assembly::new(bytes);
+        let mut slices = Slices::new();
+        for rows in lists {
+            doc.next_list();
+            for row in rows.values() {
+                doc.push(&row.json);
+                if slices.due() {
+                    pause().await?;
+                    slices.restart();
+                }
+            }
         }
-        let doc = assemble_document(
-            json(&self.centres),
-            json(&self.prototypes),
-            json(&self.ratings),
-        );
+        let doc = doc.finish();
         pause().await?;
         let mut reading = Reading::new(doc.as_bytes(), Limits::default());
-        let mut slices = Slices::new();
+        slices.restart();
         while reading.step(32 * 1024).is_some() {
             if slices.due() {
                 pause().await?;
@@ -1008,8 +1043,7 @@ async fn import_inner(
             .map_err(e)?
             .await
             .map_err(e)?;
-        let undo = serde_json::to_string(&UndoSnapshot { log_key, touched })
-            .expect("serialising in-memory data cannot fail");
+        let undo = undo_text(log_key, &touched, || breathe(&tx)).await?;
         tx.object_store(UNDO)
             .map_err(e)?
             .put(undo)

@@ -200,16 +200,7 @@ impl AppState {
     /// slice at a time.
     pub async fn set_catalogue(self, loaded: Result<Catalogue, String>) {
         match loaded {
-            Ok(catalogue) => {
-                let ids: Vec<String> = catalogue
-                    .live_prototypes()
-                    .map(|(id, _)| id.to_owned())
-                    .collect();
-                let mut index = Index::default();
-                index_in_slices(&mut index, &catalogue, &ids, |_| {}).await;
-                self.index.set(Some(index));
-                self.catalogue.set(Some(Ok(catalogue)));
-            }
+            Ok(catalogue) => self.index_anew(catalogue, |_| {}).await,
             Err(message) => {
                 self.index.set(None);
                 self.catalogue.set(Some(Err(message)));
@@ -217,9 +208,23 @@ impl AppState {
         }
     }
 
+    /// Shows `catalogue` with an index built anew, a slice at a time; `progress` hears the share
+    /// done.
+    async fn index_anew(self, catalogue: Catalogue, progress: impl Fn(f64)) {
+        let ids: Vec<String> = catalogue
+            .live_prototypes()
+            .map(|(id, _)| id.to_owned())
+            .collect();
+        let mut index = Index::default();
+        index_in_slices(&mut index, &catalogue, &ids, progress).await;
+        self.index.set(Some(index));
+        self.catalogue.set(Some(Ok(catalogue)));
+    }
+
     /// Shows the catalogue an import produced. Only the prototypes the import touched are
-    /// (re)indexed, a slice at a time so that the page stays responsive; `progress` hears the
-    /// share done. Pages see the new catalogue and index together, at the end.
+    /// (re)indexed, or all of them when it touched a large part of the catalogue, a slice at a
+    /// time so that the page stays responsive; `progress` hears the share done. Pages see the new
+    /// catalogue and index together, at the end.
     pub async fn imported(
         self,
         catalogue: Catalogue,
@@ -227,8 +232,13 @@ impl AppState {
         progress: impl Fn(f64),
     ) {
         let Some(mut index) = self.index.try_update_untracked(Option::take).flatten() else {
-            return self.set_catalogue(Ok(catalogue)).await;
+            return self.index_anew(catalogue, progress).await;
         };
+        // Finding what such an import touched costs about as much as indexing everything, and
+        // cannot be cut into slices (a national file froze a phone-class page for 200 ms).
+        if changes.len().saturating_mul(4) >= index.len() {
+            return self.index_anew(catalogue, progress).await;
+        }
         let affected = index.affected(&catalogue, &changes);
         store::page_turn().await;
         index.remove(&affected);
