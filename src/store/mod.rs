@@ -1044,6 +1044,9 @@ async fn import_inner(
             .await
             .map_err(e)?;
         let undo = undo_text(log_key, &touched, || breathe(&tx)).await?;
+        // Letting go of tens of thousands of records takes a while: in a turn of its own.
+        drop(touched);
+        breathe(&tx).await?;
         tx.object_store(UNDO)
             .map_err(e)?
             .put(undo)

@@ -7,7 +7,6 @@ use crate::exchange::{
     preview_item, preview_keys, EntityKind, Limits, Outcome, Preview, Problems, Reading,
 };
 use crate::model::Catalogue;
-use crate::search::Changed;
 use crate::store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -102,21 +101,6 @@ fn summary(p: &Preview) -> String {
         })
         .collect();
     parts.join(" · ")
-}
-
-/// What the import changed, for the search index: every record that was not already there as is.
-/// (`merged` is the catalogue after the import.)
-fn changes(preview: &Preview, merged: &Catalogue) -> Vec<Changed> {
-    preview
-        .items
-        .iter()
-        .filter(|i| !matches!(i.outcome, Outcome::Unchanged | Outcome::IgnoredOlder))
-        .filter_map(|i| match i.kind {
-            EntityKind::Centre => Some(Changed::Centre(i.id.clone())),
-            EntityKind::Prototype => Some(Changed::Prototype(i.id.clone())),
-            EntityKind::Rating => merged.ratings.get(&i.id).map(|r| Changed::report(&i.id, r)),
-        })
-        .collect()
 }
 
 /// A progress bar with its percentage in words, for a step that takes a while.
@@ -221,7 +205,7 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     let confirm = move |_| {
-        let Step::Preview { file, preview } = step.get_untracked() else {
+        let Step::Preview { file, .. } = step.get_untracked() else {
             return;
         };
         let Some(catalogue) = incoming.try_update_value(Option::take).flatten() else {
@@ -242,12 +226,12 @@ pub fn ImportPage() -> impl IntoView {
                 .await;
             match result {
                 Some(Ok(report)) => {
-                    let changes = changes(&preview, &report.catalogue);
-                    // A long step with a national file: the page gets a turn after it.
+                    // Writing a national file ends with a long step (the transaction's data let
+                    // go): the page gets a turn after it.
                     store::page_turn().await;
                     let message = format!("Import terminé. {}", summary(&report.preview));
                     state
-                        .imported(report.catalogue, changes, |p| {
+                        .imported(report.catalogue, &report.preview, |p| {
                             progress.set(WRITING + (1.0 - WRITING) * p)
                         })
                         .await;

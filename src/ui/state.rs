@@ -1,7 +1,7 @@
 //! App-wide state: the catalogue as stored in this browser, kept in signals and provided through
 //! context. Writes go through `store`; other tabs' writes arrive through its change channel.
 
-use crate::exchange::{read_document, Limits};
+use crate::exchange::{read_document, EntityKind, Limits, Outcome, Preview, PreviewItem};
 use crate::model::{Catalogue, Facts};
 use crate::search::{Changed, Index};
 use crate::store::{self, ChangeListener};
@@ -53,6 +53,26 @@ fn changed(change: &store::Change) -> Changed {
     }
 }
 
+/// True when an import wrote this record (it was new, or differed from what was stored).
+fn changed_record(item: &PreviewItem) -> bool {
+    !matches!(item.outcome, Outcome::Unchanged | Outcome::IgnoredOlder)
+}
+
+/// What an import changed, for the search index: every record it wrote. (`merged` is the
+/// catalogue after the import.)
+fn changes(preview: &Preview, merged: &Catalogue) -> Vec<Changed> {
+    preview
+        .items
+        .iter()
+        .filter(|i| changed_record(i))
+        .filter_map(|i| match i.kind {
+            EntityKind::Centre => Some(Changed::Centre(i.id.clone())),
+            EntityKind::Prototype => Some(Changed::Prototype(i.id.clone())),
+            EntityKind::Rating => merged.ratings.get(&i.id).map(|r| Changed::report(&i.id, r)),
+        })
+        .collect()
+}
+
 /// Indexes prototypes `ids` of `catalogue` into `index` (which must not hold them), giving the
 /// page a turn every [`store::SLICE_MS`]; `progress` hears the share done.
 async fn index_in_slices(
@@ -61,6 +81,8 @@ async fn index_in_slices(
     ids: &[String],
     progress: impl Fn(f64),
 ) {
+    // What the caller did before is one step, the facts another: the page gets a turn between.
+    store::page_turn().await;
     let facts = Facts::of(catalogue);
     let mut slices = store::Slices::new();
     for (n, id) in ids.iter().enumerate() {
@@ -225,20 +247,17 @@ impl AppState {
     /// (re)indexed, or all of them when it touched a large part of the catalogue, a slice at a
     /// time so that the page stays responsive; `progress` hears the share done. Pages see the new
     /// catalogue and index together, at the end.
-    pub async fn imported(
-        self,
-        catalogue: Catalogue,
-        changes: Vec<Changed>,
-        progress: impl Fn(f64),
-    ) {
+    pub async fn imported(self, catalogue: Catalogue, preview: &Preview, progress: impl Fn(f64)) {
         let Some(mut index) = self.index.try_update_untracked(Option::take).flatten() else {
             return self.index_anew(catalogue, progress).await;
         };
         // Finding what such an import touched costs about as much as indexing everything, and
         // cannot be cut into slices (a national file froze a phone-class page for 200 ms).
-        if changes.len().saturating_mul(4) >= index.len() {
+        let changed = preview.items.iter().filter(|i| changed_record(i)).count();
+        if changed.saturating_mul(4) >= index.len() {
             return self.index_anew(catalogue, progress).await;
         }
+        let changes = changes(preview, &catalogue);
         let affected = index.affected(&catalogue, &changes);
         store::page_turn().await;
         index.remove(&affected);
