@@ -6,7 +6,7 @@ use super::state::AppState;
 use super::widgets::{count as thousands, href_with, plural, to, PrototypeCard};
 use crate::label::Status;
 use crate::model::{Theme, UsageKind};
-use crate::search::{Query, Results, Sort, PAGE_SIZE};
+use crate::search::{Facets, Query, Results, Sort, PAGE_SIZE};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -82,21 +82,24 @@ where
     let update = StoredValue::new(update);
     let apply = move |change: &dyn Fn(&mut Query)| update.with_value(|u| u(change));
 
-    let facets = move || {
-        results
-            .with(|r| r.as_ref().map(|r| r.facets.clone()))
-            .unwrap_or_default()
+    // Facets are read where they are, never copied: a national catalogue has 2,000 centres.
+    let facets = move |read: &dyn Fn(&Facets) -> Vec<(String, String)>| {
+        results.with(|r| r.as_ref().map(|r| read(&r.facets)).unwrap_or_default())
+    };
+    let theme_count = move |theme: Option<Theme>| {
+        results.with(|r| {
+            r.as_ref().map_or(0, |r| {
+                let themes = r.facets.themes.iter();
+                match theme {
+                    None => themes.map(|(_, n)| n).sum(),
+                    Some(t) => themes.filter(|(x, _)| *x == t).map(|(_, n)| n).sum(),
+                }
+            })
+        })
     };
     let theme_chip = move |value: Option<Theme>| {
         let label = value.map_or("Tous les thèmes", Theme::label);
-        let count = move || match value {
-            None => facets().themes.iter().map(|(_, n)| n).sum::<usize>(),
-            Some(t) => facets()
-                .themes
-                .iter()
-                .find(|(x, _)| *x == t)
-                .map_or(0, |(_, n)| *n),
-        };
+        let count = move || theme_count(value);
         view! {
             <button
                 type="button"
@@ -159,32 +162,32 @@ where
             <div class="selects">
                 {select(
                     "filtre-centre", "Centre", "Tous les centres",
-                    Box::new(move || facets().centres.into_iter().map(|(id, name, n)| (id, format!("{name} ({n})"))).collect()),
+                    Box::new(move || facets(&|f| f.centres.iter().map(|(id, name, n)| (id.clone(), format!("{name} ({n})"))).collect())),
                     Box::new(|q| q.centre.clone().unwrap_or_default()),
                     |q, v| q.centre = (!v.is_empty()).then(|| v.to_owned()),
                 )}
                 {select(
                     "filtre-territoire", "Territoire", "Tous les territoires",
-                    Box::new(move || facets().territories.into_iter().map(|(t, n)| (t.clone(), format!("{t} ({n})"))).collect()),
+                    Box::new(move || facets(&|f| f.territories.iter().map(|(t, n)| (t.clone(), format!("{t} ({n})"))).collect())),
                     Box::new(|q| q.territory.clone().unwrap_or_default()),
                     |q, v| q.territory = (!v.is_empty()).then(|| v.to_owned()),
                 )}
                 {select(
                     "filtre-type", "Type d'usage", "Tous les types",
-                    Box::new(move || facets().kinds.into_iter().map(|(k, n)| (k.slug().to_owned(), format!("{} ({n})", k.label()))).collect()),
+                    Box::new(move || facets(&|f| f.kinds.iter().map(|(k, n)| (k.slug().to_owned(), format!("{} ({n})", k.label()))).collect())),
                     Box::new(|q| q.kind.map(|k| k.slug().to_owned()).unwrap_or_default()),
                     |q, v| q.kind = UsageKind::from_slug(v),
                 )}
                 {select(
                     "filtre-label", "Label", "Tous les statuts",
-                    Box::new(move || facets().statuses.into_iter().map(|(s, n)| (s.slug().to_owned(), format!("{} ({n})", s.label()))).collect()),
+                    Box::new(move || facets(&|f| f.statuses.iter().map(|(s, n)| (s.slug().to_owned(), format!("{} ({n})", s.label()))).collect())),
                     Box::new(|q| q.status.map(|s| s.slug().to_owned()).unwrap_or_default()),
                     |q, v| q.status = [Status::Labelled, Status::Candidate, Status::InProgress].into_iter().find(|s| s.slug() == v),
                 )}
                 {select(
                     "filtre-evaluations", "Rapports d'expérience", "Évalués ou non",
                     Box::new(move || {
-                        let (rated, unrated) = facets().rated;
+                        let (rated, unrated) = results.with(|r| r.as_ref().map_or((0, 0), |r| r.facets.rated));
                         vec![("oui".into(), format!("Déjà testés ailleurs ({rated})")), ("non".into(), format!("Pas encore évalués ({unrated})"))]
                     }),
                     Box::new(|q| q.rated.map(|r| if r { "oui" } else { "non" }.to_owned()).unwrap_or_default()),
