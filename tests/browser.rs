@@ -158,6 +158,33 @@ async fn fresh_named_db() -> (String, indexed_db_futures::database::Database) {
     (name, db)
 }
 
+/// Imports the small catalogue ("a.json"), then the full one over it ("b.json"); returns the
+/// catalogue in between, which undoing the second import gives back.
+async fn small_then_full(
+    db: &indexed_db_futures::database::Database,
+) -> prototheque::model::Catalogue {
+    store::import(
+        db,
+        doc(SMALL_CATALOGUE),
+        "a.json",
+        "2026-05-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let before = store::load(db).await.unwrap();
+    store::import(
+        db,
+        doc(FULL_CATALOGUE),
+        "b.json",
+        "2026-05-02T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    before
+}
+
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
 const req = (r) => new Promise((ok, ko) => { r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
 // Rewrites the undo entry the way versions before fingerprints stored it: one object, each
@@ -176,41 +203,6 @@ export async function make_undo_legacy(name) {
   db.close();
   return snapshot.touched.length;
 }
-"#)]
-extern "C" {
-    async fn make_undo_legacy(name: &str) -> wasm_bindgen::JsValue;
-}
-
-#[wasm_bindgen_test]
-async fn an_undo_kept_by_an_earlier_version_still_works() {
-    let (name, db) = fresh_named_db().await;
-    store::import(
-        &db,
-        doc(SMALL_CATALOGUE),
-        "a.json",
-        "2026-05-01T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
-    let before = store::load(&db).await.unwrap();
-    store::import(
-        &db,
-        doc(FULL_CATALOGUE),
-        "b.json",
-        "2026-05-02T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
-    let touched = make_undo_legacy(&name).await.as_f64().unwrap();
-    assert!(touched > 3.0);
-    assert_eq!(store::undo_last_import(&db).await.expect("undo"), before);
-    db.close();
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-const req = (r) => new Promise((ok, ko) => { r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
 // Rewrites every record row the way versions before bytes stored it: the record's text as a
 // string. Returns how many rows held bytes.
 export async function make_rows_text(name) {
@@ -245,32 +237,25 @@ export async function damage_row(name, key) {
 }
 "#)]
 extern "C" {
+    async fn make_undo_legacy(name: &str) -> wasm_bindgen::JsValue;
     async fn make_rows_text(name: &str) -> wasm_bindgen::JsValue;
     async fn damage_row(name: &str, key: &str);
 }
 
 #[wasm_bindgen_test]
+async fn an_undo_kept_by_an_earlier_version_still_works() {
+    let (name, db) = fresh_named_db().await;
+    let before = small_then_full(&db).await;
+    let touched = make_undo_legacy(&name).await.as_f64().unwrap();
+    assert!(touched > 3.0);
+    assert_eq!(store::undo_last_import(&db).await.expect("undo"), before);
+    db.close();
+}
+
+#[wasm_bindgen_test]
 async fn rows_kept_as_text_by_an_earlier_version_are_still_read() {
     let (name, db) = fresh_named_db().await;
-    store::import(
-        &db,
-        doc(SMALL_CATALOGUE),
-        "a.json",
-        "2026-05-01T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
-    let before = store::load(&db).await.unwrap();
-    store::import(
-        &db,
-        doc(FULL_CATALOGUE),
-        "b.json",
-        "2026-05-02T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let before = small_then_full(&db).await;
     let after = store::load(&db).await.unwrap();
     let rows = after.centres.len() + after.prototypes.len() + after.ratings.len();
     // This version writes bytes; the rewrite turns every one of them into text.
@@ -457,25 +442,7 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
 #[wasm_bindgen_test]
 async fn undo_restores_the_exact_previous_state_and_only_once() {
     let db = fresh_db().await;
-    store::import(
-        &db,
-        doc(SMALL_CATALOGUE),
-        "a.json",
-        "2026-05-01T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
-    let before = store::load(&db).await.unwrap();
-    store::import(
-        &db,
-        doc(FULL_CATALOGUE),
-        "b.json",
-        "2026-05-02T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let before = small_then_full(&db).await;
     assert_ne!(store::load(&db).await.unwrap(), before);
     assert!(store::can_undo(&db).await.unwrap());
 
@@ -492,24 +459,7 @@ async fn undo_restores_the_exact_previous_state_and_only_once() {
 #[wasm_bindgen_test]
 async fn undo_is_refused_when_a_record_changed_since_the_import() {
     let db = fresh_db().await;
-    store::import(
-        &db,
-        doc(SMALL_CATALOGUE),
-        "a.json",
-        "2026-05-01T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
-    store::import(
-        &db,
-        doc(FULL_CATALOGUE),
-        "b.json",
-        "2026-05-02T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    small_then_full(&db).await;
     // A later change to a record the last import wrote (here, by the shipped catalogue path,
     // which keeps no undo of its own).
     let mut newer = doc(FULL_CATALOGUE);

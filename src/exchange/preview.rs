@@ -47,6 +47,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// True when importing the record changes the catalogue (it is new, newer, or concurrent).
+    pub fn changes_catalogue(self) -> bool {
+        !matches!(self, Outcome::Unchanged | Outcome::IgnoredOlder)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Outcome::Added => "Ajouté",
@@ -77,9 +82,7 @@ impl Preview {
 
     /// True when importing would change nothing.
     pub fn is_noop(&self) -> bool {
-        self.items
-            .iter()
-            .all(|i| matches!(i.outcome, Outcome::Unchanged | Outcome::IgnoredOlder))
+        !self.items.iter().any(|i| i.outcome.changes_catalogue())
     }
 }
 

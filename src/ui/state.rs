@@ -1,7 +1,7 @@
 //! App-wide state: the catalogue as stored in this browser, kept in signals and provided through
 //! context. Writes go through `store`; other tabs' writes arrive through its change channel.
 
-use crate::exchange::{read_document, EntityKind, Limits, Outcome, Preview, PreviewItem};
+use crate::exchange::{read_document, EntityKind, Limits, Preview};
 use crate::model::{Catalogue, Facts};
 use crate::search::{Changed, Index};
 use crate::store::{self, ChangeListener};
@@ -53,18 +53,13 @@ fn changed(change: &store::Change) -> Changed {
     }
 }
 
-/// True when an import wrote this record (it was new, or differed from what was stored).
-fn changed_record(item: &PreviewItem) -> bool {
-    !matches!(item.outcome, Outcome::Unchanged | Outcome::IgnoredOlder)
-}
-
 /// What an import changed, for the search index: every record it wrote. (`merged` is the
 /// catalogue after the import.)
 fn changes(preview: &Preview, merged: &Catalogue) -> Vec<Changed> {
     preview
         .items
         .iter()
-        .filter(|i| changed_record(i))
+        .filter(|i| i.outcome.changes_catalogue())
         .filter_map(|i| match i.kind {
             EntityKind::Centre => Some(Changed::Centre(i.id.clone())),
             EntityKind::Prototype => Some(Changed::Prototype(i.id.clone())),
@@ -253,7 +248,11 @@ impl AppState {
         };
         // Finding what such an import touched costs about as much as indexing everything, and
         // cannot be cut into slices (a national file froze a phone-class page for 200 ms).
-        let changed = preview.items.iter().filter(|i| changed_record(i)).count();
+        let changed = preview
+            .items
+            .iter()
+            .filter(|i| i.outcome.changes_catalogue())
+            .count();
         if changed.saturating_mul(4) >= index.len() {
             return self.index_anew(catalogue, progress).await;
         }
