@@ -176,7 +176,10 @@ impl Assembly {
 
     /// The document, once the three lists have been begun.
     pub fn finish(mut self) -> String {
-        debug_assert_eq!(self.lists, 3, "every list is begun before the document is finished");
+        debug_assert_eq!(
+            self.lists, 3,
+            "every list is begun before the document is finished"
+        );
         self.out.push_str("]}");
         self.out
     }

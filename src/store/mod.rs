@@ -269,16 +269,16 @@ impl Touched {
     }
 }
 
-/// What is needed to undo the last import exactly.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// What is needed to undo the last import exactly (written by [`undo_text`]).
+#[derive(Clone, Debug, Deserialize)]
 struct UndoSnapshot {
     log_key: u32,
     touched: Vec<Touched>,
 }
 
-/// The undo snapshot as JSON text (as `serde_json::to_string(&UndoSnapshot)` writes it), a slice
-/// at a time, calling `pause` in between: a national import's snapshot in one go froze a
-/// phone-class page for 100 ms.
+/// The undo snapshot as the JSON text [`UndoSnapshot`] is read from, written a slice at a time,
+/// calling `pause` in between: a national import's snapshot in one go froze a phone-class page
+/// for 100 ms.
 async fn undo_text<F, Fut>(log_key: u32, touched: &[Touched], mut pause: F) -> Result<String>
 where
     F: FnMut() -> Fut,
