@@ -276,6 +276,62 @@ fn pages_cut_long_result_lists() {
     .is_unfiltered());
 }
 
+#[test]
+fn centres_are_found_by_any_part_of_their_name() {
+    let c = seed();
+    let all = Index::build(&c).search(&Query::default());
+    let names = |text: &str, limit: usize| {
+        let (shown, total) = all.facets.centres_named(text, limit);
+        (
+            shown
+                .iter()
+                .map(|(_, name, _)| name.as_str())
+                .collect::<Vec<_>>(),
+            total,
+        )
+    };
+    // Accents, case and word order aside; every typed word must be in the name.
+    assert_eq!(
+        names("bethune", 8),
+        (vec!["Centre social du Faubourg de Béthune"], 1)
+    );
+    assert_eq!(
+        names("BÉTHUNE faub", 8),
+        (vec!["Centre social du Faubourg de Béthune"], 1)
+    );
+    assert_eq!(names("l'écho", 8), (vec!["Centre social l'Echo"], 1));
+    assert_eq!(
+        names("lempins", 8),
+        (vec!["Centre social des Phalempins"], 1)
+    );
+    // Many matches: the first ones by name, and how many there are.
+    let (shown, total) = names("centre social", 3);
+    assert_eq!(total, 8);
+    let in_facet_order: Vec<&str> = all
+        .facets
+        .centres
+        .iter()
+        .map(|(_, n, _)| n.as_str())
+        .filter(|n| n.contains("Centre social"))
+        .take(3)
+        .collect();
+    assert_eq!(shown, in_facet_order);
+    // Nothing typed, or nothing that matches: no suggestion.
+    assert_eq!(names("  ", 8), (vec![], 0));
+    assert_eq!(names("marseille", 8), (vec![], 0));
+    // The counts come with the names, as the facet gives them.
+    let (shown, _) = all.facets.centres_named("echo", 1);
+    assert_eq!(
+        shown[0].2,
+        all.facets
+            .centres
+            .iter()
+            .find(|(_, n, _)| n.contains("Echo"))
+            .unwrap()
+            .2
+    );
+}
+
 // ---- Incremental updates: refreshing after changes gives what a rebuild gives. ----
 
 use proptest::prelude::*;

@@ -100,6 +100,38 @@ pub struct Facets {
     pub rated: (usize, usize),
 }
 
+impl Facets {
+    /// The centres whose name contains every word of `text` (accents and case aside), in name
+    /// order: at most `limit` of them, and how many there are in all. For a centre filter that
+    /// is typed into rather than picked from thousands of options.
+    pub fn centres_named(
+        &self,
+        text: &str,
+        limit: usize,
+    ) -> (Vec<&(String, String, usize)>, usize) {
+        let folded = fold(text);
+        let words: Vec<&str> = folded
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return (Vec::new(), 0);
+        }
+        let mut total = 0;
+        let mut shown = Vec::new();
+        for centre in &self.centres {
+            let name = fold(&centre.1);
+            if words.iter().all(|w| name.contains(w)) {
+                total += 1;
+                if shown.len() < limit {
+                    shown.push(centre);
+                }
+            }
+        }
+        (shown, total)
+    }
+}
+
 /// A change to the catalogue, for [`Index::refresh`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Changed {
@@ -515,9 +547,11 @@ impl Index {
         }
     }
 
-    fn sort(&self, hits: &mut [usize], sort: Sort, scores: Option<&[Option<f32>]>) {
-        let e = |i: usize| self.entry(i);
-        let rank = self.title_rank.get_or_init(|| {
+    /// Every entry's place in title order, worked out once after a change. Call it ahead of the
+    /// first search (it sorts every title) so that this search does less.
+    pub fn title_rank(&self) -> &[u32] {
+        self.title_rank.get_or_init(|| {
+            let e = |i: usize| self.entry(i);
             let mut slots: Vec<usize> = self
                 .entries
                 .iter()
@@ -530,7 +564,12 @@ impl Index {
                 rank[slot] = place as u32;
             }
             rank
-        });
+        })
+    }
+
+    fn sort(&self, hits: &mut [usize], sort: Sort, scores: Option<&[Option<f32>]>) {
+        let e = |i: usize| self.entry(i);
+        let rank = self.title_rank();
         let by_title = |a: usize, b: usize| rank[a].cmp(&rank[b]);
         match (sort, scores) {
             (Sort::Relevance, Some(scores)) => hits.sort_by(|&a, &b| {

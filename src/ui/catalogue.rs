@@ -12,6 +12,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+/// Above this many centres, the centre filter is a field to type in rather than a list.
+const MANY_CENTRES: usize = 30;
+/// How many matching centres the typed centre filter proposes.
+const PROPOSED_CENTRES: usize = 8;
+
 /// The search described by the current URL.
 pub fn use_url_query() -> Memo<Query> {
     let params = use_query_map();
@@ -137,6 +142,99 @@ where
         }
     };
 
+    // Past a few dozen centres, a list of options is too long to read and, at 2,000, too slow to
+    // draw on every keystroke: the centre is then typed, with a few matching names proposed.
+    let many_centres = Memo::new(move |_| centres() > MANY_CENTRES);
+    let centre_picker = move || {
+        let typed = RwSignal::new(String::new());
+        let input = NodeRef::<leptos::html::Input>::new();
+        let chosen = move || {
+            let id = query.with(|q| q.centre.clone())?;
+            let name = state.catalogue.with(|c| match c {
+                Some(Ok(c)) => c.centre(&id).map(|centre| centre.name.clone()),
+                _ => None,
+            });
+            Some(name.unwrap_or(id))
+        };
+        let proposed = Memo::new(move |_| {
+            typed.with(|text| {
+                results.with(|r| {
+                    r.as_ref().map_or((Vec::new(), 0), |r| {
+                        let (shown, total) = r.facets.centres_named(text, PROPOSED_CENTRES);
+                        (shown.into_iter().cloned().collect::<Vec<_>>(), total)
+                    })
+                })
+            })
+        });
+        let choose = move |id: Option<String>| {
+            typed.set(String::new());
+            apply(&|q| q.centre = id.clone());
+            if let Some(input) = input.get_untracked() {
+                let _ = input.focus();
+            }
+        };
+        let hint = move || {
+            let (shown, total) = proposed.with(|(shown, total)| (shown.len(), *total));
+            let text = typed.with(|t| t.trim().to_owned());
+            if text.is_empty() {
+                let all = results.with(|r| r.as_ref().map_or(0, |r| r.facets.centres.len()));
+                format!(
+                    "Tapez une partie du nom pour choisir parmi {}.",
+                    plural(all, "centre", "centres")
+                )
+            } else if total == 0 {
+                format!("Aucun centre ne correspond à « {text} ».")
+            } else if total > shown {
+                format!("{} correspondent ; voici les {shown} premiers, précisez le nom pour les autres.", plural(total, "centre", "centres"))
+            } else if total == 1 {
+                "1 centre correspond.".to_owned()
+            } else {
+                format!("{} correspondent.", plural(total, "centre", "centres"))
+            }
+        };
+        view! {
+            <div class="field centre-picker">
+                <label for="filtre-centre">"Centre"</label>
+                {move || chosen().map(|name| {
+                    let remove = format!("Retirer le filtre « {name} »");
+                    view! {
+                        <p class="chosen-centre">
+                            <span>{name}</span>
+                            <button type="button" class="chip" aria-label=remove on:click=move |_| choose(None)>"Retirer"</button>
+                        </p>
+                    }
+                })}
+                <input
+                    id="filtre-centre"
+                    type="search"
+                    autocomplete="off"
+                    node_ref=input
+                    placeholder=move || if chosen().is_some() { "Choisir un autre centre" } else { "Nom du centre, ex. Belencontre" }
+                    aria-describedby="filtre-centre-aide"
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        // Enter takes the first name proposed.
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            if let Some(id) = proposed.with(|(shown, _)| shown.first().map(|(id, _, _)| id.clone())) {
+                                choose(Some(id));
+                            }
+                        }
+                    }
+                />
+                <p id="filtre-centre-aide" class="hint" aria-live="polite">{hint}</p>
+                <ul class="centre-choices" aria-label="Centres proposés">
+                    {move || proposed.get().0.into_iter().map(|(id, name, n)| view! {
+                        <li>
+                            <button type="button" on:click=move |_| choose(Some(id.clone()))>{format!("{name} ({n})")}</button>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    };
+
     view! {
         <p class="totals">{move || format!("{} partagés par {}", plural(total(), "prototype", "prototypes"), plural(centres(), "centre", "centres"))}</p>
         <form role="search" class="search" on:submit=|ev| ev.prevent_default()>
@@ -160,12 +258,16 @@ where
         <details class="more-filters" open>
             <summary>"Autres filtres et tri"</summary>
             <div class="selects">
-                {select(
-                    "filtre-centre", "Centre", "Tous les centres",
-                    Box::new(move || facets(&|f| f.centres.iter().map(|(id, name, n)| (id.clone(), format!("{name} ({n})"))).collect())),
-                    Box::new(|q| q.centre.clone().unwrap_or_default()),
-                    |q, v| q.centre = (!v.is_empty()).then(|| v.to_owned()),
-                )}
+                {move || if many_centres.get() {
+                    centre_picker().into_any()
+                } else {
+                    select(
+                        "filtre-centre", "Centre", "Tous les centres",
+                        Box::new(move || facets(&|f| f.centres.iter().map(|(id, name, n)| (id.clone(), format!("{name} ({n})"))).collect())),
+                        Box::new(|q| q.centre.clone().unwrap_or_default()),
+                        |q, v| q.centre = (!v.is_empty()).then(|| v.to_owned()),
+                    ).into_any()
+                }}
                 {select(
                     "filtre-territoire", "Territoire", "Tous les territoires",
                     Box::new(move || facets(&|f| f.territories.iter().map(|(t, n)| (t.clone(), format!("{t} ({n})"))).collect())),
@@ -277,7 +379,7 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
             </A>
         </div>
         {move || (count() == 0).then(|| view! { <EmptyHelp query/> })}
-        <ul class="cards" on:click=|_| scroll::remember()>
+        <ul class="cards" on:click=|ev| scroll::remember(&ev)>
             <For each=move || entries().unwrap_or_default() key=|e| e.id.clone() let:entry>
                 <PrototypeCard entry/>
             </For>
@@ -325,8 +427,13 @@ fn EmptyHelp(query: Memo<Query>) -> impl IntoView {
     }
 }
 
-/// Where the list was scrolled, per address, for the way back from a prototype's page.
+/// Where the list was, per address, for the way back from a prototype's page: which card was
+/// opened and how far from the top of the window it was. A card rather than a scroll offset,
+/// because cards off screen are not laid out (style: `content-visibility`) and the list's height
+/// is only an estimate until they are.
 mod scroll {
+    use wasm_bindgen::JsCast;
+
     fn key() -> Option<String> {
         let location = web_sys::window()?.location();
         Some(format!(
@@ -336,13 +443,21 @@ mod scroll {
         ))
     }
 
-    pub fn remember() {
-        let (Some(window), Some(key)) = (web_sys::window(), key()) else {
+    pub fn remember(ev: &web_sys::MouseEvent) {
+        let card = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("li.card[data-id]").ok().flatten());
+        let (Some(window), Some(key), Some(card)) = (web_sys::window(), key(), card) else {
             return;
         };
-        if let (Ok(Some(storage)), Ok(y)) = (window.session_storage(), window.scroll_y()) {
-            let _ = storage.set_item(&key, &y.to_string());
-        }
+        let (Some(id), Ok(Some(storage))) =
+            (card.get_attribute("data-id"), window.session_storage())
+        else {
+            return;
+        };
+        let top = card.get_bounding_client_rect().top();
+        let _ = storage.set_item(&key, &format!("{top}|{id}"));
     }
 
     pub fn restore() {
@@ -352,19 +467,50 @@ mod scroll {
         let Ok(Some(storage)) = window.session_storage() else {
             return;
         };
-        if let Ok(Some(y)) = storage.get_item(&key) {
-            let _ = storage.remove_item(&key);
-            if let Ok(y) = y.parse::<f64>() {
-                // After this render has been laid out.
-                let go = wasm_bindgen::closure::Closure::once_into_js(move || {
-                    if let Some(w) = web_sys::window() {
-                        w.scroll_to_with_x_and_y(0.0, y);
-                    }
-                });
-                let _ = window.request_animation_frame(go.unchecked_ref());
-            }
-        }
+        let Ok(Some(saved)) = storage.get_item(&key) else {
+            return;
+        };
+        let _ = storage.remove_item(&key);
+        let Some((Ok(top), id)) = saved
+            .split_once('|')
+            .map(|(top, id)| (top.parse::<f64>(), id.to_owned()))
+        else {
+            return;
+        };
+        // After this render has been laid out: the card goes back where it was in the window.
+        place(id, top, 3);
     }
 
-    use wasm_bindgen::JsCast;
+    /// Scrolls so that card `id` is `top` pixels from the top of the window, in the next frame.
+    /// Cards that come into view are then laid out and may move it: up to `tries` more frames
+    /// put it back.
+    fn place(id: String, top: f64, tries: u8) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let go = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let Some(cards) = window
+                .document()
+                .and_then(|d| d.query_selector_all("li.card[data-id]").ok())
+            else {
+                return;
+            };
+            let card = (0..cards.length())
+                .filter_map(|i| cards.item(i)?.dyn_into::<web_sys::Element>().ok())
+                .find(|c| c.get_attribute("data-id").as_deref() == Some(id.as_str()));
+            if let Some(card) = card {
+                let off = card.get_bounding_client_rect().top() - top;
+                if off.abs() >= 1.0 {
+                    window.scroll_by_with_x_and_y(0.0, off);
+                    if tries > 0 {
+                        place(id, top, tries - 1);
+                    }
+                }
+            }
+        });
+        let _ = window.request_animation_frame(go.unchecked_ref());
+    }
 }

@@ -4,7 +4,6 @@
 use crate::label::Status;
 use crate::search::{Entry, Query};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// "4,2" — French decimal comma, one decimal.
 pub fn decimal(x: f64) -> String {
@@ -113,12 +112,14 @@ pub fn centre_href(id: &str) -> String {
     to(&format!("/centres/{id}"))
 }
 
+/// A plain link: the router still takes the click, but the link is not told which page is
+/// current, so it costs no reactive effect (cards show 60 of them per keystroke).
 #[component]
 pub fn LabelBadge(status: Status) -> impl IntoView {
     view! {
-        <A href=to("/label") attr:class=format!("badge badge-{}", status.slug())>
+        <a href=to("/label") class=format!("badge badge-{}", status.slug())>
             {status.label()}
-        </A>
+        </a>
     }
 }
 
@@ -164,8 +165,9 @@ pub fn PrototypeCard(entry: Entry) -> impl IntoView {
         view! { <li class="adaptations">{format!("Adapté {} par d'autres centres", plural(entry.adaptations, "fois", "fois"))}</li> }
     });
     view! {
-        <li class="card" data-theme=entry.theme.slug()>
-            <h2><A href=prototype_href(&entry.id)>{entry.title.clone()}</A></h2>
+        <li class="card" data-theme=entry.theme.slug() data-id=entry.id.clone()>
+            // Plain links, like the badge's: a list re-drawn on every keystroke stays light.
+            <h2><a href=prototype_href(&entry.id)>{entry.title.clone()}</a></h2>
             <p class="meta">
                 <span class="theme">{entry.theme.label()}</span>
                 " · "

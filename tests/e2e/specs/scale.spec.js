@@ -1,15 +1,15 @@
 import { test, expect } from "@playwright/test";
 import { watchProgress } from "../progress-watch.mjs";
 
-/** A catalogue of `n` valid prototypes from 20 centres, built here so the test needs no tool. */
-function synthetic(n) {
+/** A catalogue of `n` valid prototypes from `c` centres, built here so the test needs no tool. */
+function synthetic(n, c = 20) {
   const at = "2026-06-01T10:00:00Z";
   const themes = ["accueil", "parentalite", "pouvoir-d-agir", "lutte-contre-les-exclusions", "communication", "action-globale", "e-administration"];
-  const centres = Array.from({ length: 20 }, (_, i) => ({ id: `centre-${i}`, revision: 1, modifie_par: `centre-${i}`, modifie_le: at, nom: `Centre social n° ${i}`, territoire: `Territoire ${i % 4}` }));
+  const centres = Array.from({ length: c }, (_, i) => ({ id: `centre-${i}`, revision: 1, modifie_par: `centre-${i}`, modifie_le: at, nom: `Centre social n° ${i}`, territoire: `Territoire ${i % 4}` }));
   const prototypes = Array.from({ length: n }, (_, i) => ({
-    id: `proto-${String(i).padStart(5, "0")}`, revision: 1, modifie_par: `centre-${i % 20}`, modifie_le: at,
+    id: `proto-${String(i).padStart(5, "0")}`, revision: 1, modifie_par: `centre-${i % c}`, modifie_le: at,
     titre: `Atelier numérique n° ${i}`, resume: `Prototype de démonstration n° ${i}.`, theme: themes[i % 7],
-    centre: `centre-${i % 20}`, type_usage: "atelier", cree_le: "2026-05-01",
+    centre: `centre-${i % c}`, type_usage: "atelier", cree_le: "2026-05-01",
   }));
   return JSON.stringify({ format: "prototheque-catalogue", version: "1.0", centres, prototypes, evaluations: [] });
 }
@@ -36,13 +36,20 @@ test("un grand catalogue reste léger : une page de cartes, des pages suivantes,
   await expect(page.locator("li.card")).toHaveCount(60);
   const card = page.locator("li.card").nth(40);
   await card.scrollIntoViewIfNeeded();
-  const y = await page.evaluate(() => window.scrollY);
-  expect(y).toBeGreaterThan(500);
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
+  const title = await card.locator("h2").textContent();
+  // Cards that came into view are laid out in the next frames and may move it a little.
+  const settled = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await settled();
+  const top = (await card.boundingBox()).y;
   await card.locator("h2 a").click();
   await expect(page.getByRole("heading", { name: "Livret pédagogique" })).toBeVisible();
   await page.goBack();
   await expect(page.locator("li.card")).toHaveCount(60);
-  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(y - 50);
+  // The card that was opened is back where it was in the window.
+  const again = page.locator("li.card", { has: page.getByRole("heading", { name: title, exact: true }) });
+  await expect.poll(async () => Math.abs((await again.boundingBox()).y - top)).toBeLessThan(30);
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
 });
 
 test("l'import d'un gros fichier montre sa progression en pour cent, puis le résultat", async ({ page }) => {
@@ -66,4 +73,45 @@ test("l'import d'un gros fichier montre sa progression en pour cent, puis le ré
   // The new prototypes are searchable at once (indexed as they were imported).
   await page.getByLabel("Rechercher un prototype").fill("atelier numérique 5999");
   await expect(page.locator("li.card").first()).toContainText("Atelier numérique n° 5999");
+});
+
+test("avec beaucoup de centres, le filtre par centre se tape au lieu de dérouler une liste", async ({ page }) => {
+  await page.goto("/importer");
+  await page.getByLabel("Choisir un fichier de catalogue (.json)").setInputFiles({ name: "region.json", mimeType: "application/json", buffer: Buffer.from(synthetic(600, 60)) });
+  await page.getByRole("button", { name: "Importer ces données" }).click();
+  await expect(page.getByText("Import terminé")).toBeVisible({ timeout: 60_000 });
+  await page.goto("/");
+  await expect(page.locator("p.totals")).toHaveText("648 prototypes partagés par 68 centres");
+  // No list of 68 options: a field, and a hint that says how to use it.
+  const field = page.getByLabel("Centre", { exact: true });
+  await expect(field).toHaveAttribute("type", "search");
+  await expect(page.locator("select#filtre-centre")).toHaveCount(0);
+  await expect(page.locator("#filtre-centre-aide")).toHaveText("Tapez une partie du nom pour choisir parmi 68 centres.");
+  // Typing proposes the matching names, with their counts; accents and case do not matter.
+  await field.fill("BELENCONTRE");
+  await expect(page.getByRole("button", { name: "Centre social Belencontre (6)" })).toBeVisible();
+  await field.fill("n° 4");
+  await expect(page.locator("#filtre-centre-aide")).toHaveText("15 centres correspondent ; voici les 8 premiers, précisez le nom pour les autres.");
+  await expect(page.locator(".centre-choices button")).toHaveCount(8);
+  await field.fill("n° 42");
+  await expect(page.locator("#filtre-centre-aide")).toHaveText("1 centre correspond.");
+  // Choosing one filters the list, says which centre, and leaves the field ready for another.
+  await page.getByRole("button", { name: "Centre social n° 42 (10)" }).click();
+  await expect(page).toHaveURL(/centre=centre-42/);
+  await expect(page.locator(".result-count")).toHaveText("10 prototypes affichés");
+  await expect(page.locator(".chosen-centre")).toContainText("Centre social n° 42");
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue("");
+  // Enter takes the first name proposed.
+  await field.fill("n° 57");
+  await field.press("Enter");
+  await expect(page).toHaveURL(/centre=centre-57/);
+  await expect(page.locator(".chosen-centre")).toContainText("Centre social n° 57");
+  await field.fill("marseille");
+  await expect(page.locator("#filtre-centre-aide")).toHaveText("Aucun centre ne correspond à « marseille ».");
+  // The filter can be taken off, by keyboard too.
+  await page.getByRole("button", { name: "Retirer le filtre « Centre social n° 57 »" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).not.toHaveURL(/centre=/);
+  await expect(page.locator(".result-count")).toHaveText("648 prototypes trouvés : 1 à 60 affichés");
 });
