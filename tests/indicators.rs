@@ -2,7 +2,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use prototheque::exchange::{read_document, Limits};
-use prototheque::indicators::{compute, csv};
+use prototheque::indicators::{by_centre, compute, compute_with, csv, label_counts};
+use prototheque::label::Status;
+use prototheque::search::{Index, Query};
 use serde_json::{json, Value};
 
 fn v(author: &str, extra: Value) -> Value {
@@ -89,6 +91,9 @@ fn indicators_of_a_small_catalogue() {
     );
     // Default livrets are incomplete: nobody labelled or candidate.
     assert_eq!((i.labelled, i.candidates), (0, 0));
+    // What each centre gave: deleted records do not count, Gamma wrote one report.
+    let given: Vec<(&str, (usize, usize))> = by_centre(&catalogue).into_iter().collect();
+    assert_eq!(given, [("a", (2, 1)), ("b", (2, 1)), ("c", (0, 1))]);
 }
 
 #[test]
@@ -112,6 +117,17 @@ fn indicators_of_the_seed_match_its_content() {
         (48, 8, residents)
     );
     assert_eq!(i.gaps(), 8);
+    // The dashboard takes the label's counts from the search index: they agree.
+    let statuses = Index::build(&catalogue)
+        .search(&Query::default())
+        .facets
+        .statuses;
+    let n = |s: Status| statuses.iter().find(|(x, _)| *x == s).unwrap().1;
+    let counts = (n(Status::Labelled), n(Status::Candidate));
+    assert_eq!(counts, label_counts(&catalogue));
+    assert_eq!(counts, (i.labelled, i.candidates));
+    assert!(counts.0 >= 3 && counts.1 >= 1, "{counts:?}");
+    assert_eq!(compute_with(&catalogue, counts), i);
     assert_eq!(i.per_theme.iter().sum::<usize>(), 48);
     assert!(i.adaptations.len() >= 8);
 }

@@ -2,7 +2,7 @@
 //! progress against the targets and the breakdowns of the dashboard. Derived, never stored.
 
 use crate::label::{self, Status};
-use crate::model::{Catalogue, Theme};
+use crate::model::{Catalogue, Facts, Theme};
 use std::collections::BTreeMap;
 
 /// The programme's targets.
@@ -54,6 +54,26 @@ impl Indicators {
 }
 
 pub fn compute(catalogue: &Catalogue) -> Indicators {
+    compute_with(catalogue, label_counts(catalogue))
+}
+
+/// How many live prototypes are (labelled, candidates).
+pub fn label_counts(catalogue: &Catalogue) -> (usize, usize) {
+    let facts = Facts::of(catalogue);
+    let mut counts = (0, 0);
+    for (id, p) in catalogue.live_prototypes() {
+        match label::assess_with(p, id, &facts).status {
+            Status::Labelled => counts.0 += 1,
+            Status::Candidate => counts.1 += 1,
+            Status::InProgress => {}
+        }
+    }
+    counts
+}
+
+/// [`compute`], with the label's (labelled, candidates) counts already known: the search index
+/// holds every prototype's status, and assessing 20,000 prototypes again takes a phone a while.
+pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize)) -> Indicators {
     let name = |id: &str| {
         catalogue
             .centre(id)
@@ -66,16 +86,16 @@ pub fn compute(catalogue: &Catalogue) -> Indicators {
             .expect("every theme is in ALL")
     };
     let mut i = Indicators::default();
-    let mut matrix: BTreeMap<String, [usize; 7]> = catalogue
+    let mut matrix: BTreeMap<&str, [usize; 7]> = catalogue
         .live_centres()
-        .map(|(id, _)| (id.to_owned(), [0; 7]))
+        .map(|(id, _)| (id, [0; 7]))
         .collect();
     let mut adaptations: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut activity: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (_, p) in catalogue.live_prototypes() {
         i.prototypes += 1;
         i.per_theme[theme_index(p.theme)] += 1;
-        matrix.entry(p.centre.clone()).or_insert([0; 7])[theme_index(p.theme)] += 1;
+        matrix.entry(p.centre.as_str()).or_insert([0; 7])[theme_index(p.theme)] += 1;
         if let Some(origin) = p
             .forked_from
             .as_ref()
@@ -101,13 +121,7 @@ pub fn compute(catalogue: &Catalogue) -> Indicators {
             activity.entry(month.to_owned()).or_default().1 += 1;
         }
     }
-    for assessment in label::assess_all(catalogue).values() {
-        match assessment.status {
-            Status::Labelled => i.labelled += 1,
-            Status::Candidate => i.candidates += 1,
-            Status::InProgress => {}
-        }
-    }
+    (i.labelled, i.candidates) = (labelled, candidates);
     i.centres = catalogue.live_centres().count();
     i.centres_with_prototype = matrix
         .values()
@@ -116,8 +130,8 @@ pub fn compute(catalogue: &Catalogue) -> Indicators {
     i.matrix = matrix
         .into_iter()
         .map(|(centre, per_theme)| CentreRow {
-            name: name(&centre),
-            centre,
+            name: name(centre),
+            centre: centre.to_owned(),
             per_theme,
         })
         .collect();
@@ -130,6 +144,20 @@ pub fn compute(catalogue: &Catalogue) -> Indicators {
     i.adaptations = adaptations;
     i.activity = activity.into_iter().map(|(m, (p, r))| (m, p, r)).collect();
     i
+}
+
+/// What each centre gave the network: (live prototypes published, live experience reports
+/// written), by centre id, counted in one pass (a national catalogue has 2,000 centres).
+/// Centres that gave nothing are absent.
+pub fn by_centre(catalogue: &Catalogue) -> BTreeMap<&str, (usize, usize)> {
+    let mut given: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (_, p) in catalogue.live_prototypes() {
+        given.entry(p.centre.as_str()).or_default().0 += 1;
+    }
+    for (_, r) in catalogue.live_ratings() {
+        given.entry(r.centre.as_str()).or_default().1 += 1;
+    }
+    given
 }
 
 /// A table as CSV for spreadsheets used in France: `;` separators, CRLF line ends, a UTF-8 byte

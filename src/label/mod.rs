@@ -3,7 +3,6 @@
 //! follow the same order.
 
 use crate::model::{Catalogue, Facts, Prototype};
-use std::collections::BTreeMap;
 
 /// Fewest steps a livret needs to be called complete.
 pub const MIN_STEPS: usize = 3;
@@ -124,15 +123,6 @@ pub fn assess(catalogue: &Catalogue, id: &str) -> Option<Assessment> {
         id,
         &Facts::of(catalogue),
     ))
-}
-
-/// Every live prototype's assessment, computed in one pass over the catalogue.
-pub fn assess_all(catalogue: &Catalogue) -> BTreeMap<String, Assessment> {
-    let facts = Facts::of(catalogue);
-    catalogue
-        .live_prototypes()
-        .map(|(id, p)| (id.to_owned(), assess_with(p, id, &facts)))
-        .collect()
 }
 
 /// The checklist of `prototype` (whose id is `id`) given the catalogue's [`Facts`].

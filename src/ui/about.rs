@@ -2,8 +2,10 @@
 //! where the data lives.
 
 use super::state::AppState;
-use super::widgets::{prototype_href, to, LabelBadge};
+use super::widgets::{count, href_with, prototype_href, to, LabelBadge};
 use crate::label::{self, Status, CRITERIA};
+use crate::model::Facts;
+use crate::search::Query;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -62,37 +64,58 @@ pub fn AboutPage() -> impl IntoView {
     }
 }
 
+/// The most prototypes each list of the label page names; the catalogue, filtered by status,
+/// shows the rest a page at a time.
+const LABEL_LIST_MAX: usize = 100;
+
+/// One list of the label page: its status, how many prototypes have it, the first of them by
+/// title (id, title, criteria still missing) and where the catalogue shows them all.
+type LabelGroup = (
+    Status,
+    usize,
+    Vec<(String, String, Vec<&'static str>)>,
+    String,
+);
+
 #[component]
 pub fn LabelPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let groups = move || {
-        state.catalogue.with(|c| {
-            let c = c.as_ref()?.as_ref().ok()?;
-            let all = label::assess_all(c);
-            let group = |status: Status| {
-                let mut v: Vec<(String, String, Vec<&'static str>)> = all
-                    .iter()
-                    .filter(|(_, a)| a.status == status)
-                    .map(|(id, a)| {
-                        let missing = a
-                            .checklist()
-                            .filter(|(_, m)| !m)
-                            .map(|(c, _)| c.title)
-                            .collect();
-                        (
-                            id.clone(),
-                            c.prototype(id).map(|p| p.title.clone()).unwrap_or_default(),
-                            missing,
-                        )
-                    })
-                    .collect();
-                v.sort_by(|a, b| a.1.cmp(&b.1));
-                v
-            };
-            Some([
-                (Status::Labelled, group(Status::Labelled)),
-                (Status::Candidate, group(Status::Candidate)),
-            ])
+    // The index knows every prototype's status: the page lists from it, and assesses only the
+    // prototypes it names, to say what each candidate still misses.
+    let groups = move || -> Option<[LabelGroup; 2]> {
+        state.index.with(|index| {
+            let index = index.as_ref()?;
+            state.catalogue.with(|c| {
+                let c = c.as_ref()?.as_ref().ok()?;
+                let facts = Facts::of(c);
+                let group = |status: Status| {
+                    let query = Query {
+                        status: Some(status),
+                        ..Query::default()
+                    };
+                    let hits = index.search(&query).hits;
+                    let named = hits
+                        .iter()
+                        .take(LABEL_LIST_MAX)
+                        .map(|&i| {
+                            let e = index.entry(i);
+                            let missing = c
+                                .prototype(&e.id)
+                                .map(|p| {
+                                    label::assess_with(p, &e.id, &facts)
+                                        .checklist()
+                                        .filter(|(_, met)| !met)
+                                        .map(|(criterion, _)| criterion.title)
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            (e.id.clone(), e.title.clone(), missing)
+                        })
+                        .collect();
+                    (status, hits.len(), named, href_with("/", &query))
+                };
+                Some([group(Status::Labelled), group(Status::Candidate)])
+            })
         })
     };
     view! {
@@ -103,17 +126,23 @@ pub fn LabelPage() -> impl IntoView {
             "des données, selon ces critères publics :"
         </p>
         <Criteria/>
-        {move || groups().map(|groups| groups.into_iter().map(|(status, list)| view! {
+        {move || groups().map(|groups| groups.into_iter().map(|(status, total, list, all)| view! {
             <section>
-                <h2>{match status { Status::Labelled => "Prototypes labellisés", _ => "Candidats au label" }}{format!(" ({})", list.len())}</h2>
+                <h2>{match status { Status::Labelled => "Prototypes labellisés", _ => "Candidats au label" }}{format!(" ({})", count(total))}</h2>
                 <ul class="label-list">
                     {list.into_iter().map(|(id, title, missing)| view! {
                         <li>
-                            <A href=prototype_href(&id)>{title}</A>" "<LabelBadge status/>
+                            <a href=prototype_href(&id)>{title}</a>" "<LabelBadge status/>
                             {(!missing.is_empty()).then(|| view! { <span class="missing">{format!(" Manque : {}.", missing.join(", "))}</span> })}
                         </li>
                     }).collect_view()}
                 </ul>
+                {(total > LABEL_LIST_MAX).then(|| view! {
+                    <p>
+                        {format!("Les {LABEL_LIST_MAX} premiers par titre. ")}
+                        <a href=all>{format!("Voir les {} dans le catalogue", count(total))}</a>
+                    </p>
+                })}
             </section>
         }).collect_view())}
     }

@@ -4,9 +4,13 @@
 use super::catalogue::use_url_query;
 use super::prototype::LivretView;
 use super::state::AppState;
-use super::widgets::{href_with, prototype_href};
+use super::widgets::{count, href_with, prototype_href};
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+/// The most livrets one book gathers: a national search can give 20,000, which no browser lays
+/// out (or prints) in reasonable time.
+const BOOK_MAX: usize = 50;
 
 /// Scrolls to a chapter and moves focus there. (A bare "#id" link would resolve against the
 /// page's `<base>` and leave the book.)
@@ -29,15 +33,23 @@ fn jump_to(id: String) -> impl Fn(web_sys::MouseEvent) {
 pub fn BookPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let query = use_url_query();
-    let chapters = move || {
+    // How many livrets the search gives, and the first BOOK_MAX of them.
+    let found = Memo::new(move |_| {
         let q = query.get();
+        state
+            .index
+            .with(|index| index.as_ref().map(|index| index.search(&q).hits))
+    });
+    let total = move || found.with(|hits| hits.as_ref().map_or(0, Vec::len));
+    let chapters = move || {
         state.index.with(|index| {
             let index = index.as_ref()?;
-            let hits = index.search(&q).hits;
+            let hits = found.get()?;
             state.catalogue.with(|c| {
                 let c = c.as_ref()?.as_ref().ok()?;
                 Some(
                     hits.iter()
+                        .take(BOOK_MAX)
                         .filter_map(|&i| {
                             let e = index.entry(i);
                             c.prototype(&e.id)
@@ -60,6 +72,14 @@ pub fn BookPage() -> impl IntoView {
                 {move || if query.with(|q| q.is_unfiltered()) { "Tous les livrets du catalogue.".to_owned() } else { "Les livrets de votre recherche.".to_owned() }}
                 " "<A href=move || href_with("/", &query.get())>"Revenir à la liste"</A>
             </p>
+            {move || (total() > BOOK_MAX).then(|| view! {
+                <p class="notice no-print" role="status">
+                    {format!(
+                        "Cette recherche donne {} livrets : trop pour un seul document. Seuls les {BOOK_MAX} premiers sont réunis ici ; choisissez un thème, un centre ou des mots pour réunir ceux qu'il vous faut.",
+                        count(total()),
+                    )}
+                </p>
+            })}
             <div class="actions no-print"><button type="button" on:click=print>"Imprimer le livret complet"</button></div>
             {move || chapters().map(|chapters| view! {
                 <nav class="toc" aria-labelledby="sommaire">

@@ -2,11 +2,13 @@
 
 use super::state::AppState;
 use super::widgets::{centre_href, plural, to, PrototypeCard};
+use crate::indicators::by_centre;
 use crate::search::Query;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
 
 #[derive(Clone, PartialEq)]
 struct CentreRow {
@@ -22,7 +24,9 @@ fn rows(state: AppState) -> BTreeMap<String, Vec<CentreRow>> {
     state.catalogue.with(|c| {
         let mut by_territory: BTreeMap<String, Vec<CentreRow>> = BTreeMap::new();
         if let Some(Ok(c)) = c {
+            let given = by_centre(c);
             for (id, centre) in c.live_centres() {
+                let (published, reports) = given.get(id).copied().unwrap_or_default();
                 let territory = if centre.territory.is_empty() {
                     "Autres territoires".to_owned()
                 } else {
@@ -33,8 +37,8 @@ fn rows(state: AppState) -> BTreeMap<String, Vec<CentreRow>> {
                     name: centre.name.clone(),
                     commune: centre.commune.clone(),
                     tiers_lieu: centre.tiers_lieu.clone(),
-                    published: c.live_prototypes().filter(|(_, p)| p.centre == id).count(),
-                    reports: c.live_ratings().filter(|(_, r)| r.centre == id).count(),
+                    published,
+                    reports,
                 });
             }
         }
@@ -42,25 +46,60 @@ fn rows(state: AppState) -> BTreeMap<String, Vec<CentreRow>> {
     })
 }
 
+/// Past this many centres, each territory is a section to open: 2,000 centres on one page take
+/// seconds to draw on a phone, and nobody reads them all.
+const MANY_CENTRES: usize = 60;
+
 #[component]
 pub fn CentresPage() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let list = |centres: Vec<CentreRow>| {
+        view! {
+            <ul class="centre-list">
+                {centres.into_iter().map(|c| view! {
+                    <li>
+                        <a href=centre_href(&c.id)>{c.name.clone()}</a>
+                        <span class="meta">{format!(" — {}{} · {} · {} donnés", c.commune, if c.tiers_lieu.is_empty() { String::new() } else { format!(", {}", c.tiers_lieu) }, plural(c.published, "prototype publié", "prototypes publiés"), plural(c.reports, "rapport d'expérience", "rapports d'expérience"))}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    };
     view! {
         <h1>"Les centres du réseau"</h1>
         <p class="intro">"Les centres sociaux et tiers-lieux qui partagent leurs prototypes, par territoire."</p>
-        {move || rows(state).into_iter().map(|(territory, centres)| view! {
-            <section aria-label=territory.clone()>
-                <h2>{territory.clone()}</h2>
-                <ul class="centre-list">
-                    {centres.into_iter().map(|c| view! {
-                        <li>
-                            <A href=centre_href(&c.id)>{c.name.clone()}</A>
-                            <span class="meta">{format!(" — {}{} · {} · {} donnés", c.commune, if c.tiers_lieu.is_empty() { String::new() } else { format!(", {}", c.tiers_lieu) }, plural(c.published, "prototype publié", "prototypes publiés"), plural(c.reports, "rapport d'expérience", "rapports d'expérience"))}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        }).collect_view()}
+        {move || {
+            let territories = rows(state);
+            let total: usize = territories.values().map(Vec::len).sum();
+            if total <= MANY_CENTRES {
+                return territories.into_iter().map(|(territory, centres)| view! {
+                    <section aria-label=territory.clone()>
+                        <h2>{territory.clone()}</h2>
+                        {list(centres)}
+                    </section>
+                }).collect_view().into_any();
+            }
+            // Each territory's list is drawn when it is first opened.
+            view! {
+                <p>{format!("{} dans {} : ouvrez un territoire pour voir ses centres.", plural(total, "centre", "centres"), plural(territories.len(), "territoire", "territoires"))}</p>
+                {territories.into_iter().map(|(territory, centres)| {
+                    let opened = RwSignal::new(false);
+                    let summary = format!("{territory} ({})", plural(centres.len(), "centre", "centres"));
+                    let centres = StoredValue::new(centres);
+                    view! {
+                        <details class="territory" on:toggle=move |ev| {
+                            let open = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|d| d.has_attribute("open"));
+                            if open && !opened.get_untracked() {
+                                opened.set(true);
+                            }
+                        }>
+                            <summary><h2>{summary}</h2></summary>
+                            {move || opened.get().then(|| list(centres.get_value()))}
+                        </details>
+                    }
+                }).collect_view()}
+            }.into_any()
+        }}
     }
 }
 

@@ -2,10 +2,13 @@
 //! with their tables (the text alternative, also exportable as CSV). Recomputed live.
 
 use super::state::{now_utc, AppState};
+use super::widgets::count;
 use crate::indicators::{
-    self, compute, Indicators, TARGET_PROTOTYPES, TARGET_RESIDENTS, TARGET_TIERS_LIEUX,
+    self, compute_with, Indicators, TARGET_PROTOTYPES, TARGET_RESIDENTS, TARGET_TIERS_LIEUX,
 };
+use crate::label::Status;
 use crate::model::Theme;
+use crate::search::Query;
 use leptos::prelude::*;
 
 /// A table: caption, headers, rows; what the page shows and what CSV export writes.
@@ -23,24 +26,51 @@ fn download_csv(table: &Table) {
     let _ = super::export::download(text.as_bytes(), &name, "text/csv;charset=utf-8");
 }
 
+/// Rows a table shows before it is asked for all of them: a national catalogue has 2,000 centres,
+/// and so many rows would take seconds to draw on a phone. The CSV export always has them all.
+const FIRST_ROWS: usize = 50;
+
 #[component]
 fn DataTable(table: Table) -> impl IntoView {
     let t = StoredValue::new(table.clone());
+    let total = table.rows.len();
+    let all = RwSignal::new(total <= FIRST_ROWS);
+    let rows = move || {
+        let shown = if all.get() { total } else { FIRST_ROWS };
+        t.with_value(|t| {
+            t.rows
+                .iter()
+                .take(shown)
+                .map(|row| view! {
+                    <tr>
+                        <th scope="row">{row[0].clone()}</th>
+                        {row[1..].iter().map(|c| view! { <td class=if c == "0" { "zero" } else { "" }>{c.clone()}</td> }).collect_view()}
+                    </tr>
+                })
+                .collect_view()
+        })
+    };
     view! {
         <div class="table-wrap">
             <table class="data" id=format!("table-{}", table.slug)>
                 <caption>{table.caption.clone()}</caption>
                 <thead><tr>{table.headers.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>
-                <tbody>
-                    {table.rows.iter().map(|row| view! {
-                        <tr>
-                            <th scope="row">{row[0].clone()}</th>
-                            {row[1..].iter().map(|c| view! { <td class=if c == "0" { "zero" } else { "" }>{c.clone()}</td> }).collect_view()}
-                        </tr>
-                    }).collect_view()}
-                </tbody>
+                <tbody>{rows}</tbody>
             </table>
         </div>
+        // The button stays where it is, whichever way it goes, so that keyboard focus does too.
+        {(total > FIRST_ROWS).then(|| view! {
+            <p class="table-more no-print">
+                {move || if all.get() {
+                    format!("Les {} lignes sont affichées. ", count(total))
+                } else {
+                    format!("Les {FIRST_ROWS} premières lignes sur {} sont affichées ; l'export CSV les contient toutes. ", count(total))
+                }}
+                <button type="button" aria-pressed=move || all.get().to_string() on:click=move |_| all.update(|a| *a = !*a)>
+                    {format!("Afficher les {} lignes", count(total))}
+                </button>
+            </p>
+        })}
         <button type="button" class="no-print" on:click=move |_| t.with_value(download_csv)>
             {format!("Exporter en CSV : {}", table.caption.to_lowercase())}
         </button>
@@ -189,7 +219,22 @@ fn month_label(month: &str) -> String {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let data = Memo::new(move |_| state.with_catalogue(compute));
+    // The label's counts come from the index, which knows every prototype's status.
+    let data = Memo::new(move |_| {
+        let counts = state.index.with(|index| {
+            index.as_ref().map(|index| {
+                let statuses = index.search(&Query::default()).facets.statuses;
+                let n = |s: Status| {
+                    statuses
+                        .iter()
+                        .find(|(x, _)| *x == s)
+                        .map_or(0, |(_, n)| *n)
+                };
+                (n(Status::Labelled), n(Status::Candidate))
+            })
+        })?;
+        state.with_catalogue(|c| compute_with(c, counts))
+    });
     move || {
         let Some(i) = data.get() else {
             return view! { <h1>"Indicateurs"</h1><p role="status">"Chargement…"</p> }.into_any();

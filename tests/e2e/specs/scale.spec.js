@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { watchProgress } from "../progress-watch.mjs";
+import { readFileSync } from "node:fs";
 
 /** A catalogue of `n` valid prototypes from `c` centres, built here so the test needs no tool. */
 function synthetic(n, c = 20) {
@@ -27,6 +28,12 @@ test("un grand catalogue reste léger : une page de cartes, des pages suivantes,
   await page.getByRole("link", { name: "Page suivante" }).click();
   await expect(page).toHaveURL(/\?page=2$/);
   await expect(page.locator(".result-count")).toHaveText("1 048 prototypes trouvés : 61 à 120 affichés");
+  // The printable book gathers at most 50 livrets, and says so.
+  await page.goto("/livrets");
+  await expect(page.locator(".notice")).toContainText(/Cette recherche donne 1.048 livrets : trop pour un seul document. Seuls les 50 premiers/);
+  await expect(page.locator("article.chapter")).toHaveCount(50);
+  await expect(page.locator(".toc li")).toHaveCount(50);
+  await page.goto("/?page=2");
   // Search narrows and starts again at page 1.
   await page.getByLabel("Rechercher un prototype").fill("atelier numérique 99");
   await expect(page).not.toHaveURL(/page=/);
@@ -109,6 +116,28 @@ test("avec beaucoup de centres, le filtre par centre se tape au lieu de déroule
   await expect(page.locator(".chosen-centre")).toContainText("Centre social n° 57");
   await field.fill("marseille");
   await expect(page.locator("#filtre-centre-aide")).toHaveText("Aucun centre ne correspond à « marseille ».");
+  // The centres page opens one territory at a time.
+  await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Centres" }).click();
+  await expect(page.getByText("68 centres dans 6 territoires : ouvrez un territoire pour voir ses centres.")).toBeVisible();
+  await expect(page.locator(".centre-list li")).toHaveCount(0);
+  await page.getByText("Territoire 1 (15 centres)").click();
+  await expect(page.locator(".centre-list li")).toHaveCount(15);
+  await expect(page.getByRole("link", { name: "Centre social n° 41", exact: true })).toBeVisible();
+  // The indicators' theme × centre table shows 50 rows until asked for all; the CSV has them all.
+  await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Indicateurs" }).click();
+  await expect(page.locator("#table-themes-centres tbody tr")).toHaveCount(50);
+  await expect(page.getByText("Les 50 premières lignes sur 68 sont affichées ; l'export CSV les contient toutes.")).toBeVisible();
+  const more = page.getByRole("button", { name: "Afficher les 68 lignes" });
+  await more.click();
+  await expect(page.locator("#table-themes-centres tbody tr")).toHaveCount(68);
+  await expect(more).toHaveAttribute("aria-pressed", "true");
+  await expect(more).toBeFocused();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter en CSV : prototypes par centre et par thème" }).click()]);
+  const csv = readFileSync(await download.path(), "utf8");
+  expect(csv.trim().split("\r\n")).toHaveLength(69);
+  await page.goBack();
+  await page.goBack();
+  await expect(page.locator(".chosen-centre")).toContainText("Centre social n° 57");
   // The filter can be taken off, by keyboard too.
   await page.getByRole("button", { name: "Retirer le filtre « Centre social n° 57 »" }).focus();
   await page.keyboard.press("Enter");
