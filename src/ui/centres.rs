@@ -46,6 +46,25 @@ fn rows(state: AppState) -> BTreeMap<String, Vec<CentreRow>> {
     })
 }
 
+/// Where the centre is (what is known of it) and what it gave.
+fn meta(c: &CentreRow) -> String {
+    let place = [c.commune.as_str(), c.tiers_lieu.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let given = format!(
+        "{} · {} donnés",
+        plural(c.published, "prototype publié", "prototypes publiés"),
+        plural(c.reports, "rapport d'expérience", "rapports d'expérience")
+    );
+    if place.is_empty() {
+        format!(" — {given}")
+    } else {
+        format!(" — {place} · {given}")
+    }
+}
+
 /// Past this many centres, each territory is a section to open: 2,000 centres on one page take
 /// seconds to draw on a phone, and nobody reads them all.
 const MANY_CENTRES: usize = 60;
@@ -59,7 +78,7 @@ pub fn CentresPage() -> impl IntoView {
                 {centres.into_iter().map(|c| view! {
                     <li>
                         <a href=centre_href(&c.id)>{c.name.clone()}</a>
-                        <span class="meta">{format!(" — {}{} · {} · {} donnés", c.commune, if c.tiers_lieu.is_empty() { String::new() } else { format!(", {}", c.tiers_lieu) }, plural(c.published, "prototype publié", "prototypes publiés"), plural(c.reports, "rapport d'expérience", "rapports d'expérience"))}</span>
+                        <span class="meta">{meta(&c)}</span>
                     </li>
                 }).collect_view()}
             </ul>

@@ -4,7 +4,8 @@
 // 2. Import of the big file through the import page: time to the preview, time to "Import
 //    terminé", the percentages the progress bar showed, and how long the page froze: every task
 //    longer than 50 ms (PerformanceObserver "longtask"), its longest, and how many passed 100 ms.
-// 3. Start-up again with the big catalogue stored: navigation → first card shown.
+// 3. Start-up again with the big catalogue stored: navigation → first card shown; typing a word.
+// 4. The other pages (prototype, label, centres, indicators, printable book) reached by clicks.
 // All of it twice: on this machine's CPU, then slowed down four times (Chromium's CPU throttling,
 // as in DevTools' performance panel), for a phone-class CPU.
 // Prints figures; asserts nothing about time.
@@ -107,6 +108,29 @@ async function scenario(browser, slowdown) {
   await page.getByLabel("Rechercher un prototype").pressSequentially("atelier", { delay: 150 });
   await page.waitForTimeout(1000);
   log(`typing « atelier » in the search box with the big catalogue: ${describe(await longTasks(page))}`);
+
+  // The other pages, reached as a person would, with the big catalogue: time until shown and
+  // the longest task.
+  const nav = (name) => page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name, exact: true });
+  const visits = [
+    ["to a prototype's page", () => page.locator("li.card h2 a").first().click(), () => page.getByRole("heading", { name: "Livret pédagogique" })],
+    ["back to the catalogue", () => page.goBack(), () => page.locator("li.card").first()],
+    ["to the label page", () => page.locator("li.card a.badge").first().click(), () => page.getByRole("heading", { name: /^Candidats au label/ })],
+    ["to the centres page", () => nav("Centres").click(), () => page.getByRole("heading", { name: "Les centres du réseau" })],
+    ["to the indicators page", () => nav("Indicateurs").click(), () => page.locator("#table-themes-centres")],
+    ["to the catalogue", () => nav("Catalogue").click(), () => page.locator("li.card").first()],
+    ["to the printable book (at most 50 livrets)", () => page.getByRole("link", { name: "Imprimer ces livrets" }).click(), () => page.locator("article.chapter").first()],
+  ];
+  for (const [name, go, shown] of visits) {
+    await page.evaluate(() => (window.__long = []));
+    const start = Date.now();
+    await go();
+    await shown().waitFor({ timeout: 120_000 });
+    const ms = Date.now() - start;
+    await page.waitForTimeout(1000);
+    const tasks = await longTasks(page);
+    log(`${name}: shown after ${ms} ms; longest task ${tasks.length ? Math.round(Math.max(...tasks)) : "< 50"} ms`);
+  }
   await context.close();
 }
 
