@@ -90,8 +90,9 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
         .live_centres()
         .map(|(id, _)| (id, [0; 7]))
         .collect();
-    let mut adaptations: BTreeMap<(String, String), usize> = BTreeMap::new();
-    let mut activity: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // By centre ids while counting; by names (looked up once per pair) at the end.
+    let mut adapted: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut activity: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (_, p) in catalogue.live_prototypes() {
         i.prototypes += 1;
         i.per_theme[theme_index(p.theme)] += 1;
@@ -102,13 +103,11 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
             .and_then(|f| catalogue.prototype(&f.prototype))
         {
             if origin.centre != p.centre {
-                *adaptations
-                    .entry((name(&origin.centre), name(&p.centre)))
-                    .or_default() += 1;
+                *adapted.entry((&origin.centre, &p.centre)).or_default() += 1;
             }
         }
         if let Some(month) = p.created.get(..7) {
-            activity.entry(month.to_owned()).or_default().0 += 1;
+            activity.entry(month).or_default().0 += 1;
         }
     }
     for (_, r) in catalogue.live_ratings() {
@@ -118,7 +117,7 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
             i.scores[usize::from(r.note) - 1] += 1;
         }
         if let Some(month) = r.date.get(..7) {
-            activity.entry(month.to_owned()).or_default().1 += 1;
+            activity.entry(month).or_default().1 += 1;
         }
     }
     (i.labelled, i.candidates) = (labelled, candidates);
@@ -136,13 +135,17 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
         })
         .collect();
     i.matrix.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut adaptations: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for ((from, to), n) in adapted {
+        *adaptations.entry((name(from), name(to))).or_default() += n;
+    }
     let mut adaptations: Vec<_> = adaptations
         .into_iter()
         .map(|((from, to), n)| (from, to, n))
         .collect();
     adaptations.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
     i.adaptations = adaptations;
-    i.activity = activity.into_iter().map(|(m, (p, r))| (m, p, r)).collect();
+    i.activity = activity.into_iter().map(|(m, (p, r))| (m.to_owned(), p, r)).collect();
     i
 }
 
