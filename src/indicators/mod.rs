@@ -145,7 +145,10 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
         .collect();
     adaptations.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
     i.adaptations = adaptations;
-    i.activity = activity.into_iter().map(|(m, (p, r))| (m.to_owned(), p, r)).collect();
+    i.activity = activity
+        .into_iter()
+        .map(|(m, (p, r))| (m.to_owned(), p, r))
+        .collect();
     i
 }
 

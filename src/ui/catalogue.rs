@@ -3,7 +3,7 @@
 
 use super::export::{ExportButtons, Selection};
 use super::state::AppState;
-use super::widgets::{count as thousands, href_with, plural, to, PrototypeCard};
+use super::widgets::{count as thousands, href_with, plural, to, Progress, PrototypeCard};
 use crate::label::Status;
 use crate::model::{Theme, UsageKind};
 use crate::search::{Facets, Query, Results, Sort, PAGE_SIZE};
@@ -54,7 +54,10 @@ pub fn CataloguePage() -> impl IntoView {
             "reproduites et adaptées chez vous."
         </p>
         {move || match state.catalogue.with(|c| c.as_ref().map(|r| r.as_ref().err().cloned())) {
-            None => view! { <p role="status">"Chargement du catalogue…"</p> }.into_any(),
+            None => view! {
+                <p role="status">"Chargement du catalogue…"</p>
+                <Progress label="Chargement du catalogue" done=state.loading/>
+            }.into_any(),
             Some(Some(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
             Some(None) => view! { <Search query results set_query=set_query.clone()/> }.into_any(),
         }}

@@ -2,7 +2,7 @@
 //! change, write it in one transaction only when the user confirms, and offer to undo.
 
 use super::state::{now_utc, AppState};
-use super::widgets::plural;
+use super::widgets::{plural, Progress};
 use crate::exchange::{
     preview_item, preview_keys, EntityKind, Limits, Outcome, Preview, Problems, Reading,
 };
@@ -101,18 +101,6 @@ fn summary(p: &Preview) -> String {
         })
         .collect();
     parts.join(" · ")
-}
-
-/// A progress bar with its percentage in words, for a step that takes a while.
-#[component]
-fn Progress(label: &'static str, done: RwSignal<f64>) -> impl IntoView {
-    let percent = move || (done.get() * 100.0).floor().clamp(0.0, 100.0);
-    view! {
-        <div class="progress">
-            <progress max="100" value=percent aria-label=label aria-valuetext=move || format!("{} %", percent())></progress>
-            <span aria-hidden="true">{move || format!("{} %", percent())}</span>
-        </div>
-    }
 }
 
 #[component]

@@ -185,3 +185,15 @@ pub fn PrototypeCard(entry: Entry) -> impl IntoView {
         </li>
     }
 }
+
+/// A progress bar with its percentage in words, for a step that takes a while.
+#[component]
+pub fn Progress(label: &'static str, done: RwSignal<f64>) -> impl IntoView {
+    let percent = move || (done.get() * 100.0).floor().clamp(0.0, 100.0);
+    view! {
+        <div class="progress">
+            <progress max="100" value=percent aria-label=label aria-valuetext=move || format!("{} %", percent())></progress>
+            <span aria-hidden="true">{move || format!("{} %", percent())}</span>
+        </div>
+    }
+}

@@ -77,6 +77,10 @@ test("l'import d'un gros fichier montre sa progression en pour cent, puis le ré
   expect(seen.some((v) => v > 0 && v < 100)).toBe(true);
   await page.goto("/");
   await expect(page.locator("p.totals")).toHaveText("6 048 prototypes partagés par 28 centres");
+  // Loading 6,048 stored prototypes showed its progress too, moving forward.
+  const loading = await page.evaluate(() => window.__progress);
+  expect(loading.some((v) => v > 0 && v < 100)).toBe(true);
+  expect(loading).toEqual([...loading].sort((a, b) => a - b));
   // The new prototypes are searchable at once (indexed as they were imported).
   await page.getByLabel("Rechercher un prototype").fill("atelier numérique 5999");
   await expect(page.locator("li.card").first()).toContainText("Atelier numérique n° 5999");
