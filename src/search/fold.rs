@@ -9,11 +9,18 @@ const STOP_WORDS: &[&str] = &[
 /// The searchable words of `text`: folded, split on anything that is not a letter or digit
 /// (elisions like "l'école" give "ecole"), without one-letter words and stop words.
 pub fn tokens(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for_each_token(text, |w| words.push(w.to_owned()));
+    words
+}
+
+/// Calls `f` with each of [`tokens`]' words, without allocating one string per word.
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     fold(text)
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 2 && !STOP_WORDS.contains(w))
-        .map(str::to_owned)
-        .collect()
+        // Stop words are all short: longer words skip the look-up.
+        .filter(|w| w.chars().nth(1).is_some() && !(w.len() <= 4 && STOP_WORDS.contains(w)))
+        .for_each(&mut f);
 }
 
 #[cfg(test)]
@@ -26,6 +33,11 @@ mod tests {
             fold("Démarches À l'École — Œuvre"),
             "demarches a l'ecole — oeuvre"
         );
+    }
+
+    #[test]
+    fn stop_words_are_short_enough_for_the_quick_check() {
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 4));
     }
 
     #[test]

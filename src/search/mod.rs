@@ -6,12 +6,12 @@
 mod fold;
 mod query;
 
-pub use fold::{fold, tokens};
+pub use fold::{fold, for_each_token, tokens};
 pub use query::{Query, Sort, PAGE_SIZE};
 
 use crate::label::{self, Status};
 use crate::model::{Catalogue, Facts, Rating, Record, Theme, UsageKind};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// What a result list shows of a prototype, and what facets and sorting look at.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,8 +69,11 @@ pub struct Index {
     territory_number: HashMap<String, u32>,
     territory_order: Vec<u32>,
     territory_of: Vec<u32>,
-    /// term → (slot, weighted term frequency)
-    postings: BTreeMap<String, Vec<(u32, f32)>>,
+    /// term → (slot, weighted term frequency): hashed, since indexing looks up every word of
+    /// every prototype.
+    postings: HashMap<String, Vec<(u32, f32)>>,
+    /// The terms of `postings`, in order: what a prefix (the word being typed) ranges over.
+    vocabulary: BTreeSet<String>,
     lengths: Vec<f32>,
     /// Sum of the live entries' lengths. Lengths are sums of whole weights, so this is exact and
     /// the same whatever order entries came and went in.
@@ -157,10 +160,15 @@ impl Changed {
 }
 
 fn add_text(terms: &mut HashMap<String, f32>, text: &str, weight: f32, length: &mut f32) {
-    for token in tokens(text) {
-        *terms.entry(token).or_default() += weight;
+    for_each_token(text, |token| {
+        match terms.get_mut(token) {
+            Some(w) => *w += weight,
+            None => {
+                terms.insert(token.to_owned(), weight);
+            }
+        }
         *length += weight;
-    }
+    });
 }
 
 impl Index {
@@ -247,8 +255,12 @@ impl Index {
         }
         if any {
             self.title_rank = Default::default();
-            self.postings.retain(|_, list| {
+            let vocabulary = &mut self.vocabulary;
+            self.postings.retain(|term, list| {
                 list.retain(|&(doc, _)| !gone[doc as usize]);
+                if list.is_empty() {
+                    vocabulary.remove(term);
+                }
                 !list.is_empty()
             });
         }
@@ -349,7 +361,13 @@ impl Index {
         };
         let s = slot as usize;
         for (term, weight) in terms {
-            self.postings.entry(term).or_default().push((slot, weight));
+            match self.postings.get_mut(&term) {
+                Some(list) => list.push((slot, weight)),
+                None => {
+                    self.vocabulary.insert(term.clone());
+                    self.postings.insert(term, vec![(slot, weight)]);
+                }
+            }
         }
         self.centre_of[s] = centre_number;
         self.territory_of[s] = territory_number;
@@ -437,12 +455,12 @@ impl Index {
                 credit(postings, 1.0);
             }
             if last {
-                let range = self.postings.range::<str, _>((
+                let range = self.vocabulary.range::<str, _>((
                     std::ops::Bound::Excluded(word.as_str()),
                     std::ops::Bound::Unbounded,
                 ));
-                for (_, postings) in range.take_while(|(t, _)| t.starts_with(word.as_str())) {
-                    credit(postings, PREFIX_FACTOR);
+                for term in range.take_while(|t| t.starts_with(word.as_str())) {
+                    credit(&self.postings[term], PREFIX_FACTOR);
                 }
             }
             for doc in touched.drain(..) {
