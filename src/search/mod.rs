@@ -11,7 +11,7 @@ pub use query::{Query, Sort, PAGE_SIZE};
 
 use crate::label::{self, Status};
 use crate::model::{Catalogue, Facts, Rating, Record, Theme, UsageKind};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// What a result list shows of a prototype, and what facets and sorting look at.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,11 +69,14 @@ pub struct Index {
     territory_number: HashMap<String, u32>,
     territory_order: Vec<u32>,
     territory_of: Vec<u32>,
-    /// term → (slot, weighted term frequency): hashed, since indexing looks up every word of
-    /// every prototype.
-    postings: HashMap<String, Vec<(u32, f32)>>,
-    /// The terms of `postings`, in order: what a prefix (the word being typed) ranges over.
-    vocabulary: BTreeSet<String>,
+    /// Posting lists by term number: (slot, weighted term frequency).
+    postings: Vec<Vec<(u32, f32)>>,
+    /// term → its number: hashed, since indexing looks up every word of every prototype.
+    term_number: HashMap<String, u32>,
+    /// The same, in term order: what a prefix (the word being typed) ranges over.
+    vocabulary: BTreeMap<String, u32>,
+    /// Term numbers whose list emptied, for the next new terms.
+    free_terms: Vec<u32>,
     lengths: Vec<f32>,
     /// Sum of the live entries' lengths. Lengths are sums of whole weights, so this is exact and
     /// the same whatever order entries came and went in.
@@ -255,14 +258,24 @@ impl Index {
         }
         if any {
             self.title_rank = Default::default();
-            let vocabulary = &mut self.vocabulary;
-            self.postings.retain(|term, list| {
+            let mut emptied = vec![false; self.postings.len()];
+            let mut any_emptied = false;
+            for (n, list) in self.postings.iter_mut().enumerate() {
+                // Free numbers have empty lists already.
+                if list.is_empty() {
+                    continue;
+                }
                 list.retain(|&(doc, _)| !gone[doc as usize]);
                 if list.is_empty() {
-                    vocabulary.remove(term);
+                    emptied[n] = true;
+                    any_emptied = true;
+                    self.free_terms.push(n as u32);
                 }
-                !list.is_empty()
-            });
+            }
+            if any_emptied {
+                self.term_number.retain(|_, n| !emptied[*n as usize]);
+                self.vocabulary.retain(|_, n| !emptied[*n as usize]);
+            }
         }
     }
 
@@ -361,13 +374,19 @@ impl Index {
         };
         let s = slot as usize;
         for (term, weight) in terms {
-            match self.postings.get_mut(&term) {
-                Some(list) => list.push((slot, weight)),
+            let n = match self.term_number.get(&term) {
+                Some(&n) => n,
                 None => {
-                    self.vocabulary.insert(term.clone());
-                    self.postings.insert(term, vec![(slot, weight)]);
+                    let n = self.free_terms.pop().unwrap_or_else(|| {
+                        self.postings.push(Vec::new());
+                        (self.postings.len() - 1) as u32
+                    });
+                    self.vocabulary.insert(term.clone(), n);
+                    self.term_number.insert(term, n);
+                    n
                 }
-            }
+            };
+            self.postings[n as usize].push((slot, weight));
         }
         self.centre_of[s] = centre_number;
         self.territory_of[s] = territory_number;
@@ -451,16 +470,16 @@ impl Index {
                     *slot = slot.max(s);
                 }
             };
-            if let Some(postings) = self.postings.get(word) {
-                credit(postings, 1.0);
+            if let Some(&n) = self.term_number.get(word) {
+                credit(&self.postings[n as usize], 1.0);
             }
             if last {
                 let range = self.vocabulary.range::<str, _>((
                     std::ops::Bound::Excluded(word.as_str()),
                     std::ops::Bound::Unbounded,
                 ));
-                for term in range.take_while(|t| t.starts_with(word.as_str())) {
-                    credit(&self.postings[term], PREFIX_FACTOR);
+                for (_, &n) in range.take_while(|(t, _)| t.starts_with(word.as_str())) {
+                    credit(&self.postings[n as usize], PREFIX_FACTOR);
                 }
             }
             for doc in touched.drain(..) {

@@ -446,10 +446,12 @@ mod scroll {
         ))
     }
 
+    /// On a click in the list: if it followed one of a card's links, remembers that card.
     pub fn remember(ev: &web_sys::MouseEvent) {
         let card = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .filter(|e| e.closest("a").ok().flatten().is_some())
             .and_then(|e| e.closest("li.card[data-id]").ok().flatten());
         let (Some(window), Some(key), Some(card)) = (web_sys::window(), key(), card) else {
             return;
