@@ -430,6 +430,15 @@ impl Index {
         self.entries.iter().flatten()
     }
 
+    /// How many live prototypes are (labelled, candidates): each entry holds its status.
+    pub fn label_counts(&self) -> (usize, usize) {
+        self.entries().fold((0, 0), |(l, c), e| match e.status {
+            Status::Labelled => (l + 1, c),
+            Status::Candidate => (l, c + 1),
+            Status::InProgress => (l, c),
+        })
+    }
+
     fn bm25(&self, doc: u32, weight: f32, idf: f32, average_length: f32) -> f32 {
         let norm = 1.0 - B + B * self.lengths[doc as usize] / average_length;
         idf * weight * (K1 + 1.0) / (weight + K1 * norm)

@@ -419,8 +419,6 @@ const BATCH: usize = 1000;
 /// than these wait in memory.
 const AHEAD: usize = 4;
 
-/// Every row of `store`, keyed by id, read inside `tx` a batch at a time: all keys first, then
-/// each batch's range, a few batches ahead of the one becoming Rust values.
 /// Every key of `store`, in key order.
 async fn keys(tx: &Transaction<'_>, store: &str) -> Result<Vec<String>> {
     let e = StoreError::from_idb;
@@ -435,8 +433,9 @@ async fn keys(tx: &Transaction<'_>, store: &str) -> Result<Vec<String>> {
         .map_err(e)
 }
 
-/// The rows of `store` under `keys` (all of its keys, from [`keys`]); `read` hears how many
-/// rows each batch brought.
+/// Every row of `store`, keyed by id, read inside `tx` a batch at a time: given all its `keys`
+/// (from [`keys`]), each batch's range is asked for a few batches ahead of the one becoming Rust
+/// values. `read` hears how many rows each batch brought.
 async fn rows(
     tx: &Transaction<'_>,
     store: &str,

@@ -67,7 +67,7 @@ fn meta(c: &CentreRow) -> String {
 
 /// Past this many centres, each territory is a section to open: 2,000 centres on one page take
 /// seconds to draw on a phone, and nobody reads them all.
-const MANY_CENTRES: usize = 60;
+const TERRITORIES_FOLDED_ABOVE: usize = 60;
 
 #[component]
 pub fn CentresPage() -> impl IntoView {
@@ -90,7 +90,7 @@ pub fn CentresPage() -> impl IntoView {
         {move || {
             let territories = rows(state);
             let total: usize = territories.values().map(Vec::len).sum();
-            if total <= MANY_CENTRES {
+            if total <= TERRITORIES_FOLDED_ABOVE {
                 return territories.into_iter().map(|(territory, centres)| view! {
                     <section aria-label=territory.clone()>
                         <h2>{territory.clone()}</h2>

@@ -6,9 +6,8 @@ use super::widgets::count;
 use crate::indicators::{
     self, compute_with, Indicators, TARGET_PROTOTYPES, TARGET_RESIDENTS, TARGET_TIERS_LIEUX,
 };
-use crate::label::Status;
 use crate::model::Theme;
-use crate::search::Query;
+use crate::search::Index;
 use leptos::prelude::*;
 
 /// A table: caption, headers, rows; what the page shows and what CSV export writes.
@@ -221,18 +220,9 @@ pub fn DashboardPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     // The label's counts come from the index, which knows every prototype's status.
     let data = Memo::new(move |_| {
-        let counts = state.index.with(|index| {
-            index.as_ref().map(|index| {
-                let statuses = index.search(&Query::default()).facets.statuses;
-                let n = |s: Status| {
-                    statuses
-                        .iter()
-                        .find(|(x, _)| *x == s)
-                        .map_or(0, |(_, n)| *n)
-                };
-                (n(Status::Labelled), n(Status::Candidate))
-            })
-        })?;
+        let counts = state
+            .index
+            .with(|index| index.as_ref().map(Index::label_counts))?;
         state.with_catalogue(|c| compute_with(c, counts))
     });
     move || {
