@@ -148,3 +148,27 @@ test("avec beaucoup de centres, le filtre par centre se tape au lieu de déroule
   await expect(page).not.toHaveURL(/centre=/);
   await expect(page.locator(".result-count")).toHaveText("648 prototypes trouvés : 1 à 60 affichés");
 });
+
+test("la page du label d'un grand catalogue nomme les 100 premiers candidats et mène au catalogue pour les autres", async ({ page }) => {
+  // 150 prototypes with a complete livret under a free licence, never tested yet: candidates.
+  const seed = JSON.parse(readFileSync(new URL("../../../public/catalogue.json", import.meta.url), "utf8"));
+  const { livret, licence } = seed.prototypes[0];
+  const file = JSON.parse(synthetic(150));
+  for (const p of file.prototypes) Object.assign(p, { livret, licence });
+  await page.goto("/label");
+  const heading = page.getByRole("heading", { name: /^Candidats au label \(\d+\)$/ });
+  const before = Number((await heading.textContent()).match(/\d+/)[0]);
+  await page.goto("/importer");
+  await page.getByLabel("Choisir un fichier de catalogue (.json)").setInputFiles({ name: "candidats.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+  await page.getByRole("button", { name: "Importer ces données" }).click();
+  await expect(page.getByText("Import terminé")).toBeVisible({ timeout: 60_000 });
+  await page.goto("/label");
+  const total = before + 150;
+  await expect(page.getByRole("heading", { name: `Candidats au label (${total})` })).toBeVisible();
+  const candidates = page.locator("section", { has: page.getByRole("heading", { name: /^Candidats au label/ }) });
+  await expect(candidates.locator(".label-list li")).toHaveCount(100);
+  await expect(candidates).toContainText("Les 100 premiers par titre.");
+  await candidates.getByRole("link", { name: `Voir les ${total} dans le catalogue` }).click();
+  await expect(page).toHaveURL(/\?label=candidat$/);
+  await expect(page.locator(".result-count")).toHaveText(`${total} prototypes trouvés : 1 à 60 affichés`);
+});
