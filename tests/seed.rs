@@ -119,3 +119,37 @@ fn seed_has_a_three_generation_lineage() {
     assert_eq!(tree.id, "belencontre-pouvoir-d-agir");
     assert_eq!(tree.size(), 4);
 }
+
+#[test]
+fn the_facts_about_one_prototype_are_those_of_the_whole_catalogue() {
+    use prototheque::model::{lineage, Facts};
+    let catalogue = read_document(&seed_bytes(), &Limits::default())
+        .unwrap()
+        .catalogue;
+    let all = Facts::of(&catalogue);
+    for (id, p) in catalogue.live_prototypes() {
+        let about = Facts::about(&catalogue, id);
+        // Its own reports, every adaptation: the same lineage and label as from all the facts.
+        assert_eq!(about.reports(id).len(), all.reports(id).len(), "{id}");
+        assert_eq!(about.average(id), all.average(id), "{id}");
+        assert_eq!(
+            lineage(&catalogue, &about, id),
+            lineage(&catalogue, &all, id)
+        );
+        assert_eq!(
+            label::assess_with(p, id, &about),
+            label::assess_with(p, id, &all)
+        );
+        // And nothing gathered about the others.
+        let others = catalogue
+            .live_prototypes()
+            .filter(|(other, _)| *other != id && !all.reports(other).is_empty());
+        for (other, _) in others {
+            assert!(about.reports(other).is_empty(), "{id}: {other}");
+        }
+    }
+    let reported = catalogue
+        .live_prototypes()
+        .filter(|(id, _)| !all.reports(id).is_empty());
+    assert!(reported.count() >= 10);
+}
