@@ -6,11 +6,12 @@
 mod fold;
 mod query;
 
-pub use fold::{fold, for_each_token, tokens};
+pub use fold::{fold, tokens};
 pub use query::{Query, Sort, PAGE_SIZE};
 
 use crate::label::{self, Status};
 use crate::model::{Catalogue, Facts, Rating, Record, Theme, UsageKind};
+use fold::for_each_token;
 use std::collections::{BTreeMap, HashMap};
 
 /// What a result list shows of a prototype, and what facets and sorting look at.
@@ -115,6 +116,7 @@ impl Facets {
         text: &str,
         limit: usize,
     ) -> (Vec<&(String, String, usize)>, usize) {
+        // Not `tokens`: in a name, one-letter words and short ones ("n° 4", "du") count.
         let folded = fold(text);
         let words: Vec<&str> = folded
             .split(|c: char| !c.is_alphanumeric())
