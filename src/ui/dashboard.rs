@@ -112,7 +112,7 @@ fn Progress(label: &'static str, value: usize, target: usize, note: &'static str
         <div class="progress-card">
             <p class="progress-label">{label}</p>
             <p class="progress-value"><strong>{value.to_string()}</strong>{format!(" / {target}")}</p>
-            <div class="bar" aria-hidden="true"><div class="fill" style=format!("width: {percent}%")></div></div>
+            <div class="bar" aria-hidden="true"><div class="fill" style:width=format!("{percent}%")></div></div>
             <p class="hint">{format!("{percent} % de l'objectif. {note}")}</p>
         </div>
     }

@@ -17,6 +17,17 @@ test("le tableau de bord du catalogue fourni montre les bons totaux", async ({ p
   expect(labelled).toBeGreaterThanOrEqual(3);
   await page.getByRole("navigation").getByRole("link", { name: "Indicateurs" }).click();
   await expect(card(page, "Prototypes publiés")).toHaveText("48 / 48");
+  // Each bar is drawn to its share (its width is set through the CSSOM: the page's CSP forbids
+  // inline style attributes, and a blocked one would leave every bar full).
+  const share = async (label) => {
+    const bar = page.locator(".progress-card").filter({ hasText: label }).locator(".bar");
+    const [outer, fill] = await Promise.all([bar.boundingBox(), bar.locator(".fill").boundingBox()]);
+    return (100 * fill.width) / outer.width;
+  };
+  expect(Math.abs((await share("Prototypes publiés")) - 100)).toBeLessThan(2);
+  const labelledShare = Math.floor((100 * labelled) / 48);
+  expect(labelledShare).toBeLessThan(90);
+  expect(Math.abs((await share("Prototypes labellisés")) - labelledShare)).toBeLessThan(2);
   await expect(card(page, "Centres avec au moins un prototype")).toHaveText("8 / 8");
   await expect(card(page, "Habitants impliqués")).toHaveText(`${seedResidents} / 480`);
   await expect(card(page, "Prototypes labellisés")).toHaveText(`${labelled} / 48`);
