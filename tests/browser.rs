@@ -158,11 +158,8 @@ async fn fresh_named_db() -> (String, indexed_db_futures::database::Database) {
     (name, db)
 }
 
-/// Imports the small catalogue ("a.json"), then the full one over it ("b.json"); returns the
-/// catalogue in between, which undoing the second import gives back.
-async fn small_then_full(
-    db: &indexed_db_futures::database::Database,
-) -> prototheque::model::Catalogue {
+/// Imports the small catalogue into `db`, as "a.json".
+async fn import_small(db: &indexed_db_futures::database::Database) {
     store::import(
         db,
         doc(SMALL_CATALOGUE),
@@ -172,6 +169,14 @@ async fn small_then_full(
     )
     .await
     .unwrap();
+}
+
+/// Imports the small catalogue ("a.json"), then the full one over it ("b.json"); returns the
+/// catalogue in between, which undoing the second import gives back.
+async fn small_then_full(
+    db: &indexed_db_futures::database::Database,
+) -> prototheque::model::Catalogue {
+    import_small(db).await;
     let before = store::load(db).await.unwrap();
     store::import(
         db,
@@ -365,15 +370,7 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
     let db = fresh_db().await;
-    store::import(
-        &db,
-        doc(SMALL_CATALOGUE),
-        "a.json",
-        "2026-05-01T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    import_small(&db).await;
     let before = store::load(&db).await.unwrap();
     let big = prototheque::synth::catalogue(3_000, 200, 9);
     let seen = RefCell::new(Vec::new());
@@ -539,15 +536,7 @@ async fn a_database_of_schema_version_1_is_migrated_without_losing_records() {
         store::load(&db).await.unwrap(),
         prototheque::model::Catalogue::default()
     );
-    store::import(
-        &db,
-        doc(SMALL_CATALOGUE),
-        "a.json",
-        "2026-05-01T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    import_small(&db).await;
     assert_eq!(store::load(&db).await.unwrap().live_prototypes().count(), 2);
     db.close();
 }
@@ -584,15 +573,7 @@ async fn other_tabs_hear_which_records_an_edit_wrote() {
     };
 
     let db = fresh_db().await;
-    store::import(
-        &db,
-        doc(SMALL_CATALOGUE),
-        "a.json",
-        "2026-05-01T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    import_small(&db).await;
     wait(1, said.clone()).await;
     assert_eq!(said.borrow().as_slice(), ["modifie"]);
 
@@ -675,15 +656,7 @@ async fn other_tabs_are_told_of_changes_and_a_page_does_not_hear_its_own() {
     other.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
 
     let db = fresh_db().await;
-    store::import(
-        &db,
-        doc(SMALL_CATALOGUE),
-        "a.json",
-        "2026-05-01T00:00:00Z",
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    import_small(&db).await;
     for _ in 0..50 {
         if heard_there.get() > 0 {
             break;
