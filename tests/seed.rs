@@ -128,7 +128,7 @@ fn the_facts_about_one_prototype_are_those_of_the_whole_catalogue() {
         .catalogue;
     let all = Facts::of(&catalogue);
     for (id, p) in catalogue.live_prototypes() {
-        let about = Facts::about(&catalogue, id);
+        let about = Facts::about(&catalogue, |p| p == id);
         // Its own reports, every adaptation: the same lineage and label as from all the facts.
         assert_eq!(about.reports(id).len(), all.reports(id).len(), "{id}");
         assert_eq!(about.average(id), all.average(id), "{id}");

@@ -11,17 +11,13 @@ pub struct Facts<'c> {
 
 impl<'c> Facts<'c> {
     pub fn of(catalogue: &'c Catalogue) -> Self {
-        Facts::gather(catalogue, |_| true)
+        Facts::about(catalogue, |_| true)
     }
 
-    /// [`Facts::of`] with the reports of prototype `id` only (and every adaptation): what one
-    /// prototype's page needs, without gathering the reports on 20,000 others.
-    pub fn about(catalogue: &'c Catalogue, id: &str) -> Self {
-        Facts::gather(catalogue, |prototype| prototype == id)
-    }
-
-    /// The facts, keeping the reports on the prototypes `wanted` accepts.
-    fn gather(catalogue: &'c Catalogue, wanted: impl Fn(&str) -> bool) -> Self {
+    /// [`Facts::of`] with only the reports on the prototypes `wanted` accepts (and every
+    /// adaptation, for lineages): what a page about a few prototypes needs, without gathering
+    /// the reports on 20,000 others.
+    pub fn about(catalogue: &'c Catalogue, wanted: impl Fn(&str) -> bool) -> Self {
         let mut reports: BTreeMap<&str, Vec<&Rating>> = BTreeMap::new();
         for (_, rating) in catalogue.live_ratings() {
             if !wanted(&rating.prototype) {

@@ -87,13 +87,22 @@ pub fn LabelPage() -> impl IntoView {
             let index = index.as_ref()?;
             state.catalogue.with(|c| {
                 let c = c.as_ref()?.as_ref().ok()?;
-                let facts = Facts::of(c);
-                let group = |status: Status| {
+                let found = |status: Status| {
                     let query = Query {
                         status: Some(status),
                         ..Query::default()
                     };
-                    let hits = index.search(&query).hits;
+                    (index.search(&query).hits, href_with("/", &query))
+                };
+                let found = [found(Status::Labelled), found(Status::Candidate)];
+                // Only the named prototypes' reports are needed, not the catalogue's.
+                let named: std::collections::HashSet<&str> = found
+                    .iter()
+                    .flat_map(|(hits, _)| hits.iter().take(LABEL_LIST_MAX))
+                    .map(|&i| index.entry(i).id.as_str())
+                    .collect();
+                let facts = Facts::about(c, |id| named.contains(id));
+                let group = |status: Status, (hits, all): &(Vec<usize>, String)| {
                     let named = hits
                         .iter()
                         .take(LABEL_LIST_MAX)
@@ -112,9 +121,12 @@ pub fn LabelPage() -> impl IntoView {
                             (e.id.clone(), e.title.clone(), missing)
                         })
                         .collect();
-                    (status, hits.len(), named, href_with("/", &query))
+                    (status, hits.len(), named, all.clone())
                 };
-                Some([group(Status::Labelled), group(Status::Candidate)])
+                Some([
+                    group(Status::Labelled, &found[0]),
+                    group(Status::Candidate, &found[1]),
+                ])
             })
         })
     };

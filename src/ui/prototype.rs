@@ -35,7 +35,7 @@ fn centre_name(c: &Catalogue, id: &str) -> String {
 fn page_data(c: &Catalogue, id: &str) -> Option<PageData> {
     let prototype = c.prototype(id)?.clone();
     let record = &c.prototypes[id];
-    let facts = Facts::about(c, id);
+    let facts = Facts::about(c, |p| p == id);
     let title_of = |pid: &str| {
         c.prototype(pid)
             .map(|p| (p.title.clone(), centre_name(c, &p.centre)))
