@@ -8,6 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Tools built from crates.io are cached outside the checkout, so fresh clones (CI) reuse them.
 TOOLS="${PROTOTHEQUE_TOOLS:-$HOME/.cache/prototheque}"
 TRUNK_VERSION="0.21.14"
+WASM_SPLIT_VERSION="0.2.4"
 DEBIAN_RUST_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
 BROWSER_PACKAGES=(chromium chromium-driver)
 
@@ -36,6 +37,14 @@ use_wasm_toolchain() {
         export RUSTC_BOOTSTRAP=1
         export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
     fi
+}
+
+# For Trunk builds of the app: the `split` feature (index.html) needs cargo's wasm with its
+# relocations and symbols, which scripts/split.sh reads before wasm-bindgen strips them.
+use_split_build() {
+    use_wasm_toolchain
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -C link-args=--emit-relocs"
+    export CARGO_PROFILE_RELEASE_STRIP=false
 }
 
 # For wasm-bindgen-test in headless Chromium through ChromeDriver.

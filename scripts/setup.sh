@@ -50,6 +50,12 @@ if [ "$("$TOOLS/bin/trunk" --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; 
     # No update check: Trunk must never reach the network.
     cargo_install trunk "$TRUNK_VERSION" --locked --no-default-features --features rustls
 fi
+# The splitter has no --version: a stamp beside it records which version is there.
+split_stamp="$TOOLS/bin/.wasm-split-cli-version"
+if [ ! -x "$TOOLS/bin/wasm-split-cli" ] || [ "$(cat "$split_stamp" 2>/dev/null)" != "$WASM_SPLIT_VERSION" ]; then
+    cargo_install wasm_split_cli_support "$WASM_SPLIT_VERSION" --locked --features build-binary
+    echo "$WASM_SPLIT_VERSION" >"$split_stamp"
+fi
 
 if [ "$what" = test ]; then
     e2e="$ROOT/tests/e2e"

@@ -25,6 +25,62 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 use widgets::to;
 
+/// Every page but the catalogue is downloaded the first time it is shown: with the `split`
+/// feature (release builds, `scripts/build.sh`) each is a lazy route that `wasm-split` cuts into
+/// its own wasm chunk after the build (see `scripts/split.sh`). Without it (tests, `cargo check`)
+/// the same names give the page itself, so test binaries carry no split placeholders.
+#[cfg(feature = "split")]
+macro_rules! pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        struct $route;
+
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+
+        impl $route {
+            fn view() -> leptos_router::Lazy<Self> {
+                leptos_router::Lazy::new()
+            }
+        }
+    )*};
+}
+
+#[cfg(not(feature = "split"))]
+macro_rules! pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        struct $route;
+
+        impl $route {
+            fn view() -> impl leptos_router::ChooseView {
+                $page
+            }
+        }
+    )*};
+}
+
+pages! {
+    NewPrototype => editor::NewPrototypePage,
+    Prototype => prototype::PrototypePage,
+    EditPrototype => editor::EditPrototypePage,
+    Compare => editor::ComparePage,
+    Book => book::BookPage,
+    Centres => centres::CentresPage,
+    Centre => centres::CentrePage,
+    Import => import::ImportPage,
+    Label => about::LabelPage,
+    Dashboard => dashboard::DashboardPage,
+    About => about::AboutPage,
+    MyCentre => mycentre::MyCentrePage,
+}
+
 /// Mounts the app on `<body>`.
 pub fn mount() {
     console_error_panic_hook::set_once();
@@ -64,18 +120,18 @@ pub fn Shell() -> impl IntoView {
             <main id="contenu" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=CataloguePage/>
-                    <Route path=path!("/prototypes/nouveau") view=editor::NewPrototypePage/>
-                    <Route path=path!("/prototypes/:id") view=prototype::PrototypePage/>
-                    <Route path=path!("/prototypes/:id/modifier") view=editor::EditPrototypePage/>
-                    <Route path=path!("/prototypes/:id/comparer") view=editor::ComparePage/>
-                    <Route path=path!("/livrets") view=book::BookPage/>
-                    <Route path=path!("/centres") view=centres::CentresPage/>
-                    <Route path=path!("/centres/:id") view=centres::CentrePage/>
-                    <Route path=path!("/importer") view=import::ImportPage/>
-                    <Route path=path!("/label") view=about::LabelPage/>
-                    <Route path=path!("/indicateurs") view=dashboard::DashboardPage/>
-                    <Route path=path!("/a-propos") view=about::AboutPage/>
-                    <Route path=path!("/mon-centre") view=mycentre::MyCentrePage/>
+                    <Route path=path!("/prototypes/nouveau") view={NewPrototype::view()}/>
+                    <Route path=path!("/prototypes/:id") view={Prototype::view()}/>
+                    <Route path=path!("/prototypes/:id/modifier") view={EditPrototype::view()}/>
+                    <Route path=path!("/prototypes/:id/comparer") view={Compare::view()}/>
+                    <Route path=path!("/livrets") view={Book::view()}/>
+                    <Route path=path!("/centres") view={Centres::view()}/>
+                    <Route path=path!("/centres/:id") view={Centre::view()}/>
+                    <Route path=path!("/importer") view={Import::view()}/>
+                    <Route path=path!("/label") view={Label::view()}/>
+                    <Route path=path!("/indicateurs") view={Dashboard::view()}/>
+                    <Route path=path!("/a-propos") view={About::view()}/>
+                    <Route path=path!("/mon-centre") view={MyCentre::view()}/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -39,3 +39,28 @@ test("les liens de navigation mènent aux pages, y compris après rechargement",
   await page.goto("/nulle-part");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page introuvable");
 });
+
+test("le catalogue s'ouvre sans le code des autres pages, qui arrive quand on les ouvre", async ({ page }) => {
+  const wasm = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(new URL(r.url()).pathname);
+  });
+  await page.goto("/");
+  await expect(page.locator("li.card")).toHaveCount(48);
+  // The main module only: no chunk of another page is fetched to show the catalogue.
+  expect(wasm).toHaveLength(1);
+  expect(wasm[0]).toMatch(/^\/prototheque-[0-9a-f]+_bg\.wasm$/);
+
+  await page.getByRole("navigation").getByRole("link", { name: "Indicateurs" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Indicateurs du programme");
+  const dashboard = wasm.filter((p) => /^\/split-[0-9a-f]+\/split___dashboard_view_\d+\.wasm$/.test(p));
+  expect(dashboard).toHaveLength(1);
+
+  // Back and forth: the page's code is fetched once.
+  await page.getByRole("navigation").getByRole("link", { name: "Catalogue" }).click();
+  await expect(page.locator("li.card")).toHaveCount(48);
+  const before = wasm.length;
+  await page.getByRole("navigation").getByRole("link", { name: "Indicateurs" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Indicateurs du programme");
+  expect(wasm.length).toBe(before);
+});

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Cuts the app's wasm into a first download and chunks fetched on first use, in a Trunk build.
+# Runs as Trunk's post_build hook (scripts/post-build.sh), before the service worker's list is
+# written, on a build made with the `split` feature (index.html) and relocations kept
+# (`use_split_build` in lib.sh, which scripts/build.sh and scripts/serve.sh call).
+#
+# Trunk 0.21 cannot split, so this redoes its last step: Trunk ran wasm-bindgen on cargo's wasm;
+# here wasm-split cuts cargo's wasm first (it needs the relocations, which wasm-bindgen drops),
+# then wasm-bindgen turns the main part into the same two files Trunk wrote, under Trunk's names.
+# The chunks and their loader go in a folder named after their contents, so that a browser never
+# mixes chunks of two builds; the integrity hashes in index.html are written again.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+staging="${TRUNK_STAGING_DIR:?run as a Trunk hook}"
+profile="${TRUNK_PROFILE:-release}"
+wasm="${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/$profile/prototheque.wasm"
+PATH="$TOOLS/bin:$PATH"
+
+command -v wasm-split-cli >/dev/null || die "wasm-split-cli manque : lancez scripts/setup.sh build"
+[ -f "$wasm" ] || die "$wasm introuvable"
+js=$(cd "$staging" && ls prototheque-*.js)
+name="${js%.js}"
+[ -f "$staging/${name}_bg.wasm" ] || die "${name}_bg.wasm absent de $staging"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if ! wasm-split-cli "$wasm" "$work/split" --out-name "$name" --target web >"$work/log" 2>&1; then
+    cat "$work/log" >&2
+    die "wasm-split a échoué (compilé sans --emit-relocs ? passez par scripts/build.sh)"
+fi
+# --keep-lld-exports: the chunks import the main module's function table and memory.
+wasm-bindgen --target web --keep-lld-exports --remove-name-section --remove-producers-section \
+    --out-name "$name" --out-dir "$work/main" "$work/split/$name.wasm" 2>"$work/log" ||
+    { cat "$work/log" >&2; die "wasm-bindgen a échoué sur le module principal"; }
+rm "$work/split/$name.wasm"
+
+# Chunks keep cargo's names and target sections: only the code and data are needed.
+python3 - "$work"/split/*.wasm <<'EOF'
+import sys
+
+def uleb(data, i):
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, i
+
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    kept, i = [data[:8]], 8
+    while i < len(data):
+        start = i
+        section, i = data[i], i + 1
+        size, i = uleb(data, i)
+        if section != 0:  # 0 = custom section (names, producers, target features)
+            kept.append(data[start:i + size])
+        i += size
+    open(path, "wb").write(b"".join(kept))
+EOF
+
+folder="split-$(cat "$work"/split/* | sha256sum | cut -c1-16)"
+# Only the module specifiers move: the wasm still names its imports "./__wasm_split.js".
+sed -i "s|^import \\(.*\\) from \"\\./$name\\.js\"|import \\1 from \"../$name.js\"|" "$work/split/__wasm_split.js"
+sed -i "s|^import \\(.*\\) from \"\\./__wasm_split\\.js\"|import \\1 from \"./$folder/__wasm_split.js\"|" "$work/main/$name.js"
+grep -q "\"../$name.js\"" "$work/split/__wasm_split.js" || die "le chargeur des morceaux n'importe pas $name.js"
+grep -q "\"./$folder/__wasm_split.js\"" "$work/main/$name.js" || die "$name.js n'importe pas le chargeur des morceaux"
+
+rm -rf "$staging"/split-*
+mkdir "$staging/$folder"
+cp "$work"/split/* "$staging/$folder/"
+cp "$work/main/$name.js" "$work/main/${name}_bg.wasm" "$staging/"
+
+sri() {
+    python3 -c 'import base64, hashlib, sys
+print("sha384-" + base64.b64encode(hashlib.sha384(open(sys.argv[1], "rb").read()).digest()).decode(), end="")' "$1"
+}
+for file in "$name.js" "${name}_bg.wasm"; do
+    sed -i -E "s|(href=\"[^\"]*/$file\"[^>]*integrity=\")[^\"]*|\\1$(sri "$staging/$file")|" "$staging/index.html"
+done
+
+gz() { gzip -9 -c "$1" | wc -c; }
+chunks=0
+for f in "$staging/$folder"/*.wasm; do chunks=$((chunks + $(gz "$f"))); done
+echo "découpage : module principal $(($(gz "$staging/${name}_bg.wasm") / 1024)) Ko gzip," \
+    "$(ls "$staging/$folder"/*.wasm | wc -l) morceaux à la demande $((chunks / 1024)) Ko gzip" >&2
