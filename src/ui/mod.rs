@@ -26,22 +26,30 @@ use leptos_router::path;
 use widgets::to;
 
 /// Every page but the catalogue is downloaded the first time it is shown: with the `split`
-/// feature (release builds, `scripts/build.sh`) each is a lazy route that `wasm-split` cuts into
-/// its own wasm chunk after the build (see `scripts/split.sh`). Without it (tests, `cargo check`)
-/// the same names give the page itself, so test binaries carry no split placeholders.
+/// feature (release builds, `scripts/build.sh`) each is a lazy route whose page `wasm-split` cuts
+/// into its own wasm chunk after the build (see `scripts/split.sh`). A chunk that cannot be
+/// fetched (no network before the service worker has everything) gives [`PageUnavailable`]
+/// instead of stopping the app. Without the feature (tests, `cargo check`) the same names give
+/// the page itself, so test binaries carry no split placeholders.
 #[cfg(feature = "split")]
 macro_rules! pages {
     ($($route:ident => $page:path),* $(,)?) => {$(
         struct $route;
 
-        #[leptos_router::lazy_route]
         impl leptos_router::LazyRoute for $route {
             fn data() -> Self {
                 $route
             }
 
-            fn view(_this: Self) -> AnyView {
-                $page().into_any()
+            async fn view(_this: Self) -> AnyView {
+                #[leptos::wasm_split::wasm_split($route, wasm_split_path = ::leptos::wasm_split, fallible)]
+                fn page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                    Ok($page().into_any())
+                }
+                match page().await {
+                    Ok(page) => page,
+                    Err(_) => view! { <PageUnavailable/> }.into_any(),
+                }
             }
         }
 
@@ -194,6 +202,25 @@ fn MyCentreLink() -> impl IntoView {
         </p>
     }
     .into_any()
+}
+
+/// A page whose code could not be downloaded: says so, and offers to try again.
+#[cfg(feature = "split")]
+#[component]
+fn PageUnavailable() -> impl IntoView {
+    let reload = |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    };
+    view! {
+        <h1>"Page indisponible"</h1>
+        <p role="alert">
+            "Cette page n'a pas pu être téléchargée. Vérifiez la connexion à Internet, puis "
+            <button type="button" on:click=reload>"réessayez"</button>"."
+        </p>
+        <p><A href=to("/")>"Revenir au catalogue"</A>" (il reste disponible sans connexion)."</p>
+    }
 }
 
 #[component]

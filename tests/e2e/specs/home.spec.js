@@ -53,7 +53,7 @@ test("le catalogue s'ouvre sans le code des autres pages, qui arrive quand on le
 
   await page.getByRole("navigation").getByRole("link", { name: "Indicateurs" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Indicateurs du programme");
-  const dashboard = wasm.filter((p) => /^\/split-[0-9a-f]+\/split___dashboard_view_\d+\.wasm$/.test(p));
+  const dashboard = wasm.filter((p) => /^\/split-[0-9a-f]+\/split_Dashboard\.wasm$/.test(p));
   expect(dashboard).toHaveLength(1);
 
   // Back and forth: the page's code is fetched once.
@@ -63,4 +63,33 @@ test("le catalogue s'ouvre sans le code des autres pages, qui arrive quand on le
   await page.getByRole("navigation").getByRole("link", { name: "Indicateurs" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Indicateurs du programme");
   expect(wasm.length).toBe(before);
+});
+
+test.describe("sans service worker", () => {
+  test.use({ serviceWorkers: "block" });
+
+  test("une page dont le code ne peut pas être téléchargé le dit, sans arrêter l'application", async ({ page }) => {
+    const heading = page.getByRole("heading", { level: 1 });
+    const nav = page.getByRole("navigation");
+    await page.goto("/");
+    await expect(page.locator("li.card")).toHaveCount(48);
+    const chunk = /\/split_Dashboard\.wasm$/;
+    await page.route(chunk, (route) => route.abort("internetdisconnected"));
+
+    await nav.getByRole("link", { name: "Indicateurs" }).click();
+    await expect(heading).toHaveText("Page indisponible");
+    await expect(page.getByRole("alert")).toContainText("Cette page n'a pas pu être téléchargée.");
+
+    // The rest of the app goes on, and a failed download is tried again on the next visit.
+    await nav.getByRole("link", { name: "Catalogue" }).click();
+    await expect(page.locator("li.card")).toHaveCount(48);
+    await nav.getByRole("link", { name: "Centres" }).click();
+    await expect(heading).toHaveText("Les centres du réseau");
+    await nav.getByRole("link", { name: "Indicateurs" }).click();
+    await expect(heading).toHaveText("Page indisponible");
+
+    await page.unroute(chunk);
+    await page.getByRole("button", { name: "réessayez" }).click();
+    await expect(heading).toHaveText("Indicateurs du programme");
+  });
 });
