@@ -33,8 +33,22 @@ use widgets::to;
 /// the page itself, so test binaries carry no split placeholders.
 #[cfg(feature = "split")]
 macro_rules! pages {
-    ($($route:ident => $page:path),* $(,)?) => {$(
+    ($($route:ident in $chunk:ident => $page:path),* $(,)?) => {$(
         struct $route;
+
+        mod $chunk {
+            use super::*;
+
+            #[leptos::wasm_split::wasm_split(
+                $route,
+                wasm_split_path = ::leptos::wasm_split,
+                fallible,
+                preload(preload)
+            )]
+            pub(super) fn page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                Ok($page().into_any())
+            }
+        }
 
         impl leptos_router::LazyRoute for $route {
             fn data() -> Self {
@@ -42,14 +56,15 @@ macro_rules! pages {
             }
 
             async fn view(_this: Self) -> AnyView {
-                #[leptos::wasm_split::wasm_split($route, wasm_split_path = ::leptos::wasm_split, fallible)]
-                fn page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
-                    Ok($page().into_any())
-                }
-                match page().await {
+                match $chunk::page().await {
                     Ok(page) => page,
                     Err(_) => view! { <PageUnavailable/> }.into_any(),
                 }
+            }
+
+            /// Fetches the page's code without showing it; a failure is retried when the page is shown.
+            async fn preload() {
+                let _ = $chunk::preload().await;
             }
         }
 
@@ -63,7 +78,7 @@ macro_rules! pages {
 
 #[cfg(not(feature = "split"))]
 macro_rules! pages {
-    ($($route:ident => $page:path),* $(,)?) => {$(
+    ($($route:ident in $chunk:ident => $page:path),* $(,)?) => {$(
         struct $route;
 
         impl $route {
@@ -75,18 +90,37 @@ macro_rules! pages {
 }
 
 pages! {
-    NewPrototype => editor::NewPrototypePage,
-    Prototype => prototype::PrototypePage,
-    EditPrototype => editor::EditPrototypePage,
-    Compare => editor::ComparePage,
-    Book => book::BookPage,
-    Centres => centres::CentresPage,
-    Centre => centres::CentrePage,
-    Import => import::ImportPage,
-    Label => about::LabelPage,
-    Dashboard => dashboard::DashboardPage,
-    About => about::AboutPage,
-    MyCentre => mycentre::MyCentrePage,
+    NewPrototype in new_prototype_chunk => editor::NewPrototypePage,
+    Prototype in prototype_chunk => prototype::PrototypePage,
+    EditPrototype in edit_prototype_chunk => editor::EditPrototypePage,
+    Compare in compare_chunk => editor::ComparePage,
+    Book in book_chunk => book::BookPage,
+    Centres in centres_chunk => centres::CentresPage,
+    Centre in centre_chunk => centres::CentrePage,
+    Import in import_chunk => import::ImportPage,
+    Label in label_chunk => about::LabelPage,
+    Dashboard in dashboard_chunk => dashboard::DashboardPage,
+    About in about_chunk => about::AboutPage,
+    MyCentre in my_centre_chunk => mycentre::MyCentrePage,
+}
+
+/// Once the catalogue is drawn, fetches the prototype page's code (the page most visits go to
+/// next) while the person reads the list, so that the first prototype opened shows without
+/// waiting for it. Other pages are fetched when first shown.
+#[cfg(feature = "split")]
+fn preload_prototype_page(state: AppState) {
+    let started = std::cell::Cell::new(false);
+    Effect::new(move |_| {
+        if started.get() || state.index.with(Option::is_none) {
+            return;
+        }
+        started.set(true);
+        leptos::task::spawn_local(async {
+            // Let the first list be painted before the chunk is compiled.
+            gloo::timers::future::TimeoutFuture::new(300).await;
+            <Prototype as leptos_router::LazyRoute>::preload().await;
+        });
+    });
 }
 
 /// Mounts the app on `<body>`.
@@ -98,8 +132,11 @@ pub fn mount() {
 /// The whole app, loading its state from this browser's storage.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(AppState::start());
+    let state = AppState::start();
+    provide_context(state);
     provide_context(offline::Connectivity::start());
+    #[cfg(feature = "split")]
+    preload_prototype_page(state);
     view! { <Shell/> }
 }
 
