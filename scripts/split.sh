@@ -81,8 +81,5 @@ for file in "$name.js" "${name}_bg.wasm"; do
     sed -i -E "s|(href=\"[^\"]*/$file\"[^>]*integrity=\")[^\"]*|\\1$(sri "$staging/$file")|" "$staging/index.html"
 done
 
-gz() { gzip -9 -c "$1" | wc -c; }
-chunks=0
-for f in "$staging/$folder"/*.wasm; do chunks=$((chunks + $(gz "$f"))); done
-echo "découpage : module principal $(($(gz "$staging/${name}_bg.wasm") / 1024)) Ko gzip," \
-    "$(ls "$staging/$folder"/*.wasm | wc -l) morceaux à la demande $((chunks / 1024)) Ko gzip" >&2
+chunks=("$staging/$folder"/*.wasm)
+echo "découpage : ${#chunks[@]} morceaux dans $folder/ (tailles : scripts/size.sh)" >&2
