@@ -62,9 +62,10 @@ macro_rules! pages {
                 }
             }
 
-            /// Fetches the page's code without showing it; a failure is retried when the page is shown.
+            /// Fetches the page's code before the router shows it (a failure is retried when the
+            /// page is shown), while the header says a page is loading.
             async fn preload() {
-                let _ = $chunk::preload().await;
+                PageLoading::during(Box::pin($chunk::preload())).await;
             }
         }
 
@@ -118,7 +119,8 @@ fn preload_prototype_page(state: AppState) {
         leptos::task::spawn_local(async {
             // Let the first list be painted before the chunk is compiled.
             gloo::timers::future::TimeoutFuture::new(300).await;
-            <Prototype as leptos_router::LazyRoute>::preload().await;
+            // Straight from the split point: nobody waits for it, so the header says nothing.
+            let _ = prototype_chunk::preload().await;
         });
     });
 }
@@ -143,6 +145,8 @@ pub fn App() -> impl IntoView {
 /// Header, routes and footer, around an [`AppState`] already in context.
 #[component]
 pub fn Shell() -> impl IntoView {
+    // Here rather than in the status itself, so that the routes see it too.
+    provide_context(PageLoading(RwSignal::new(0)));
     view! {
         <Router base=widgets::base_path()>
             <a class="skip-link" href="#contenu" on:click=skip_to_content>"Aller au contenu"</a>
@@ -160,6 +164,7 @@ pub fn Shell() -> impl IntoView {
                     <A href=to("/a-propos")>"À propos"</A>
                 </nav>
             </header>
+            <PageLoadingStatus/>
             {use_context::<offline::Connectivity>().map(|_| view! { <offline::StatusBar/> })}
             <ForgetNotices/>
             <main id="contenu" tabindex="-1">
@@ -239,6 +244,49 @@ fn MyCentreLink() -> impl IntoView {
         </p>
     }
     .into_any()
+}
+
+/// How many pages' code is being downloaded for the router (split builds): while there is
+/// one, the header says so, since the current page stays until the next one can be drawn.
+#[derive(Clone, Copy)]
+struct PageLoading(RwSignal<u32>);
+
+impl PageLoading {
+    /// Counts one page's download while `fetch` runs, until it ends or the router drops it
+    /// (another link followed meanwhile); a failure is reported when the page is shown. One
+    /// function for every route, not one copy per route.
+    #[cfg(feature = "split")]
+    async fn during(
+        fetch: std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<(), leptos::wasm_split::SplitLoaderError>>>,
+        >,
+    ) {
+        struct Counted(Option<RwSignal<u32>>);
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                if let Some(count) = self.0 {
+                    count.try_update(|n| *n = n.saturating_sub(1));
+                }
+            }
+        }
+        let _counted = Counted(use_context::<PageLoading>().map(|PageLoading(count)| {
+            count.update(|n| *n += 1);
+            count
+        }));
+        let _ = fetch.await;
+    }
+}
+
+/// "Chargement de la page…" in the header while a page's code is on its way (shown after a
+/// moment, by CSS, so that quick loads do not flash).
+#[component]
+fn PageLoadingStatus() -> impl IntoView {
+    let PageLoading(count) = expect_context();
+    view! {
+        <p class="page-loading" role="status">
+            <span hidden=move || count.get() == 0>"Chargement de la page…"</span>
+        </p>
+    }
 }
 
 /// A page whose code could not be downloaded: says so, and offers to try again.

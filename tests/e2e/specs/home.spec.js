@@ -100,4 +100,25 @@ test.describe("sans service worker", () => {
     await page.getByRole("button", { name: "réessayez" }).click();
     await expect(heading).toHaveText("Indicateurs du programme");
   });
+
+  test("pendant que le code d'une page arrive, l'en-tête le dit, puis la page s'affiche", async ({ page }) => {
+    const heading = page.getByRole("heading", { level: 1 });
+    await page.goto("/");
+    await expect(page.locator("li.card")).toHaveCount(48);
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route(/\/split_Dashboard\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+
+    await page.getByRole("navigation").getByRole("link", { name: "Indicateurs" }).click();
+    const loading = page.getByRole("status").getByText("Chargement de la page…");
+    await expect(loading).toBeVisible();
+    await expect(heading).toHaveText("Prototèque — Centres sociaux connectés");
+
+    release();
+    await expect(heading).toHaveText("Indicateurs du programme");
+    await expect(loading).toBeHidden();
+  });
 });
