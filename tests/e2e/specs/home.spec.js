@@ -73,6 +73,24 @@ test("le catalogue s'ouvre sans le code des autres pages, qui arrive quand on le
   expect(wasm.length).toBe(before);
 });
 
+test("si l'application s'arrête sur une erreur, un message le dit et propose de recharger", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.locator("li.card")).toHaveCount(48);
+  const alert = page.getByRole("alert");
+  // Another script's error is none of the app's business: no message.
+  await page.evaluate(() => dispatchEvent(new ErrorEvent("error", { error: new Error("extension") })));
+  await expect(alert).toHaveCount(0);
+
+  // What a panic in the wasm module ends as, here from a promise no one awaits.
+  await page.evaluate(() => {
+    Promise.reject(new WebAssembly.RuntimeError("unreachable"));
+  });
+  await expect(alert).toContainText("Prototèque s'est arrêté à cause d'une erreur inattendue.");
+  await page.getByRole("button", { name: "Recharger la page" }).click();
+  await expect(page.locator("li.card")).toHaveCount(48);
+  await expect(alert).toHaveCount(0);
+});
+
 test.describe("sans service worker", () => {
   test.use({ serviceWorkers: "block" });
 
@@ -120,5 +138,19 @@ test.describe("sans service worker", () => {
     release();
     await expect(heading).toHaveText("Indicateurs du programme");
     await expect(loading).toBeHidden();
+  });
+
+  test("si l'application ne peut pas se charger, un message le dit et le rechargement la relance", async ({ page }) => {
+    const main = /\/prototheque-[0-9a-f]+_bg\.wasm$/;
+    await page.route(main, (route) => route.abort("internetdisconnected"));
+    await page.goto("/");
+    const alert = page.getByRole("alert");
+    await expect(alert).toContainText("Prototèque n'a pas pu se charger. Vérifiez la connexion à Internet");
+    await expect(page.getByRole("button", { name: "Recharger la page" })).toBeFocused();
+
+    await page.unroute(main);
+    await page.getByRole("button", { name: "Recharger la page" }).click();
+    await expect(page.locator("li.card")).toHaveCount(48);
+    await expect(alert).toHaveCount(0);
   });
 });
