@@ -7,6 +7,8 @@ use crate::model::Catalogue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::JsCast;
 
 /// What to export.
@@ -85,6 +87,69 @@ async fn share(bytes: &[u8], name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Reads the catalogue, writes the file and offers it; says what was written.
+async fn write_and_offer(
+    state: AppState,
+    selection: Selection,
+    subject: Option<String>,
+    sharing: bool,
+) -> Result<String, String> {
+    let catalogue = state.snapshot().await?;
+    let by = state.my_centre.get_untracked();
+    let who = subject
+        .or_else(|| by.clone())
+        .unwrap_or_else(|| "catalogue".into());
+    let doc = document(catalogue, &selection, by);
+    let n = doc.catalogue.live_prototypes().count();
+    let name = file_name(&who, &now_utc()[..10]);
+    let bytes = export(&doc);
+    if sharing {
+        share(&bytes, &name).await?
+    } else {
+        download(&bytes, &name, "application/json")?
+    }
+    Ok(format!(
+        "Fichier « {name} » prêt : {n} prototype{}.",
+        if n > 1 { "s" } else { "" }
+    ))
+}
+
+type Writing = Pin<Box<dyn Future<Output = Result<String, String>>>>;
+
+/// The file writer could not be downloaded (release builds fetch it on the first export).
+#[cfg_attr(not(feature = "split"), allow(dead_code))]
+struct WriterUnavailable;
+
+/// With the `split` feature (release builds), the file writer is a wasm chunk of its own,
+/// downloaded on the first export rather than with the catalogue: see `pages!` in `ui/mod.rs`.
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(export_file, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn writer(
+    state: AppState,
+    selection: Selection,
+    subject: Option<String>,
+    sharing: bool,
+) -> Result<Writing, WriterUnavailable> {
+    Ok(Box::pin(write_and_offer(state, selection, subject, sharing)))
+}
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for WriterUnavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        WriterUnavailable
+    }
+}
+
+#[cfg(not(feature = "split"))]
+async fn writer(
+    state: AppState,
+    selection: Selection,
+    subject: Option<String>,
+    sharing: bool,
+) -> Result<Writing, WriterUnavailable> {
+    Ok(Box::pin(write_and_offer(state, selection, subject, sharing)))
+}
+
 /// Download (and, where possible, share) buttons for a selection.
 #[component]
 pub fn ExportButtons(
@@ -99,29 +164,14 @@ pub fn ExportButtons(
     let subject = StoredValue::new(subject);
     let run = move |sharing: bool| {
         let selection = selection.get_untracked();
+        let subject = subject.get_value();
         spawn_local(async move {
-            let result = async {
-                let catalogue = state.snapshot().await?;
-                let by = state.my_centre.get_untracked();
-                let who = subject
-                    .get_value()
-                    .or_else(|| by.clone())
-                    .unwrap_or_else(|| "catalogue".into());
-                let doc = document(catalogue, &selection, by);
-                let n = doc.catalogue.live_prototypes().count();
-                let name = file_name(&who, &now_utc()[..10]);
-                let bytes = export(&doc);
-                if sharing {
-                    share(&bytes, &name).await?
-                } else {
-                    download(&bytes, &name, "application/json")?
-                }
-                Ok::<_, String>(format!(
-                    "Fichier « {name} » prêt : {n} prototype{}.",
-                    if n > 1 { "s" } else { "" }
-                ))
-            }
-            .await;
+            let result = match writer(state, selection, subject, sharing).await {
+                Ok(writing) => writing.await,
+                Err(WriterUnavailable) => Err("Le fichier n'a pas pu être préparé : vérifiez la \
+                     connexion à Internet, puis réessayez."
+                    .into()),
+            };
             status.set(Some(result));
         });
     };

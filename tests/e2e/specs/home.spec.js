@@ -53,6 +53,7 @@ test("le catalogue s'ouvre sans le code des autres pages, qui arrive quand on le
   expect(wasm[0]).toMatch(/^\/prototheque-[0-9a-f]+_bg\.wasm$/);
   await expect.poll(() => chunk("Prototype")).toHaveLength(1);
   expect(chunk("Dashboard")).toHaveLength(0);
+  expect(chunk("export_file")).toHaveLength(0);
   await page.locator("li.card a").first().click();
   await expect(page).toHaveURL(/\/prototypes\//);
   await expect(page.getByRole("heading", { level: 2, name: "Livret pédagogique" })).toBeVisible();
@@ -138,6 +139,23 @@ test.describe("sans service worker", () => {
     release();
     await expect(heading).toHaveText("Indicateurs du programme");
     await expect(loading).toBeHidden();
+  });
+
+  test("le code qui écrit le fichier d'export arrive au premier export ; s'il manque, un message le dit", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("li.card")).toHaveCount(48);
+    const writer = /\/split_export_file\.wasm$/;
+    await page.route(writer, (route) => route.abort("internetdisconnected"));
+    const exportAll = page.getByRole("button", { name: "Exporter tout le catalogue" });
+    await exportAll.click();
+    await expect(page.locator(".export-status").first()).toHaveText(
+      "Le fichier n'a pas pu être préparé : vérifiez la connexion à Internet, puis réessayez.",
+    );
+
+    await page.unroute(writer);
+    const [download] = await Promise.all([page.waitForEvent("download"), exportAll.click()]);
+    expect(download.suggestedFilename()).toMatch(/^prototheque-catalogue-\d{4}-\d{2}-\d{2}\.json$/);
+    await expect(page.locator(".export-status").first()).toHaveText(/^Fichier « prototheque-catalogue-.*\.json » prêt : 48 prototypes\.$/);
   });
 
   test("si l'application ne peut pas se charger, un message le dit et le rechargement la relance", async ({ page }) => {
