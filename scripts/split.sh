@@ -73,13 +73,27 @@ mkdir "$staging/$folder"
 cp "$work"/split/* "$staging/$folder/"
 cp "$work/main/$name.js" "$work/main/${name}_bg.wasm" "$staging/"
 
-sri() {
-    python3 -c 'import base64, hashlib, sys
-print("sha384-" + base64.b64encode(hashlib.sha384(open(sys.argv[1], "rb").read()).digest()).decode(), end="")' "$1"
-}
-for file in "$name.js" "${name}_bg.wasm"; do
-    sed -i -E "s|(href=\"[^\"]*/$file\"[^>]*integrity=\")[^\"]*|\\1$(sri "$staging/$file")|" "$staging/index.html"
-done
+# The <link> tags that preload the two rewritten files carry their hash (quoted or not: Trunk
+# minifies index.html in release builds); each must now carry the new one.
+python3 - "$staging" "$name.js" "${name}_bg.wasm" <<'PY' || die "index.html : les empreintes d'intégrité n'ont pas pu être réécrites"
+import base64, hashlib, re, sys
+staging, files = sys.argv[1], sys.argv[2:]
+path = f"{staging}/index.html"
+html = open(path, encoding="utf-8").read()
+for name in files:
+    digest = hashlib.sha384(open(f"{staging}/{name}", "rb").read()).digest()
+    sri = "sha384-" + base64.b64encode(digest).decode()
+    href = re.compile(r"""\bhref=["']?[^"'\s>]*/""" + re.escape(name) + r"""(?=["'\s>])""")
+    def rewrite(tag):
+        tag = tag.group(0)
+        if not href.search(tag):
+            return tag
+        return re.sub(r"""(\bintegrity=["']?)[^"'\s>]+""", lambda m: m.group(1) + sri, tag)
+    html = re.sub(r"<link\b[^>]*>", rewrite, html)
+    if sri not in html:
+        sys.exit(f"no integrity for {name}")
+open(path, "w", encoding="utf-8").write(html)
+PY
 
 chunks=("$staging/$folder"/*.wasm)
 echo "découpage : ${#chunks[@]} morceaux dans $folder/ (tailles : scripts/size.sh)" >&2
