@@ -121,9 +121,12 @@ type Writing = Pin<Box<dyn Future<Output = Result<String, String>>>>;
 struct WriterUnavailable;
 
 /// With the `split` feature (release builds), the file writer is a wasm chunk of its own,
-/// downloaded on the first export rather than with the catalogue: see `pages!` in `ui/mod.rs`.
-#[cfg(feature = "split")]
-#[leptos::wasm_split::wasm_split(export_file, wasm_split_path = ::leptos::wasm_split, fallible)]
+/// downloaded on the first export rather than with the catalogue (see `pages!` in `ui/mod.rs`):
+/// the split point makes this function `async`, and a failed download its `Err`.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(export_file, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
 fn writer(
     state: AppState,
     selection: Selection,
@@ -138,16 +141,6 @@ impl From<leptos::wasm_split::SplitLoaderError> for WriterUnavailable {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
         WriterUnavailable
     }
-}
-
-#[cfg(not(feature = "split"))]
-async fn writer(
-    state: AppState,
-    selection: Selection,
-    subject: Option<String>,
-    sharing: bool,
-) -> Result<Writing, WriterUnavailable> {
-    Ok(Box::pin(write_and_offer(state, selection, subject, sharing)))
 }
 
 /// Download (and, where possible, share) buttons for a selection.
@@ -166,7 +159,10 @@ pub fn ExportButtons(
         let selection = selection.get_untracked();
         let subject = subject.get_value();
         spawn_local(async move {
-            let result = match writer(state, selection, subject, sharing).await {
+            let writer = writer(state, selection, subject, sharing);
+            #[cfg(feature = "split")]
+            let writer = writer.await;
+            let result = match writer {
                 Ok(writing) => writing.await,
                 Err(WriterUnavailable) => Err("Le fichier n'a pas pu être préparé : vérifiez la \
                      connexion à Internet, puis réessayez."
