@@ -2,9 +2,10 @@
 //!
 //! Layers (see `ARCHITECTURE.md`): `model` (plain types) ← `exchange` (the one door for untrusted
 //! bytes, export, merge) and `label`, `search`, `indicators` (derived data) ← `store` (IndexedDB)
-//! ← `ui` (Leptos). `synth` makes catalogues for benchmarks. `store` and `ui` exist only on
+//! ← `ui` (Leptos; `address` names its pages). `synth` makes catalogues for benchmarks. `store` and `ui` exist only on
 //! `wasm32`; everything else is tested natively.
 
+pub mod address;
 pub mod exchange;
 pub mod indicators;
 pub mod label;

@@ -7,7 +7,7 @@ use crate::label::{self, Status, CRITERIA};
 use crate::model::Facts;
 use crate::search::Query;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use super::router::A;
 
 #[component]
 fn Criteria() -> impl IntoView {

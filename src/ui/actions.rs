@@ -11,14 +11,13 @@ use crate::model::{Criteria, ForkOrigin, Prototype, Rating};
 use crate::store::Change;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use super::router::{use_router, A};
 
 /// The buttons above a prototype's content.
 #[component]
 pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let navigate = use_navigate();
+    let router = use_router();
     let status = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
     let prototype = StoredValue::new(prototype);
@@ -30,7 +29,6 @@ pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
         let Some(me) = state.my_centre.get_untracked() else {
             return;
         };
-        let navigate = navigate.clone();
         spawn_local(async move {
             let (parent_id, parent) = (id.get_value(), prototype.get_value());
             let revision = state
@@ -55,10 +53,7 @@ pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
                 .save(vec![Change::Prototype(new.clone(), record)])
                 .await
             {
-                Ok(()) => navigate(
-                    &to(&format!("/prototypes/{new}/modifier")),
-                    Default::default(),
-                ),
+                Ok(()) => router.go(&to(&format!("/prototypes/{new}/modifier"))),
                 Err(e) => status.set(Some(e)),
             }
         });

@@ -6,7 +6,7 @@ use super::prototype::LivretView;
 use super::state::AppState;
 use super::widgets::{count, href_with, prototype_href};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use super::router::A;
 
 /// The most livrets one book gathers: a national search can give 20,000, which no browser lays
 /// out (or prints) in reasonable time.

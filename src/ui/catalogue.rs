@@ -8,9 +8,7 @@ use crate::label::Status;
 use crate::model::{Theme, UsageKind};
 use crate::search::{Facets, Query, Results, Sort, PAGE_SIZE};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use super::router::{use_query, use_router, A};
 
 /// Above this many centres, the centre filter is a field to type in rather than a list.
 const MANY_CENTRES: usize = 30;
@@ -19,9 +17,9 @@ const PROPOSED_CENTRES: usize = 8;
 
 /// The search described by the current URL.
 pub fn use_url_query() -> Memo<Query> {
-    let params = use_query_map();
+    let params = use_query();
     Memo::new(move |_| {
-        params.with(|p| Query::from_params(p.latest_values().map(|(k, v)| (k.as_ref(), v))))
+        params.with(|p| Query::from_params(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
     })
 }
 
@@ -29,17 +27,8 @@ pub fn use_url_query() -> Memo<Query> {
 pub fn CataloguePage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let query = use_url_query();
-    let navigate = use_navigate();
-    let set_query = move |q: Query| {
-        navigate(
-            &href_with("/", &q),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
+    let router = use_router();
+    let set_query = move |q: Query| router.replace(&href_with("/", &q));
     let results = Memo::new(move |_| {
         let q = query.get();
         state
@@ -461,7 +450,9 @@ mod scroll {
         else {
             return;
         };
-        let top = card.get_bounding_client_rect().top();
+        // Whole pixels: parsing a decimal number back would bring float parsing (and its 11 KB
+        // table) into the first download for this alone.
+        let top = card.get_bounding_client_rect().top().round() as i32;
         let _ = storage.set_item(&key, &format!("{top}|{id}"));
     }
 
@@ -478,7 +469,7 @@ mod scroll {
         let _ = storage.remove_item(&key);
         let Some((Ok(top), id)) = saved
             .split_once('|')
-            .map(|(top, id)| (top.parse::<f64>(), id.to_owned()))
+            .map(|(top, id)| (top.parse::<i32>().map(f64::from), id.to_owned()))
         else {
             return;
         };

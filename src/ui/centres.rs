@@ -5,8 +5,7 @@ use super::widgets::{centre_href, plural, to, PrototypeCard};
 use crate::indicators::by_centre;
 use crate::search::Query;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use super::router::{use_id, A};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 
@@ -125,8 +124,8 @@ pub fn CentresPage() -> impl IntoView {
 #[component]
 pub fn CentrePage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let id = StoredValue::new(use_id());
+    let id = move || id.get_value();
     let centre = move || {
         state.catalogue.with(|c| match c {
             Some(Ok(c)) => Some(c.centre(&id()).cloned()),

@@ -11,8 +11,7 @@ use crate::model::{Livret, Prototype, Resource, Step, Theme, UsageKind, DEFAULT_
 use crate::store::Change;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use super::router::{use_id, use_router, A};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -260,10 +259,10 @@ pub fn EditPrototypePage() -> impl IntoView {
 #[component]
 fn EditorPage(new: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let params = use_params_map();
+    let id = Some(use_id()).filter(|id| !id.is_empty());
     let target = Memo::new(move |_| {
         let mine = state.my_centre.get();
-        let id = params.with(|p| p.get("id"));
+        let id = id.clone();
         state
             .with_catalogue(|c| match (new, id) {
                 (true, _) => Target::New,
@@ -359,7 +358,7 @@ fn field_of(path: &str) -> String {
 #[component]
 fn Editor(id: Option<String>, base: Option<Prototype>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let navigate = use_navigate();
+    let router = use_router();
     let initial = base.as_ref().map_or_else(Draft::blank, Draft::of);
     let restored = load_draft(id.as_deref()).filter(|d| *d != initial);
     let draft = RwSignal::new(restored.clone().unwrap_or_else(|| initial.clone()));
@@ -423,7 +422,6 @@ fn Editor(id: Option<String>, base: Option<Prototype>) -> impl IntoView {
             return;
         };
         let existing = id.get_value();
-        let navigate = navigate.clone();
         spawn_local(async move {
             let at = now_utc();
             let (pid, record) = match &existing {
@@ -456,7 +454,7 @@ fn Editor(id: Option<String>, base: Option<Prototype>) -> impl IntoView {
                         "prototype",
                         Ok("Le prototype est enregistré.".into()),
                     );
-                    navigate(&prototype_href(&pid), Default::default());
+                    router.go(&prototype_href(&pid));
                 }
                 Err(e) => status.set(Some(e)),
             }
@@ -735,9 +733,9 @@ fn ResourceErrors(
 #[component]
 pub fn ComparePage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let params = use_params_map();
+    let id = StoredValue::new(use_id());
     let data = move || {
-        let id = params.with(|p| p.get("id").unwrap_or_default());
+        let id = id.get_value();
         state
             .with_catalogue(|c| {
                 let adaptation = c.prototype(&id)?;

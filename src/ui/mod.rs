@@ -14,33 +14,33 @@ mod import;
 mod mycentre;
 mod offline;
 mod prototype;
+mod router;
 mod state;
 mod widgets;
 
 pub use catalogue::CataloguePage;
 pub use state::AppState;
 
+use crate::address::Route;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use router::A;
 use widgets::to;
 
 /// Every page but the catalogue is downloaded the first time it is shown: with the `split`
-/// feature (release builds, `scripts/build.sh`) each is a lazy route whose page `wasm-split` cuts
-/// into its own wasm chunk after the build (see `scripts/split.sh`). A chunk that cannot be
-/// fetched (no network before the service worker has everything) gives [`PageUnavailable`]
-/// instead of stopping the app. Without the feature (tests, `cargo check`) the same names give
-/// the page itself, so test binaries carry no split placeholders.
+/// feature (release builds, `scripts/build.sh`) each page is a split point that `wasm-split` cuts
+/// into its own wasm chunk after the build (see `scripts/split.sh`); the router fetches it
+/// (`fetch`) before drawing the page (`view`). A chunk that cannot be fetched (no network before
+/// the service worker has everything) gives [`PageUnavailable`] instead of stopping the app.
+/// Without the feature (tests, `cargo check`) `view` draws the page itself, so test binaries
+/// carry no split placeholders.
 #[cfg(feature = "split")]
 macro_rules! pages {
-    ($($route:ident in $chunk:ident => $page:path),* $(,)?) => {$(
-        struct $route;
-
+    ($($split:ident in $chunk:ident => $page:path),* $(,)?) => {$(
         mod $chunk {
             use super::*;
 
             #[leptos::wasm_split::wasm_split(
-                $route,
+                $split,
                 wasm_split_path = ::leptos::wasm_split,
                 fallible,
                 preload(preload)
@@ -48,30 +48,18 @@ macro_rules! pages {
             pub(super) fn page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
                 Ok($page().into_any())
             }
-        }
 
-        impl leptos_router::LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            async fn view(_this: Self) -> AnyView {
-                match $chunk::page().await {
-                    Ok(page) => page,
-                    Err(_) => view! { <PageUnavailable/> }.into_any(),
+            /// The page, once `fetch` is done (if it failed, the page says so).
+            pub(super) fn view() -> AnyView {
+                match router::now(page()) {
+                    Some(Ok(page)) => page,
+                    _ => view! { <PageUnavailable/> }.into_any(),
                 }
             }
 
-            /// Fetches the page's code before the router shows it (a failure is retried when the
-            /// page is shown), while the header says a page is loading.
-            async fn preload() {
-                PageLoading::during(Box::pin($chunk::preload())).await;
-            }
-        }
-
-        impl $route {
-            fn view() -> leptos_router::Lazy<Self> {
-                leptos_router::Lazy::new()
+            /// Fetches the page's code, while the header says a page is loading.
+            pub(super) fn fetch() -> Fetching {
+                Box::pin(PageLoading::during(Box::pin(preload())))
             }
         }
     )*};
@@ -79,16 +67,18 @@ macro_rules! pages {
 
 #[cfg(not(feature = "split"))]
 macro_rules! pages {
-    ($($route:ident in $chunk:ident => $page:path),* $(,)?) => {$(
-        struct $route;
+    ($($split:ident in $chunk:ident => $page:path),* $(,)?) => {$(
+        mod $chunk {
+            use super::*;
 
-        impl $route {
-            fn view() -> impl leptos_router::ChooseView {
-                $page
+            pub(super) fn view() -> AnyView {
+                $page().into_any()
             }
         }
     )*};
 }
+
+type Fetching = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
 
 pages! {
     NewPrototype in new_prototype_chunk => editor::NewPrototypePage,
@@ -103,6 +93,51 @@ pages! {
     Dashboard in dashboard_chunk => dashboard::DashboardPage,
     About in about_chunk => about::AboutPage,
     MyCentre in my_centre_chunk => mycentre::MyCentrePage,
+}
+
+/// The page a route shows.
+fn page(route: &Route) -> AnyView {
+    match route {
+        Route::Catalogue => view! { <CataloguePage/> }.into_any(),
+        Route::NewPrototype => new_prototype_chunk::view(),
+        Route::Prototype(_) => prototype_chunk::view(),
+        Route::EditPrototype(_) => edit_prototype_chunk::view(),
+        Route::Compare(_) => compare_chunk::view(),
+        Route::Book => book_chunk::view(),
+        Route::Centres => centres_chunk::view(),
+        Route::Centre(_) => centre_chunk::view(),
+        Route::Import => import_chunk::view(),
+        Route::Label => label_chunk::view(),
+        Route::Dashboard => dashboard_chunk::view(),
+        Route::About => about_chunk::view(),
+        Route::MyCentre => my_centre_chunk::view(),
+        Route::NotFound => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// What to fetch before a route's page can be drawn: its chunk, in split builds.
+fn fetch(route: &Route) -> Option<Fetching> {
+    #[cfg(feature = "split")]
+    return Some(match route {
+        Route::Catalogue | Route::NotFound => return None,
+        Route::NewPrototype => new_prototype_chunk::fetch(),
+        Route::Prototype(_) => prototype_chunk::fetch(),
+        Route::EditPrototype(_) => edit_prototype_chunk::fetch(),
+        Route::Compare(_) => compare_chunk::fetch(),
+        Route::Book => book_chunk::fetch(),
+        Route::Centres => centres_chunk::fetch(),
+        Route::Centre(_) => centre_chunk::fetch(),
+        Route::Import => import_chunk::fetch(),
+        Route::Label => label_chunk::fetch(),
+        Route::Dashboard => dashboard_chunk::fetch(),
+        Route::About => about_chunk::fetch(),
+        Route::MyCentre => my_centre_chunk::fetch(),
+    });
+    #[cfg(not(feature = "split"))]
+    {
+        let _ = route;
+        None
+    }
 }
 
 /// Once the catalogue is drawn, fetches the prototype page's code (the page most visits go to
@@ -147,52 +182,38 @@ pub fn App() -> impl IntoView {
 pub fn Shell() -> impl IntoView {
     // Here rather than in the status itself, so that the routes see it too.
     provide_context(PageLoading(RwSignal::new(0)));
+    let route = router::Router::start(fetch).route();
     view! {
-        <Router base=widgets::base_path()>
-            <a class="skip-link" href="#contenu" on:click=skip_to_content>"Aller au contenu"</a>
-            <header class="site-header">
-                <div class="brand">
-                    <A href=to("/")>"Prototèque"</A>
-                    <span class="tagline">"Centres sociaux connectés"</span>
-                </div>
-                <MyCentreLink/>
-                <nav aria-label="Navigation principale">
-                    <A href=to("/")>"Catalogue"</A>
-                    <A href=to("/centres")>"Centres"</A>
-                    <A href=to("/indicateurs")>"Indicateurs"</A>
-                    <A href=to("/importer")>"Importer"</A>
-                    <A href=to("/a-propos")>"À propos"</A>
-                </nav>
-            </header>
-            <PageLoadingStatus/>
-            {use_context::<offline::Connectivity>().map(|_| view! { <offline::StatusBar/> })}
-            <ForgetNotices/>
-            <main id="contenu" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=CataloguePage/>
-                    <Route path=path!("/prototypes/nouveau") view={NewPrototype::view()}/>
-                    <Route path=path!("/prototypes/:id") view={Prototype::view()}/>
-                    <Route path=path!("/prototypes/:id/modifier") view={EditPrototype::view()}/>
-                    <Route path=path!("/prototypes/:id/comparer") view={Compare::view()}/>
-                    <Route path=path!("/livrets") view={Book::view()}/>
-                    <Route path=path!("/centres") view={Centres::view()}/>
-                    <Route path=path!("/centres/:id") view={Centre::view()}/>
-                    <Route path=path!("/importer") view={Import::view()}/>
-                    <Route path=path!("/label") view={Label::view()}/>
-                    <Route path=path!("/indicateurs") view={Dashboard::view()}/>
-                    <Route path=path!("/a-propos") view={About::view()}/>
-                    <Route path=path!("/mon-centre") view={MyCentre::view()}/>
-                </Routes>
-            </main>
-            <footer class="site-footer">
-                <p>"Vos données restent dans ce navigateur. Programme « Centres sociaux connectés » — Métropole Européenne de Lille."</p>
-            </footer>
-        </Router>
+        <a class="skip-link" href="#contenu" on:click=skip_to_content>"Aller au contenu"</a>
+        <header class="site-header">
+            <div class="brand">
+                <A href=to("/")>"Prototèque"</A>
+                <span class="tagline">"Centres sociaux connectés"</span>
+            </div>
+            <MyCentreLink/>
+            <nav aria-label="Navigation principale">
+                <A href=to("/")>"Catalogue"</A>
+                <A href=to("/centres")>"Centres"</A>
+                <A href=to("/indicateurs")>"Indicateurs"</A>
+                <A href=to("/importer")>"Importer"</A>
+                <A href=to("/a-propos")>"À propos"</A>
+            </nav>
+        </header>
+        <PageLoadingStatus/>
+        {use_context::<offline::Connectivity>().map(|_| view! { <offline::StatusBar/> })}
+        <ForgetNotices/>
+        <main id="contenu" tabindex="-1">
+            // A page's setup reads signals: they are its own, not the outlet's.
+            {move || route.get().map(|route| untrack(|| page(&route)))}
+        </main>
+        <footer class="site-footer">
+            <p>"Vos données restent dans ce navigateur. Programme « Centres sociaux connectés » — Métropole Européenne de Lille."</p>
+        </footer>
     }
 }
 
-/// Moves keyboard focus to the main content (the router would otherwise treat the link as a
-/// navigation and leave focus where it was).
+/// Moves keyboard focus to the main content (the browser would otherwise add `#contenu` to the
+/// address and leave focus where it was).
 fn skip_to_content(ev: web_sys::MouseEvent) {
     ev.prevent_default();
     let main = web_sys::window()
@@ -209,10 +230,11 @@ fn skip_to_content(ev: web_sys::MouseEvent) {
 #[component]
 fn ForgetNotices() -> impl IntoView {
     if let Some(state) = use_context::<AppState>() {
-        let location = leptos_router::hooks::use_location();
+        let router = router::use_router();
         Effect::new(move |_| {
-            let path = location.pathname.get();
-            let here = widgets::app_path(path);
+            let Some(here) = router.with_here(|h| h.map(|h| h.path.clone())) else {
+                return;
+            };
             if state
                 .notice
                 .with_untracked(|n| n.as_ref().is_some_and(|n| n.path != here))

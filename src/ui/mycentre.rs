@@ -8,17 +8,19 @@ use crate::model::Centre;
 use crate::store::Change;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use super::router::{use_query, use_router, A};
 use std::collections::BTreeMap;
 
 /// Where to come back after choosing (`?retour=/prototypes/x`), limited to the app's own paths.
 fn return_path() -> Memo<Option<String>> {
-    let query = use_query_map();
+    let query = use_query();
     Memo::new(move |_| {
-        query
-            .with(|q| q.get("retour"))
-            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        query.with(|q| {
+            q.iter()
+                .find(|(key, _)| key == "retour")
+                .map(|(_, path)| path.clone())
+                .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        })
     })
 }
 
@@ -46,10 +48,10 @@ pub fn NeedCentre(#[prop(into)] here: String, #[prop(into)] action: String) -> i
 pub fn MyCentrePage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let back = return_path();
-    let navigate = use_navigate();
+    let router = use_router();
     let message = RwSignal::new(None::<Result<String, String>>);
     let done = StoredValue::new(move |name: String| match back.get_untracked() {
-        Some(path) => navigate(&to(&path), Default::default()),
+        Some(path) => router.go(&to(&path)),
         None => message.set(Some(Ok(format!("Vous agissez maintenant pour : {name}.")))),
     });
     let choose = move |id: String, name: String| {

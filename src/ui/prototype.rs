@@ -6,8 +6,7 @@ use super::widgets::{centre_href, decimal, plural, prototype_href, to, LabelBadg
 use crate::label::{self, Assessment};
 use crate::model::{ancestry, lineage, Catalogue, Facts, LineageNode, Livret, Prototype, Rating};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use super::router::{use_id, A};
 
 /// Everything the page shows, computed once from the catalogue.
 #[derive(Clone, PartialEq)]
@@ -97,9 +96,8 @@ pub fn french_date(day: &str) -> String {
 #[component]
 pub fn PrototypePage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let params = use_params_map();
+    let id = use_id();
     let data = Memo::new(move |_| {
-        let id = params.with(|p| p.get("id").unwrap_or_default());
         state.catalogue.with(|c| match c {
             Some(Ok(c)) => Some(page_data(c, &id)),
             _ => None,
