@@ -68,6 +68,25 @@ sed -i "s|^import \\(.*\\) from \"\\./__wasm_split\\.js\"|import \\1 from \"./$f
 grep -q "\"../$name.js\"" "$work/split/__wasm_split.js" || die "le chargeur des morceaux n'importe pas $name.js"
 grep -q "\"./$folder/__wasm_split.js\"" "$work/main/$name.js" || die "$name.js n'importe pas le chargeur des morceaux"
 
+# wasm-bindgen's JavaScript without its comments and indentation (1.5 KB gzip): whole lines
+# only, so no code changes (its template literals and strings never span lines).
+python3 - "$work/main/$name.js" "$work/split/__wasm_split.js" <<'PY' || die "la compaction du JavaScript a échoué"
+import sys
+for path in sys.argv[1:]:
+    kept, in_comment = [], False
+    for line in open(path, encoding="utf-8").read().split("\n"):
+        line = line.strip()
+        if in_comment:
+            in_comment = "*/" not in line
+            line = line.split("*/", 1)[1].strip() if not in_comment else ""
+        elif line.startswith("/*") and not line.startswith("/* @ts"):
+            in_comment = "*/" not in line
+            line = line.split("*/", 1)[1].strip() if not in_comment else ""
+        if line and not line.startswith("//"):
+            kept.append(line)
+    open(path, "w", encoding="utf-8").write("\n".join(kept) + "\n")
+PY
+
 rm -rf "$staging"/split-*
 mkdir "$staging/$folder"
 cp "$work"/split/* "$staging/$folder/"

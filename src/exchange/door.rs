@@ -182,7 +182,9 @@ fn read_whole(text: &[u8], limits: Limits) -> Result<Document, Problems> {
             ))
         }
     };
-    let root: Value = match serde_json::from_str(text) {
+    // From bytes, as everywhere in the app: one instantiation of the JSON reader (SliceRead)
+    // rather than two, 8 KB less code to download.
+    let root: Value = match serde_json::from_slice(text.as_bytes()) {
         Ok(value) => value,
         Err(e) => return fail(json_error_message(&e)),
     };
@@ -1437,7 +1439,7 @@ fn check_rating_refs(
 /// a file's entries; references are not checked (they are, whole-catalogue, on load).
 fn read_one<T: Serialize>(json: &str, kind: Kind<T>) -> Result<(String, Record<T>), Problems> {
     let mut problems = Problems::default();
-    let value: Value = match serde_json::from_str(json) {
+    let value: Value = match serde_json::from_slice(json.as_bytes()) {
         Ok(value) => value,
         Err(e) => {
             problems.push(String::new(), json_error_message(&e));

@@ -44,7 +44,7 @@ impl Heard {
     fn of(message: Option<String>) -> Heard {
         match message.as_deref() {
             Some(SETTINGS) => Heard::Settings,
-            Some(m) if m.starts_with(RECORDS) => serde_json::from_str(&m[RECORDS.len()..])
+            Some(m) if m.starts_with(RECORDS) => serde_json::from_slice(m[RECORDS.len()..].as_bytes())
                 .map(Heard::Records)
                 .unwrap_or(Heard::Everything),
             _ => Heard::Everything,

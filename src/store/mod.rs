@@ -314,7 +314,7 @@ impl StoredUndo {
     fn snapshot(self) -> Result<UndoSnapshot> {
         match self {
             StoredUndo::Object(snapshot) => Ok(snapshot),
-            StoredUndo::Text(text) => serde_json::from_str(&text).map_err(|_| {
+            StoredUndo::Text(text) => serde_json::from_slice(text.as_bytes()).map_err(|_| {
                 StoreError::new(
                     "Ce qu'il faut pour annuler le dernier import est illisible : il ne peut pas \
                      être annulé. Rien n'a été modifié.",

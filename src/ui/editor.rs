@@ -216,7 +216,7 @@ fn draft_key(id: Option<&str>) -> String {
 }
 
 fn load_draft(id: Option<&str>) -> Option<Draft> {
-    serde_json::from_str(&storage()?.get_item(&draft_key(id)).ok()??).ok()
+    serde_json::from_slice(storage()?.get_item(&draft_key(id)).ok()??.as_bytes()).ok()
 }
 
 fn save_draft(id: Option<&str>, draft: &Draft) {

@@ -5,9 +5,11 @@ use crate::label::Status;
 use crate::search::{Entry, Query};
 use leptos::prelude::*;
 
-/// "4,2" — French decimal comma, one decimal.
+/// "4,2" — French decimal comma, one decimal (for averages of notes, never negative). In whole
+/// tenths: formatting a float would bring its algorithms and tables into the first download.
 pub fn decimal(x: f64) -> String {
-    format!("{x:.1}").replace('.', ",")
+    let tenths = (x * 10.0).round().max(0.0) as u64;
+    format!("{},{}", tenths / 10, tenths % 10)
 }
 
 /// A count as French writes it: digits in groups of three, split by a narrow no-break space
@@ -189,7 +191,8 @@ pub fn PrototypeCard(entry: Entry) -> impl IntoView {
 /// A progress bar with its percentage in words, for a step that takes a while.
 #[component]
 pub fn Progress(label: &'static str, done: RwSignal<f64>) -> impl IntoView {
-    let percent = move || (done.get() * 100.0).floor().clamp(0.0, 100.0);
+    // A whole number: see `decimal`.
+    let percent = move || (done.get() * 100.0).floor().clamp(0.0, 100.0) as u32;
     view! {
         <div class="progress">
             <progress max="100" value=percent aria-label=label aria-valuetext=move || format!("{} %", percent())></progress>
