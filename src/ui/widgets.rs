@@ -56,8 +56,8 @@ pub fn base_path() -> String {
     })
 }
 
-/// An app path ("/centres") as a link target, under the path the app is served from. (The
-/// router only applies its base to relative links.)
+/// An app path ("/centres") as a link target, under the path the app is served from (every link
+/// the app writes goes through here, so links are absolute and the router needs no base).
 pub fn to(path: &str) -> String {
     format!("{}{path}", base_path())
 }
