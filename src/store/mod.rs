@@ -23,9 +23,11 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::KeyRange;
+use indexed_db_futures::error::{Error as IdbError, OpenDbError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Name of the app's database.
 pub const DB_NAME: &str = "prototheque";
@@ -64,11 +66,11 @@ impl StoreError {
 
     /// A stored value that could not be read back (not in the form this version writes: a
     /// damaged row, or one written by a newer version open in another tab).
-    fn from_read(e: indexed_db_futures::error::Error) -> Self {
-        if !matches!(e, indexed_db_futures::error::Error::Serialisation(_)) {
+    fn from_read(e: IdbError) -> Self {
+        if !matches!(e, IdbError::Serialisation(_)) {
             return StoreError::from_idb(e);
         }
-        web_sys::console::warn_1(&format!("Prototèque, lecture : {e:?}").into());
+        warn("lecture", &e.to_string().into());
         StoreError::new(
             "Les données enregistrées dans ce navigateur n'ont pas pu être relues ; rien n'a été \
              modifié. Rechargez la page : si une version plus récente de Prototèque est ouverte \
@@ -76,23 +78,56 @@ impl StoreError {
         )
     }
 
-    /// Turns any IndexedDB failure into the French message shown to people; the technical
-    /// detail goes to the console for whoever helps them.
-    fn from_idb(e: impl fmt::Debug) -> Self {
-        let detail = format!("{e:?}");
-        web_sys::console::warn_1(&format!("Prototèque, stockage : {detail}").into());
-        if detail.contains("QuotaExceeded") {
-            StoreError::new(
-                "L'espace de stockage du navigateur est plein : rien n'a été enregistré. \
-                 Libérez de la place (exportez puis supprimez d'anciennes données) et réessayez.",
-            )
+    /// Turns an IndexedDB failure into the French message shown to people; the browser's own
+    /// error goes to the console for whoever helps them. A full storage is told by the
+    /// exception's name, never by formatting the error (release builds format no `Debug`).
+    fn from_idb(e: IdbError) -> Self {
+        let exception = match &e {
+            IdbError::DomException(d) => Some(AsRef::<JsValue>::as_ref(d)),
+            _ => None,
+        };
+        match exception {
+            Some(exception) => warn("stockage", exception),
+            None => warn("stockage", &e.to_string().into()),
+        }
+        let full = exception.is_some_and(|x| {
+            x.unchecked_ref::<web_sys::DomException>().name() == "QuotaExceededError"
+        });
+        if full {
+            StoreError::full()
         } else {
-            StoreError::new(
-                "Le navigateur a refusé d'enregistrer les données : rien n'a été enregistré. \
-                 Réessayez ; si le problème continue, exportez votre catalogue pour le garder.",
-            )
+            StoreError::refused()
         }
     }
+
+    fn from_open(e: OpenDbError) -> Self {
+        match e {
+            OpenDbError::Base(e) => StoreError::from_idb(e),
+            other => {
+                warn("stockage", &other.to_string().into());
+                StoreError::refused()
+            }
+        }
+    }
+
+    fn full() -> Self {
+        StoreError::new(
+            "L'espace de stockage du navigateur est plein : rien n'a été enregistré. \
+             Libérez de la place (exportez puis supprimez d'anciennes données) et réessayez.",
+        )
+    }
+
+    fn refused() -> Self {
+        StoreError::new(
+            "Le navigateur a refusé d'enregistrer les données : rien n'a été enregistré. \
+             Réessayez ; si le problème continue, exportez votre catalogue pour le garder.",
+        )
+    }
+}
+
+/// The technical detail of a failure, in the console.
+fn warn(what: &str, detail: &JsValue) {
+    web_sys::console::warn_2(&format!("Prototèque, {what} :").into(), detail);
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -105,7 +140,8 @@ async fn commit(tx: Transaction<'_>, attempted: usize) -> Result<()> {
         return Ok(());
     };
     if storage_is_full(attempted).await {
-        Err(StoreError::from_idb("QuotaExceeded"))
+        warn("stockage", &e.to_string().into());
+        Err(StoreError::full())
     } else {
         Err(StoreError::from_idb(e))
     }
@@ -365,7 +401,7 @@ pub async fn open(name: &str) -> Result<Database> {
             Ok(())
         })
         .await
-        .map_err(StoreError::from_idb)
+        .map_err(StoreError::from_open)
 }
 
 /// Saves one setting.

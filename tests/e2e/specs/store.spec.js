@@ -77,12 +77,41 @@ test("un stockage qui refuse d'écrire donne un message clair et ne laisse rien 
   const origin = "http://127.0.0.1:4173";
   await cdp.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: 1 });
   await page.goto("/");
+  // (Chromium's override does not change what navigator.storage.estimate() says, so the app
+  // cannot tell this from another refusal: both messages say nothing was saved.)
   await expect(page.getByRole("alert")).toContainText("rien n'a été enregistré");
 
   // Room again: the whole catalogue is stored, nothing was left half-written.
   await cdp.send("Storage.overrideQuotaForOrigin", { origin });
   await page.reload();
   await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+});
+
+test("une écriture refusée dit si le stockage est plein ou si le navigateur refuse, et n'enregistre rien", async ({ page }) => {
+  const arbrisseau = page.getByRole("button", { name: "Centre social l'Arbrisseau", exact: true });
+  await page.goto("/mon-centre");
+  await expect(arbrisseau).toBeVisible();
+  // The browser refuses the next writes, as a full storage, then for another reason.
+  await page.evaluate(() => {
+    const put = IDBObjectStore.prototype.put;
+    window.refusal = "QuotaExceededError";
+    IDBObjectStore.prototype.put = function (...args) {
+      if (window.refusal) throw new DOMException("refus simulé", window.refusal);
+      return put.apply(this, args);
+    };
+  });
+  await arbrisseau.click();
+  await expect(page.getByRole("alert")).toContainText("L'espace de stockage du navigateur est plein : rien n'a été enregistré.");
+  await page.evaluate(() => (window.refusal = "UnknownError"));
+  await arbrisseau.click();
+  await expect(page.getByRole("alert")).toContainText("Le navigateur a refusé d'enregistrer les données : rien n'a été enregistré.");
+  await expect(page.locator(".my-centre")).toHaveText("Choisir mon centre");
+
+  await page.evaluate(() => (window.refusal = null));
+  await arbrisseau.click();
+  await expect(page.getByText("Vous agissez maintenant pour : Centre social l'Arbrisseau.")).toBeVisible();
+  await page.reload();
+  await expect(page.locator(".my-centre")).toHaveText("Mon centre : Centre social l'Arbrisseau");
 });
 
 test("un fichier déposé n'importe où sur la page d'import est pris en compte", async ({ page }) => {
