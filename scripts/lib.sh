@@ -58,10 +58,14 @@ use_split_build() {
     if [ -n "${CARGO_UNSTABLE_BUILD_STD:-}" ] && [ -z "${PROTOTHEQUE_PANIC_MESSAGES:-}" ]; then
         export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -Zfmt-debug=none"
     fi
-    # Where std is built from source, it is built for size too: a plain merge sort instead of
-    # driftsort/ipnsort (one copy per element type and order, 44 KB of code before compression)
-    # and the smaller integer formatting: 8.6 KB (gzip) less. scripts/bench.sh measures the
-    # search, sorts included, against MiniSearch.
+    use_std_for_size
+}
+
+# Where std is built from source, it is built for size: a plain merge sort instead of
+# driftsort/ipnsort (one copy per element type and order, 44 KB of code before compression) and
+# the smaller integer formatting: 8.6 KB (gzip) less. The benchmarks use it too, so that they
+# measure the std that ships (search and index build within noise of the default std).
+use_std_for_size() {
     if [ -n "${CARGO_UNSTABLE_BUILD_STD:-}" ]; then
         export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
     fi
@@ -77,6 +81,7 @@ use_wasm_test_runner() {
 # Runs one wasm benchmark file of tests/ (release build, headless Chromium) and keeps its figures.
 run_wasm_bench() { # test-name timeout-seconds
     use_wasm_test_runner
+    use_std_for_size
     export WASM_BINDGEN_TEST_TIMEOUT="$2"
     # Tests always unwind; the release profile aborts. Mixing both makes build-std build two cores.
     export CARGO_PROFILE_RELEASE_PANIC=unwind

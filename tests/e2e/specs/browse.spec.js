@@ -150,6 +150,45 @@ test("les centres sont listés par territoire avec ce qu'ils ont publié", async
   await expect(cards(page)).toHaveCount(6);
 });
 
+test("les liens changent de page sans recharger l'application, l'en-tête dit où l'on est, retour et avance suivent", async ({ page, context }) => {
+  await page.goto("/");
+  await expect(cards(page)).toHaveCount(48);
+  await page.evaluate(() => (window.notReloaded = true));
+  const nav = page.getByRole("navigation", { name: "Navigation principale" });
+  await expect(nav.getByRole("link", { name: "Catalogue" })).toHaveAttribute("aria-current", "page");
+
+  await nav.getByRole("link", { name: "Centres" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Les centres du réseau");
+  await expect(nav.getByRole("link", { name: "Centres" })).toHaveAttribute("aria-current", "page");
+  await expect(nav.getByRole("link", { name: "Catalogue" })).not.toHaveAttribute("aria-current");
+  await page.getByRole("link", { name: "Centre social du Faubourg de Béthune" }).click();
+  await expect(page).toHaveURL(/\/centres\/[a-z-]+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Centre social du Faubourg de Béthune");
+  // A centre's page is under "Centres".
+  await expect(nav.getByRole("link", { name: "Centres" })).toHaveAttribute("aria-current", "page");
+
+  await page.goBack();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Les centres du réseau");
+  await page.goBack();
+  await expect(cards(page)).toHaveCount(48);
+  await expect(nav.getByRole("link", { name: "Catalogue" })).toHaveAttribute("aria-current", "page");
+  await page.goForward();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Les centres du réseau");
+  expect(await page.evaluate(() => window.notReloaded)).toBe(true);
+
+  // With a modifier key the browser opens the link elsewhere; this page stays.
+  const [other] = await Promise.all([
+    context.waitForEvent("page"),
+    nav.getByRole("link", { name: "À propos" }).click({ modifiers: ["Control"] }),
+  ]);
+  await other.close();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Les centres du réseau");
+
+  // An address that names no page says so, with the way back.
+  await page.goto("/prototypes/x/supprimer");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page introuvable");
+});
+
 test("au clavier, le lien d'évitement mène au contenu", async ({ page }) => {
   await page.goto("/");
   await expect(cards(page)).toHaveCount(48);
