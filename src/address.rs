@@ -31,7 +31,8 @@ impl Route {
             path.split('/').collect()
         };
         let id = |raw: &str| Some(percent_decode(raw, false)).filter(|id| !id.is_empty());
-        let with_id = |raw: &str, route: fn(String) -> Route| id(raw).map_or(Route::NotFound, route);
+        let with_id =
+            |raw: &str, route: fn(String) -> Route| id(raw).map_or(Route::NotFound, route);
         match segments.as_slice() {
             [] => Route::Catalogue,
             ["prototypes", "nouveau"] => Route::NewPrototype,
@@ -94,7 +95,11 @@ pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
                 i += 3;
             }
             None => {
-                out.push(if plus_is_space && byte == b'+' { b' ' } else { byte });
+                out.push(if plus_is_space && byte == b'+' {
+                    b' '
+                } else {
+                    byte
+                });
                 i += 1;
             }
         }
@@ -107,7 +112,11 @@ pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
 pub fn link_is_current(link: &str, here: &str) -> bool {
     let link = link.trim_end_matches('/');
     let here = here.trim_end_matches('/');
-    here == link || (!link.is_empty() && here.strip_prefix(link).is_some_and(|rest| rest.starts_with('/')))
+    here == link
+        || (!link.is_empty()
+            && here
+                .strip_prefix(link)
+                .is_some_and(|rest| rest.starts_with('/')))
 }
 
 #[cfg(test)]
@@ -122,8 +131,14 @@ mod tests {
             ("/prototypes/nouveau", Route::NewPrototype),
             ("/prototypes/cafe-1", Route::Prototype("cafe-1".into())),
             ("/prototypes/cafe-1/", Route::Prototype("cafe-1".into())),
-            ("/prototypes/cafe-1/modifier", Route::EditPrototype("cafe-1".into())),
-            ("/prototypes/cafe-1/comparer", Route::Compare("cafe-1".into())),
+            (
+                "/prototypes/cafe-1/modifier",
+                Route::EditPrototype("cafe-1".into()),
+            ),
+            (
+                "/prototypes/cafe-1/comparer",
+                Route::Compare("cafe-1".into()),
+            ),
             ("/prototypes/caf%C3%A9", Route::Prototype("café".into())),
             ("/livrets", Route::Book),
             ("/centres", Route::Centres),
@@ -158,7 +173,10 @@ mod tests {
             ]
         );
         assert_eq!(query_pairs(""), []);
-        assert_eq!(query_pairs("?retour=%2Fprototypes%2Fx"), [("retour".to_owned(), "/prototypes/x".to_owned())]);
+        assert_eq!(
+            query_pairs("?retour=%2Fprototypes%2Fx"),
+            [("retour".to_owned(), "/prototypes/x".to_owned())]
+        );
     }
 
     #[test]

@@ -44,9 +44,11 @@ impl Heard {
     fn of(message: Option<String>) -> Heard {
         match message.as_deref() {
             Some(SETTINGS) => Heard::Settings,
-            Some(m) if m.starts_with(RECORDS) => serde_json::from_slice(m[RECORDS.len()..].as_bytes())
-                .map(Heard::Records)
-                .unwrap_or(Heard::Everything),
+            Some(m) if m.starts_with(RECORDS) => {
+                serde_json::from_slice(m[RECORDS.len()..].as_bytes())
+                    .map(Heard::Records)
+                    .unwrap_or(Heard::Everything)
+            }
             _ => Heard::Everything,
         }
     }

@@ -20,10 +20,10 @@ use crate::exchange::{
 };
 use crate::model::{Catalogue, Centre, Prototype, Rating, Record};
 use indexed_db_futures::database::Database;
+use indexed_db_futures::error::{Error as IdbError, OpenDbError};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::KeyRange;
-use indexed_db_futures::error::{Error as IdbError, OpenDbError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;

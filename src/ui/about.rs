@@ -1,13 +1,13 @@
 //! "À propos" and the label page: the programme, the label's public criteria in plain French,
 //! where the data lives.
 
+use super::router::A;
 use super::state::AppState;
 use super::widgets::{count, href_with, prototype_href, to, LabelBadge};
 use crate::label::{self, Status, CRITERIA};
 use crate::model::Facts;
 use crate::search::Query;
 use leptos::prelude::*;
-use super::router::A;
 
 #[component]
 fn Criteria() -> impl IntoView {

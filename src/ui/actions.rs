@@ -4,6 +4,7 @@
 
 use super::export::{ExportButtons, Selection};
 use super::mycentre::NeedCentre;
+use super::router::{use_router, A};
 use super::state::{now_utc, today, AppState};
 use super::widgets::{current_path, to, NoticeArea};
 use crate::exchange::{check_rating, new_id, with_edit};
@@ -11,7 +12,6 @@ use crate::model::{Criteria, ForkOrigin, Prototype, Rating};
 use crate::store::Change;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use super::router::{use_router, A};
 
 /// The buttons above a prototype's content.
 #[component]

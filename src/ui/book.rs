@@ -3,10 +3,10 @@
 
 use super::catalogue::use_url_query;
 use super::prototype::LivretView;
+use super::router::A;
 use super::state::AppState;
 use super::widgets::{count, href_with, prototype_href};
 use leptos::prelude::*;
-use super::router::A;
 
 /// The most livrets one book gathers: a national search can give 20,000, which no browser lays
 /// out (or prints) in reasonable time.

@@ -2,13 +2,13 @@
 //! so a filtered view survives a reload and can be shared.
 
 use super::export::{ExportButtons, Selection};
+use super::router::{use_query, use_router, A};
 use super::state::AppState;
 use super::widgets::{count as thousands, href_with, plural, to, Progress, PrototypeCard};
 use crate::label::Status;
 use crate::model::{Theme, UsageKind};
 use crate::search::{Facets, Query, Results, Sort, PAGE_SIZE};
 use leptos::prelude::*;
-use super::router::{use_query, use_router, A};
 
 /// Above this many centres, the centre filter is a field to type in rather than a list.
 const MANY_CENTRES: usize = 30;

@@ -1,11 +1,11 @@
 //! The centres of the network and what each has published.
 
+use super::router::{use_id, A};
 use super::state::AppState;
 use super::widgets::{centre_href, plural, to, PrototypeCard};
 use crate::indicators::by_centre;
 use crate::search::Query;
 use leptos::prelude::*;
-use super::router::{use_id, A};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 

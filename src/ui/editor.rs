@@ -4,6 +4,7 @@
 
 use super::mycentre::NeedCentre;
 use super::prototype::LivretView;
+use super::router::{use_id, use_router, A};
 use super::state::{now_utc, today, AppState};
 use super::widgets::{prototype_href, to};
 use crate::exchange::{check_prototype, compare, new_id, with_edit};
@@ -11,7 +12,6 @@ use crate::model::{Livret, Prototype, Resource, Step, Theme, UsageKind, DEFAULT_
 use crate::store::Change;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use super::router::{use_id, use_router, A};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -133,7 +133,9 @@ fn writer(
     subject: Option<String>,
     sharing: bool,
 ) -> Result<Writing, WriterUnavailable> {
-    Ok(Box::pin(write_and_offer(state, selection, subject, sharing)))
+    Ok(Box::pin(write_and_offer(
+        state, selection, subject, sharing,
+    )))
 }
 
 #[cfg(feature = "split")]

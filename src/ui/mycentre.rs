@@ -1,6 +1,7 @@
 //! "Mon centre": which centre the person acts as. Writing actions (create, adapt, rate, edit)
 //! need it; without it they send here, and come back afterwards.
 
+use super::router::{use_query, use_router, A};
 use super::state::{now_utc, AppState};
 use super::widgets::to;
 use crate::exchange::{check_centre, new_id, with_edit};
@@ -8,7 +9,6 @@ use crate::model::Centre;
 use crate::store::Change;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use super::router::{use_query, use_router, A};
 use std::collections::BTreeMap;
 
 /// Where to come back after choosing (`?retour=/prototypes/x`), limited to the app's own paths.

@@ -1,12 +1,12 @@
 //! A prototype's page: everything about it, its livret as a booklet, its experience reports, its
 //! label checklist and its lineage. Also prints as a clean A4 livret.
 
+use super::router::{use_id, A};
 use super::state::AppState;
 use super::widgets::{centre_href, decimal, plural, prototype_href, to, LabelBadge, SafeLink};
 use crate::label::{self, Assessment};
 use crate::model::{ancestry, lineage, Catalogue, Facts, LineageNode, Livret, Prototype, Rating};
 use leptos::prelude::*;
-use super::router::{use_id, A};
 
 /// Everything the page shows, computed once from the catalogue.
 #[derive(Clone, PartialEq)]

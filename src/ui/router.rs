@@ -106,9 +106,7 @@ impl Router {
 
     fn navigate(self, href: &str, step: Step) {
         let without_hash = href.split('#').next().unwrap_or_default();
-        let (path, search) = without_hash
-            .split_once('?')
-            .unwrap_or((without_hash, ""));
+        let (path, search) = without_hash.split_once('?').unwrap_or((without_hash, ""));
         let path = app_path(path.to_owned());
         let here = Here {
             route: Route::of(&path),
@@ -118,9 +116,8 @@ impl Router {
         // Started at once: nothing to wait for if the page's code is already here.
         let pending = self.owner.with_value(|owner| {
             owner.with(|| {
-                (self.fetch)(&here.route).and_then(|mut fetch| {
-                    now(fetch.as_mut()).is_none().then_some(fetch)
-                })
+                (self.fetch)(&here.route)
+                    .and_then(|mut fetch| now(fetch.as_mut()).is_none().then_some(fetch))
             })
         });
         let ticket = self.latest.get_value().wrapping_add(1);
