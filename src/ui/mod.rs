@@ -28,115 +28,92 @@ use widgets::to;
 
 /// Every page but the catalogue is downloaded the first time it is shown: with the `split`
 /// feature (release builds, `scripts/build.sh`) each page is a split point that `wasm-split` cuts
-/// into its own wasm chunk after the build (see `scripts/split.sh`); the router fetches it
-/// (`fetch`) before drawing the page (`view`). A chunk that cannot be fetched (no network before
-/// the service worker has everything) gives [`PageUnavailable`] instead of stopping the app.
-/// Without the feature (tests, `cargo check`) `view` draws the page itself, so test binaries
-/// carry no split placeholders.
+/// into its own wasm chunk after the build (see `scripts/split.sh`); the router awaits `fetch`
+/// before drawing the page (`chunk_page`). A chunk that cannot be fetched (no network before the
+/// service worker has everything) gives [`PageUnavailable`] instead of stopping the app. Without
+/// the feature (tests, `cargo check`) there is nothing to fetch and `chunk_page` draws the page
+/// itself, so test binaries carry no split placeholders. One table, `pages!` below, for both.
 #[cfg(feature = "split")]
 macro_rules! pages {
-    ($($split:ident in $chunk:ident => $page:path),* $(,)?) => {$(
-        mod $chunk {
-            use super::*;
+    ($($route:pat => $split:ident in $chunk:ident => $page:path),* $(,)?) => {
+        $(
+            mod $chunk {
+                use super::*;
 
-            #[leptos::wasm_split::wasm_split(
-                $split,
-                wasm_split_path = ::leptos::wasm_split,
-                fallible,
-                preload(preload)
-            )]
-            pub(super) fn page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
-                Ok($page().into_any())
-            }
-
-            /// The page, once `fetch` is done (if it failed, the page says so).
-            pub(super) fn view() -> AnyView {
-                match router::now(page()) {
-                    Some(Ok(page)) => page,
-                    _ => view! { <PageUnavailable/> }.into_any(),
+                #[leptos::wasm_split::wasm_split(
+                    $split,
+                    wasm_split_path = ::leptos::wasm_split,
+                    fallible,
+                    preload(preload)
+                )]
+                pub(super) fn page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                    Ok($page().into_any())
                 }
             }
+        )*
 
-            /// Fetches the page's code, while the header says a page is loading.
-            pub(super) fn fetch() -> Fetching {
-                Box::pin(PageLoading::during(Box::pin(preload())))
-            }
+        /// The page of a route whose code is a chunk, once `fetch` is done (if it failed, the
+        /// page says so).
+        fn chunk_page(route: &Route) -> Option<AnyView> {
+            let page = match route {
+                $($route => router::now($chunk::page()),)*
+                _ => return None,
+            };
+            Some(match page {
+                Some(Ok(page)) => page,
+                _ => view! { <PageUnavailable/> }.into_any(),
+            })
         }
-    )*};
+
+        /// Fetches a route's code if it is a chunk, while the header says a page is loading.
+        fn fetch(route: &Route) -> Option<Fetching> {
+            let preload: std::pin::Pin<Box<dyn std::future::Future<Output = _>>> = match route {
+                $($route => Box::pin($chunk::preload()),)*
+                _ => return None,
+            };
+            Some(Box::pin(PageLoading::during(preload)))
+        }
+    };
 }
 
 #[cfg(not(feature = "split"))]
 macro_rules! pages {
-    ($($split:ident in $chunk:ident => $page:path),* $(,)?) => {$(
-        mod $chunk {
-            use super::*;
-
-            pub(super) fn view() -> AnyView {
-                $page().into_any()
+    ($($route:pat => $split:ident in $chunk:ident => $page:path),* $(,)?) => {
+        fn chunk_page(route: &Route) -> Option<AnyView> {
+            match route {
+                $($route => Some($page().into_any()),)*
+                _ => None,
             }
         }
-    )*};
+
+        fn fetch(_: &Route) -> Option<Fetching> {
+            None
+        }
+    };
 }
 
 type Fetching = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
 
 pages! {
-    NewPrototype in new_prototype_chunk => editor::NewPrototypePage,
-    Prototype in prototype_chunk => prototype::PrototypePage,
-    EditPrototype in edit_prototype_chunk => editor::EditPrototypePage,
-    Compare in compare_chunk => editor::ComparePage,
-    Book in book_chunk => book::BookPage,
-    Centres in centres_chunk => centres::CentresPage,
-    Centre in centre_chunk => centres::CentrePage,
-    Import in import_chunk => import::ImportPage,
-    Label in label_chunk => about::LabelPage,
-    Dashboard in dashboard_chunk => dashboard::DashboardPage,
-    About in about_chunk => about::AboutPage,
-    MyCentre in my_centre_chunk => mycentre::MyCentrePage,
+    Route::NewPrototype => NewPrototype in new_prototype_chunk => editor::NewPrototypePage,
+    Route::Prototype(_) => Prototype in prototype_chunk => prototype::PrototypePage,
+    Route::EditPrototype(_) => EditPrototype in edit_prototype_chunk => editor::EditPrototypePage,
+    Route::Compare(_) => Compare in compare_chunk => editor::ComparePage,
+    Route::Book => Book in book_chunk => book::BookPage,
+    Route::Centres => Centres in centres_chunk => centres::CentresPage,
+    Route::Centre(_) => Centre in centre_chunk => centres::CentrePage,
+    Route::Import => Import in import_chunk => import::ImportPage,
+    Route::Label => Label in label_chunk => about::LabelPage,
+    Route::Dashboard => Dashboard in dashboard_chunk => dashboard::DashboardPage,
+    Route::About => About in about_chunk => about::AboutPage,
+    Route::MyCentre => MyCentre in my_centre_chunk => mycentre::MyCentrePage,
 }
 
 /// The page a route shows.
 fn page(route: &Route) -> AnyView {
     match route {
         Route::Catalogue => view! { <CataloguePage/> }.into_any(),
-        Route::NewPrototype => new_prototype_chunk::view(),
-        Route::Prototype(_) => prototype_chunk::view(),
-        Route::EditPrototype(_) => edit_prototype_chunk::view(),
-        Route::Compare(_) => compare_chunk::view(),
-        Route::Book => book_chunk::view(),
-        Route::Centres => centres_chunk::view(),
-        Route::Centre(_) => centre_chunk::view(),
-        Route::Import => import_chunk::view(),
-        Route::Label => label_chunk::view(),
-        Route::Dashboard => dashboard_chunk::view(),
-        Route::About => about_chunk::view(),
-        Route::MyCentre => my_centre_chunk::view(),
-        Route::NotFound => view! { <NotFound/> }.into_any(),
-    }
-}
-
-/// What to fetch before a route's page can be drawn: its chunk, in split builds.
-fn fetch(route: &Route) -> Option<Fetching> {
-    #[cfg(feature = "split")]
-    return Some(match route {
-        Route::Catalogue | Route::NotFound => return None,
-        Route::NewPrototype => new_prototype_chunk::fetch(),
-        Route::Prototype(_) => prototype_chunk::fetch(),
-        Route::EditPrototype(_) => edit_prototype_chunk::fetch(),
-        Route::Compare(_) => compare_chunk::fetch(),
-        Route::Book => book_chunk::fetch(),
-        Route::Centres => centres_chunk::fetch(),
-        Route::Centre(_) => centre_chunk::fetch(),
-        Route::Import => import_chunk::fetch(),
-        Route::Label => label_chunk::fetch(),
-        Route::Dashboard => dashboard_chunk::fetch(),
-        Route::About => about_chunk::fetch(),
-        Route::MyCentre => my_centre_chunk::fetch(),
-    });
-    #[cfg(not(feature = "split"))]
-    {
-        let _ = route;
-        None
+        _ => chunk_page(route).unwrap_or_else(|| view! { <NotFound/> }.into_any()),
     }
 }
 
