@@ -47,16 +47,13 @@ use_split_build() {
     export CARGO_PROFILE_RELEASE_STRIP=false
     # Where std is built from source, a panic stops the app at once, without formatting its
     # message: 21 KB (gzip) less to download. Either way the app cannot go on after a panic;
-    # public/boot.js tells people so in French. PROTOTHEQUE_PANIC_MESSAGES=1 keeps the messages
-    # (in the browser console) for whoever is chasing a bug.
+    # public/boot.js tells people so in French. Nor is any `Debug` formatting kept (derived or
+    # std's): 5.8 KB less. Nothing shown to people or decided by the app reads `Debug` text (the
+    # store tells a full storage by the exception's name); the console details use `Display` or
+    # the browser's own error. PROTOTHEQUE_PANIC_MESSAGES=1 keeps both (in the browser console)
+    # for whoever is chasing a bug.
     if [ -n "${CARGO_UNSTABLE_BUILD_STD:-}" ] && [ -z "${PROTOTHEQUE_PANIC_MESSAGES:-}" ]; then
-        export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -Zunstable-options -Cpanic=immediate-abort"
-    fi
-    # Nor is any `Debug` formatting (derived or std's): 5.8 KB (gzip) less. Nothing shown to
-    # people or decided by the app reads `Debug` text (the store tells a full storage by the
-    # exception's name); the console details use `Display` or the browser's own error.
-    if [ -n "${CARGO_UNSTABLE_BUILD_STD:-}" ] && [ -z "${PROTOTHEQUE_PANIC_MESSAGES:-}" ]; then
-        export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -Zfmt-debug=none"
+        export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none"
     fi
     use_std_for_size
 }

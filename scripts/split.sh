@@ -68,7 +68,7 @@ sed -i "s|^import \\(.*\\) from \"\\./__wasm_split\\.js\"|import \\1 from \"./$f
 grep -q "\"../$name.js\"" "$work/split/__wasm_split.js" || die "le chargeur des morceaux n'importe pas $name.js"
 grep -q "\"./$folder/__wasm_split.js\"" "$work/main/$name.js" || die "$name.js n'importe pas le chargeur des morceaux"
 
-# wasm-bindgen's JavaScript without its comments and indentation (1.5 KB gzip): whole lines
+# wasm-bindgen's JavaScript and the chunk loader without comments and indentation (1.6 KB gzip): whole lines
 # only, so no code changes (its template literals and strings never span lines).
 python3 - "$work/main/$name.js" "$work/split/__wasm_split.js" <<'PY' || die "la compaction du JavaScript a échoué"
 import sys

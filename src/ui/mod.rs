@@ -23,7 +23,7 @@ pub use state::AppState;
 
 use crate::address::Route;
 use leptos::prelude::*;
-use router::A;
+use router::{Fetching, A};
 use widgets::to;
 
 /// Every page but the catalogue is downloaded the first time it is shown: with the `split`
@@ -91,8 +91,6 @@ macro_rules! pages {
         }
     };
 }
-
-type Fetching = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
 
 pages! {
     Route::NewPrototype => NewPrototype in new_prototype_chunk => editor::NewPrototypePage,

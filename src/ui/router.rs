@@ -13,9 +13,11 @@ use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// What must be awaited before a route's page can be drawn (its code, in split builds), if
-/// anything.
-pub type Fetch = fn(&Route) -> Option<Pin<Box<dyn Future<Output = ()>>>>;
+/// What is awaited before a page can be drawn: its code, in split builds.
+pub type Fetching = Pin<Box<dyn Future<Output = ()>>>;
+
+/// What must be awaited before a route's page can be drawn, if anything.
+pub type Fetch = fn(&Route) -> Option<Fetching>;
 
 /// The address shown: its page, its app path, its query pairs (decoded).
 #[derive(Clone, PartialEq)]
@@ -98,10 +100,7 @@ impl Router {
     }
 
     fn arrive(self) {
-        let location = window().location();
-        let path = location.pathname().unwrap_or_default();
-        let search = location.search().unwrap_or_default();
-        self.navigate(&format!("{path}{search}"), Step::Arrived);
+        self.navigate(&current_href(), Step::Arrived);
     }
 
     fn navigate(self, href: &str, step: Step) {
