@@ -2,8 +2,9 @@
 //!
 //! Layers (see `ARCHITECTURE.md`): `model` (plain types) ← `exchange` (the one door for untrusted
 //! bytes, export, merge) and `label`, `search`, `indicators` (derived data) ← `store` (IndexedDB)
-//! ← `ui` (Leptos; `address` names its pages). `synth` makes catalogues for benchmarks. `store` and `ui` exist only on
-//! `wasm32`; everything else is tested natively.
+//! ← `ui` (Leptos; `address` names its pages). `synth` makes catalogues for benchmarks. `slicing`
+//! (the clock that cuts long work into slices, for `store` and `ui`), `store` and `ui` exist only
+//! on `wasm32`; everything else is tested natively.
 
 pub mod address;
 pub mod exchange;
@@ -13,6 +14,8 @@ pub mod model;
 pub mod search;
 pub mod synth;
 
+#[cfg(target_arch = "wasm32")]
+pub mod slicing;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
 #[cfg(target_arch = "wasm32")]

@@ -7,6 +7,7 @@ use crate::exchange::{
     preview_item, preview_keys, EntityKind, Limits, Outcome, Preview, Problems, Reading,
 };
 use crate::model::Catalogue;
+use crate::slicing;
 use crate::store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,7 +53,7 @@ async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
             .copy_to(&mut bytes[at as usize..end as usize]);
         at = end;
         if at < len {
-            store::page_turn().await;
+            slicing::page_turn().await;
         }
     }
     Ok(bytes)
@@ -129,11 +130,11 @@ pub fn ImportPage() -> impl IntoView {
             };
             // Read a slice at a time, letting the page breathe and the bar move in between.
             let mut reading = Reading::new(&bytes, Limits::default());
-            let mut slices = store::Slices::new();
+            let mut slices = slicing::Slices::new();
             while let Some(done) = reading.step(32 * 1024) {
                 if slices.due() {
                     progress.set(done);
-                    store::page_turn().await;
+                    slicing::page_turn().await;
                     slices.restart();
                 }
             }
@@ -149,7 +150,7 @@ pub fn ImportPage() -> impl IntoView {
                     let mut items = Vec::with_capacity(keys.len());
                     let mut keys = keys.into_iter().peekable();
                     while keys.peek().is_some() {
-                        let slices = store::Slices::new();
+                        let slices = slicing::Slices::new();
                         state.catalogue.with_untracked(|c| {
                             let empty = Catalogue::default();
                             let current = match c {
@@ -161,7 +162,7 @@ pub fn ImportPage() -> impl IntoView {
                                 items.push(preview_item(current, &doc.catalogue, kind, id));
                             }
                         });
-                        store::page_turn().await;
+                        slicing::page_turn().await;
                     }
                     let preview = Preview { items };
                     incoming.set_value(Some(doc.catalogue));
@@ -216,7 +217,7 @@ pub fn ImportPage() -> impl IntoView {
                 Some(Ok(report)) => {
                     // Writing a national file ends with a long step (the transaction's data let
                     // go): the page gets a turn after it.
-                    store::page_turn().await;
+                    slicing::page_turn().await;
                     let message = format!("Import terminé. {}", summary(&report.preview));
                     state
                         .imported(report.catalogue, &report.preview, |p| {

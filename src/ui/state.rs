@@ -4,6 +4,7 @@
 use crate::exchange::{read_document, EntityKind, Limits, Preview};
 use crate::model::{Catalogue, Facts};
 use crate::search::{Changed, Index};
+use crate::slicing;
 use crate::store::{self, ChangeListener};
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
@@ -75,7 +76,7 @@ fn changes(preview: &Preview, merged: &Catalogue) -> Vec<Changed> {
 }
 
 /// Indexes prototypes `ids` of `catalogue` into `index` (which must not hold them), giving the
-/// page a turn every [`store::SLICE_MS`]; `progress` hears the share done.
+/// page a turn every [`slicing::SLICE_MS`]; `progress` hears the share done.
 async fn index_in_slices(
     index: &mut Index,
     catalogue: &Catalogue,
@@ -83,16 +84,16 @@ async fn index_in_slices(
     progress: impl Fn(f64),
 ) {
     // What the caller did before is one step, the facts another: the page gets a turn between.
-    store::page_turn().await;
+    slicing::page_turn().await;
     let facts = Facts::of(catalogue);
     // At 20,000 prototypes the facts take a turn on their own (~75 ms on a phone-class CPU).
-    store::page_turn().await;
-    let mut slices = store::Slices::new();
+    slicing::page_turn().await;
+    let mut slices = slicing::Slices::new();
     for (n, id) in ids.iter().enumerate() {
         index.insert(catalogue, &facts, id);
         if slices.due() {
             progress(n as f64 / ids.len() as f64);
-            store::page_turn().await;
+            slicing::page_turn().await;
             slices.restart();
         }
     }
@@ -254,9 +255,9 @@ impl AppState {
     /// Puts a new catalogue and its index on the pages. The order of titles, which the first
     /// list needs, is sorted in a turn of its own: drawing that list is enough for one turn.
     async fn show(self, index: Index, catalogue: Catalogue) {
-        store::page_turn().await;
+        slicing::page_turn().await;
         index.title_rank();
-        store::page_turn().await;
+        slicing::page_turn().await;
         self.index.set(Some(index));
         self.catalogue.set(Some(Ok(catalogue)));
     }
@@ -281,9 +282,9 @@ impl AppState {
         }
         let changes = changes(preview, &catalogue);
         let affected = index.affected(&catalogue, &changes);
-        store::page_turn().await;
+        slicing::page_turn().await;
         index.remove(&affected);
-        store::page_turn().await;
+        slicing::page_turn().await;
         index_in_slices(&mut index, &catalogue, &affected, progress).await;
         self.show(index, catalogue).await;
     }

@@ -1,0 +1,284 @@
+//! Importing a catalogue (a file, or the one shipped with the app): its records are merged
+//! with what is stored, previewed and written in **one readwrite transaction** (an error drops
+//! the transaction, which aborts it), and the import is logged ([`ImportEntry`]) with what
+//! undoing it needs (`undo::keep`) in the same transaction.
+//!
+//! Requests go out without waiting for each one, and only one request a slice is awaited: the
+//! previous slice's last write, so the browser writes while the next slice is prepared.
+
+use super::channel::{notify, Heard};
+use super::error::{Result, StoreError};
+use super::load::Snapshot;
+use super::row::{centre_fields, prototype_fields, rating_fields, Fields, Row};
+use super::schema::{CENTRES, IMPORTS, PROTOTYPES, RATINGS, WRITE_STORES};
+use super::tx::{answer, read_back, Tx};
+use super::undo::{self, Touched};
+use crate::exchange::{merge_records, outcome, EntityKind, Preview, PreviewItem};
+use crate::model::{Catalogue, Record};
+use crate::slicing::Slices;
+use indexed_db_futures::database::Database;
+use indexed_db_futures::future::BasicRequest;
+use indexed_db_futures::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One entry of the import log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportEntry {
+    pub at: String,
+    pub source: String,
+    pub added: u32,
+    pub updated: u32,
+    pub conflicts: u32,
+    pub unchanged: u32,
+    pub ignored: u32,
+    pub undone: bool,
+}
+
+/// What an import did.
+#[derive(Clone, Debug)]
+pub struct ImportReport {
+    pub preview: Preview,
+    pub catalogue: Catalogue,
+}
+
+/// Merges `incoming` into the stored catalogue in **one transaction**: the whole import is written
+/// or none of it. What is needed to undo it exactly is written in the same transaction. With
+/// `log == false` (seeding the catalogue shipped with the app) no log entry or undo is kept.
+///
+/// The work is done in slices of about [`SLICE_MS`](crate::slicing::SLICE_MS): between two
+/// slices the page handles input and paints, while a pending request keeps the transaction
+/// open. `progress` hears the share done (0 to 1) after each slice.
+pub async fn import(
+    db: &Database,
+    incoming: Catalogue,
+    source: &str,
+    at: &str,
+    progress: &dyn Fn(f64),
+) -> Result<ImportReport> {
+    import_inner(db, incoming, source, at, true, None, progress).await
+}
+
+/// Seeds or refreshes from the catalogue shipped with the app, through the same merge as a file.
+pub async fn import_seed(db: &Database, seed: Catalogue, at: &str) -> Result<ImportReport> {
+    import_inner(
+        db,
+        seed,
+        "catalogue fourni avec Prototèque",
+        at,
+        false,
+        None,
+        &|_| {},
+    )
+    .await
+}
+
+/// For tests: an import that fails after `n` records were written, to prove atomicity.
+#[doc(hidden)]
+pub async fn import_failing_after(
+    db: &Database,
+    incoming: Catalogue,
+    n: usize,
+) -> Result<ImportReport> {
+    import_inner(
+        db,
+        incoming,
+        "test",
+        "2026-01-01T00:00:00Z",
+        true,
+        Some(n),
+        &|_| {},
+    )
+    .await
+}
+
+/// The import log, oldest first.
+pub async fn import_log(db: &Database) -> Result<Vec<ImportEntry>> {
+    let tx = Tx::reading(db, IMPORTS)?;
+    read_back(tx.store(IMPORTS)?.get_all().serde())
+        .await?
+        .collect::<std::result::Result<_, _>>()
+        .map_err(StoreError::from_read)
+}
+
+/// An import's progress through the records of a file.
+struct Writing<'p> {
+    total: usize,
+    done: usize,
+    items: Vec<PreviewItem>,
+    touched: Vec<Touched>,
+    attempted: usize,
+    slices: Slices,
+    fail_after: Option<usize>,
+    progress: &'p dyn Fn(f64),
+}
+
+impl Writing<'_> {
+    /// Merges, previews and writes the records of one store, giving the page a turn every
+    /// [`SLICE_MS`](crate::slicing::SLICE_MS). `current` becomes the merged records.
+    #[allow(clippy::too_many_arguments)]
+    async fn records<T: Serialize + Clone + PartialEq>(
+        &mut self,
+        tx: &Tx<'_>,
+        store_name: &str,
+        kind: EntityKind,
+        current: &mut BTreeMap<String, Record<T>>,
+        incoming: BTreeMap<String, Record<T>>,
+        before: &BTreeMap<String, Row>,
+        fields: Fields<T>,
+    ) -> Result<()> {
+        let store = tx.store(store_name)?;
+        // The last write of the previous slice. Requests are answered in order, so waiting for
+        // the newest one would wait for the browser to finish every write so far; waiting for
+        // this one instead lets it write the current slice while the next one is prepared.
+        let mut marker: Option<BasicRequest<String>> = None;
+        for (id, record) in incoming {
+            if self.slices.due() {
+                self.turn(tx, marker.take()).await?;
+            }
+            self.done += 1;
+            let existing = current.get(&id);
+            self.items.push(PreviewItem {
+                kind,
+                id: id.clone(),
+                outcome: outcome(existing, &record),
+            });
+            let merged = match existing {
+                // The very record already stored: nothing to merge or write.
+                Some(existing) if *existing == record => continue,
+                Some(existing) => merge_records(existing, &record),
+                None => record,
+            };
+            let row = Row::of(&id, &merged, fields);
+            let previous = before.get(&id);
+            if previous != Some(&row) {
+                if self.fail_after.is_some_and(|n| self.touched.len() >= n) {
+                    // Returning drops the transaction, which aborts it: nothing written above
+                    // survives.
+                    return Err(StoreError::import_interrupted());
+                }
+                // Requests go out when built; a failed one aborts the transaction, which the
+                // commit reports. Only one request a slice is waited for.
+                let request = store
+                    .put(&row.stored())
+                    .with_key(id.clone())
+                    .serde()
+                    .map_err(StoreError::from_idb)?;
+                self.attempted += row.json.len();
+                self.touched
+                    .push(Touched::new(store_name, &id, previous, &row));
+                if self.slices.due() {
+                    self.turn(tx, marker.replace(request)).await?;
+                }
+            }
+            current.insert(id, merged);
+        }
+        Ok(())
+    }
+
+    /// Gives the page its turn, waiting for the previous slice's last write (`marker`), or, when
+    /// there is none, for a small request; then says how far the import is and starts a new
+    /// slice.
+    async fn turn(&mut self, tx: &Tx<'_>, marker: Option<BasicRequest<String>>) -> Result<()> {
+        match marker {
+            Some(previous) => drop(previous.await.map_err(StoreError::from_idb)?),
+            None => tx.breathe().await?,
+        }
+        (self.progress)(self.done as f64 / self.total.max(1) as f64);
+        self.slices.restart();
+        Ok(())
+    }
+}
+
+async fn import_inner(
+    db: &Database,
+    incoming: Catalogue,
+    source: &str,
+    at: &str,
+    log: bool,
+    fail_after: Option<usize>,
+    progress: &dyn Fn(f64),
+) -> Result<ImportReport> {
+    let tx = Tx::writing(db, WRITE_STORES)?;
+    let snapshot = Snapshot::read(&tx, &|_| {}).await?;
+    let mut merged = snapshot.catalogue_within(&tx).await?;
+
+    // Only records the file carries can change: the others are not even looked at. Each is
+    // merged with the stored one, previewed, and written if its row changed.
+    let mut w = Writing {
+        total: incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len(),
+        done: 0,
+        items: Vec::new(),
+        touched: Vec::new(),
+        attempted: 0,
+        slices: Slices::new(),
+        fail_after,
+        progress,
+    };
+    w.records(
+        &tx,
+        CENTRES,
+        EntityKind::Centre,
+        &mut merged.centres,
+        incoming.centres,
+        &snapshot.centres,
+        centre_fields,
+    )
+    .await?;
+    w.records(
+        &tx,
+        PROTOTYPES,
+        EntityKind::Prototype,
+        &mut merged.prototypes,
+        incoming.prototypes,
+        &snapshot.prototypes,
+        prototype_fields,
+    )
+    .await?;
+    w.records(
+        &tx,
+        RATINGS,
+        EntityKind::Rating,
+        &mut merged.ratings,
+        incoming.ratings,
+        &snapshot.ratings,
+        rating_fields,
+    )
+    .await?;
+    let Writing {
+        items,
+        touched,
+        attempted,
+        ..
+    } = w;
+    let preview = Preview { items };
+    if log {
+        let count = |o| preview.count(o) as u32;
+        use crate::exchange::Outcome::*;
+        let entry = ImportEntry {
+            at: at.to_owned(),
+            source: source.to_owned(),
+            added: count(Added),
+            updated: count(Updated),
+            conflicts: count(Conflict),
+            unchanged: count(Unchanged),
+            ignored: count(IgnoredOlder),
+            undone: false,
+        };
+        let log_key: u32 = answer(
+            tx.store(IMPORTS)?
+                .add(&entry)
+                .with_key_type::<u32>()
+                .serde(),
+        )
+        .await?;
+        undo::keep(&tx, log_key, touched).await?;
+    }
+    progress(1.0);
+    tx.commit(attempted + attempted / 4).await?;
+    notify(&Heard::Everything);
+    Ok(ImportReport {
+        preview,
+        catalogue: merged,
+    })
+}

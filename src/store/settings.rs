@@ -1,0 +1,30 @@
+//! Settings: a few texts kept by key ("Mon centre", which shipped catalogue was merged in), each
+//! write announced to the other tabs.
+
+use super::channel::{notify, Heard};
+use super::error::Result;
+use super::schema::SETTINGS;
+use super::tx::{answer, Tx};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+
+/// Saves one setting.
+pub async fn put_setting(db: &Database, key: &str, value: &str) -> Result<()> {
+    let tx = Tx::writing(db, SETTINGS)?;
+    answer(
+        tx.store(SETTINGS)?
+            .put(value.to_owned())
+            .with_key(key.to_owned())
+            .primitive(),
+    )
+    .await?;
+    tx.commit(key.len() + value.len()).await?;
+    notify(&Heard::Settings);
+    Ok(())
+}
+
+/// Reads one setting.
+pub async fn get_setting(db: &Database, key: &str) -> Result<Option<String>> {
+    let tx = Tx::reading(db, SETTINGS)?;
+    answer(tx.store(SETTINGS)?.get(key.to_owned()).primitive()).await
+}
