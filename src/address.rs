@@ -1,5 +1,5 @@
-//! The app's addresses: which page a path names, the pairs of a query string, which links point
-//! at the page shown. Pure, so that the rules are tested natively; `ui::router` applies them in
+//! The app's addresses: which page a path names and the path that names a page, the pairs of a
+//! query string, which links point at the page shown. Pure, so that the rules are tested natively; `ui::router` applies them in
 //! the browser. Paths here are app paths: without the base path the app is served under.
 
 /// A page of the app, as its address names it (ids decoded).
@@ -51,6 +51,34 @@ impl Route {
         }
     }
 
+    /// The app path that names this page, ids percent-encoded as [`Route::of`] decodes them, so
+    /// that `Route::of(&route.path()) == route`: every link the app writes comes from here. An id
+    /// spelt like a fixed page ("nouveau") has its first letter escaped, so that it still names
+    /// the prototype. [`Route::NotFound`], and a page about an empty id (there is none), give an
+    /// address that names no page.
+    pub fn path(&self) -> String {
+        if self.id() == Some("") {
+            return Route::NotFound.path();
+        }
+        let prototype = |id: &str, page: &str| format!("/prototypes/{}{page}", id_segment(id));
+        match self {
+            Route::Catalogue => "/".to_owned(),
+            Route::NewPrototype => "/prototypes/nouveau".to_owned(),
+            Route::Prototype(id) => prototype(id, ""),
+            Route::EditPrototype(id) => prototype(id, "/modifier"),
+            Route::Compare(id) => prototype(id, "/comparer"),
+            Route::Book => "/livrets".to_owned(),
+            Route::Centres => "/centres".to_owned(),
+            Route::Centre(id) => format!("/centres/{}", id_segment(id)),
+            Route::Import => "/importer".to_owned(),
+            Route::Label => "/label".to_owned(),
+            Route::Dashboard => "/indicateurs".to_owned(),
+            Route::About => "/a-propos".to_owned(),
+            Route::MyCentre => "/mon-centre".to_owned(),
+            Route::NotFound => "/introuvable".to_owned(),
+        }
+    }
+
     /// The prototype or centre the page is about.
     pub fn id(&self) -> Option<&str> {
         match self {
@@ -61,6 +89,27 @@ impl Route {
             _ => None,
         }
     }
+}
+
+/// An id as one path segment: every byte but the URL's unreserved characters (letters, digits,
+/// `-._~`) as `%XX`; "nouveau", the one fixed segment an id could be mistaken for, as
+/// "%6Eouveau" (`Route::of` matches fixed segments before decoding).
+fn id_segment(id: &str) -> String {
+    if id == "nouveau" {
+        return "%6Eouveau".to_owned();
+    }
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+    out
 }
 
 /// The decoded pairs of a query string ("?q=caf%C3%A9&theme=accueil"), in order; `+` is a space.
@@ -159,6 +208,107 @@ mod tests {
         }
         assert_eq!(Route::of("/centres/echo").id(), Some("echo"));
         assert_eq!(Route::of("/centres").id(), None);
+    }
+
+    /// Every page, with `id` where it takes one.
+    fn every_route(id: &str) -> Vec<Route> {
+        let routes = vec![
+            Route::Catalogue,
+            Route::NewPrototype,
+            Route::Prototype(id.into()),
+            Route::EditPrototype(id.into()),
+            Route::Compare(id.into()),
+            Route::Book,
+            Route::Centres,
+            Route::Centre(id.into()),
+            Route::Import,
+            Route::Label,
+            Route::Dashboard,
+            Route::About,
+            Route::MyCentre,
+            Route::NotFound,
+        ];
+        // Exhaustive, so that a new page fails to compile here until it is in the list above.
+        for route in &routes {
+            match route {
+                Route::Catalogue
+                | Route::NewPrototype
+                | Route::Prototype(_)
+                | Route::EditPrototype(_)
+                | Route::Compare(_)
+                | Route::Book
+                | Route::Centres
+                | Route::Centre(_)
+                | Route::Import
+                | Route::Label
+                | Route::Dashboard
+                | Route::About
+                | Route::MyCentre
+                | Route::NotFound => {}
+            }
+        }
+        routes
+    }
+
+    #[test]
+    fn every_page_is_named_by_its_path() {
+        let ids = [
+            "cafe-1",
+            "café des parents",
+            "a/b",
+            "100%",
+            "%C3%A9",
+            "a+b",
+            "?q=1&x#haut",
+            "Écho",
+            "-",
+            "nouveau",
+            "modifier",
+            "comparer",
+            "prototypes",
+            "..",
+        ];
+        for id in ids {
+            for route in every_route(id) {
+                assert_eq!(Route::of(&route.path()), route, "{id:?} → {}", route.path());
+            }
+        }
+    }
+
+    #[test]
+    fn pages_give_their_paths() {
+        let cases = [
+            (Route::Catalogue, "/"),
+            (Route::NewPrototype, "/prototypes/nouveau"),
+            (Route::Prototype("cafe-1".into()), "/prototypes/cafe-1"),
+            (
+                Route::EditPrototype("cafe-1".into()),
+                "/prototypes/cafe-1/modifier",
+            ),
+            (
+                Route::Compare("cafe-1".into()),
+                "/prototypes/cafe-1/comparer",
+            ),
+            (Route::Prototype("café".into()), "/prototypes/caf%C3%A9"),
+            (Route::Prototype("a/b c".into()), "/prototypes/a%2Fb%20c"),
+            (Route::Prototype("nouveau".into()), "/prototypes/%6Eouveau"),
+            (Route::Book, "/livrets"),
+            (Route::Centres, "/centres"),
+            (Route::Centre("echo".into()), "/centres/echo"),
+            (Route::Centre("100%".into()), "/centres/100%25"),
+            (Route::Import, "/importer"),
+            (Route::Label, "/label"),
+            (Route::Dashboard, "/indicateurs"),
+            (Route::About, "/a-propos"),
+            (Route::MyCentre, "/mon-centre"),
+        ];
+        for (route, path) in cases {
+            assert_eq!(route.path(), path, "{route:?}");
+        }
+        // No page is about an empty id.
+        for route in every_route("").into_iter().filter(|r| r.id().is_some()) {
+            assert_eq!(Route::of(&route.path()), Route::NotFound, "{route:?}");
+        }
     }
 
     #[test]

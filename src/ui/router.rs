@@ -243,7 +243,7 @@ pub fn use_query() -> Memo<Vec<(String, String)>> {
     })
 }
 
-/// A link to one of the app's pages (`href` under the base path, as `widgets::to` gives):
+/// A link to one of the app's pages (`href` under the base path, as `widgets::href` gives):
 /// marked `aria-current="page"` while that page, or one under it, is shown.
 #[component]
 pub fn A(#[prop(into)] href: Signal<String>, children: Children) -> impl IntoView {

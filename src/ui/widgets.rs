@@ -1,8 +1,9 @@
-//! Small pieces shared by pages: label badge, safe external link, prototype card, French number
-//! formatting, links that carry a search.
+//! Small pieces shared by pages: label badge, safe external link, prototype card, progress bar,
+//! outcome notices, French number and date formatting, links under the base path.
 
+use crate::address::Route;
 use crate::label::Status;
-use crate::search::{Entry, Query};
+use crate::search::Entry;
 use leptos::prelude::*;
 
 /// "4,2" — French decimal comma, one decimal (for averages of notes, never negative). In whole
@@ -35,6 +36,23 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// "2026-03-14" → "14/03/2026".
+pub fn french_date(day: &str) -> String {
+    match (day.get(0..4), day.get(5..7), day.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => day.to_owned(),
+    }
+}
+
+/// A text, or "—" when there is none.
+pub fn or_dash(s: &str) -> String {
+    if s.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
 thread_local! {
     static BASE: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() };
 }
@@ -57,7 +75,8 @@ pub fn base_path() -> String {
 }
 
 /// An app path ("/centres") as a link target, under the path the app is served from (every link
-/// the app writes goes through here, so links are absolute and the router needs no base).
+/// the app writes goes through here, so links are absolute and the router needs no base). Links
+/// to pages come from their route: [`href`].
 pub fn to(path: &str) -> String {
     format!("{}{path}", base_path())
 }
@@ -92,26 +111,15 @@ pub fn NoticeArea(area: &'static str) -> impl IntoView {
     }
 }
 
-/// `path` with the query's URL parameters, as a link target.
-pub fn href_with(path: &str, query: &Query) -> String {
-    let path = to(path);
-    let params = query.to_params();
-    if params.is_empty() {
-        return path;
-    }
-    let encoded: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v))))
-        .collect();
-    format!("{path}?{}", encoded.join("&"))
+/// The link to a page: its route's path under the base path (see [`to`]).
+pub fn href(route: &Route) -> String {
+    to(&route.path())
 }
 
+/// Kept for the modules another branch is moving (`editor`): use [`href`] with
+/// `Route::Prototype`.
 pub fn prototype_href(id: &str) -> String {
-    to(&format!("/prototypes/{id}"))
-}
-
-pub fn centre_href(id: &str) -> String {
-    to(&format!("/centres/{id}"))
+    href(&Route::Prototype(id.to_owned()))
 }
 
 /// A plain link: the router still takes the click, but the link is not told which page is
@@ -119,7 +127,7 @@ pub fn centre_href(id: &str) -> String {
 #[component]
 pub fn LabelBadge(status: Status) -> impl IntoView {
     view! {
-        <a href=to("/label") class=format!("badge badge-{}", status.slug())>
+        <a href=href(&Route::Label) class=format!("badge badge-{}", status.slug())>
             {status.label()}
         </a>
     }
@@ -169,7 +177,7 @@ pub fn PrototypeCard(entry: Entry) -> impl IntoView {
     view! {
         <li class="card" data-theme=entry.theme.slug() data-id=entry.id.clone()>
             // Plain links, like the badge's: a list re-drawn on every keystroke stays light.
-            <h2><a href=prototype_href(&entry.id)>{entry.title.clone()}</a></h2>
+            <h2><a href=href(&Route::Prototype(entry.id.clone()))>{entry.title.clone()}</a></h2>
             <p class="meta">
                 <span class="theme">{entry.theme.label()}</span>
                 " · "

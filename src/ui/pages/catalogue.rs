@@ -1,13 +1,15 @@
 //! The catalogue: search box, facets with counts, sort, result cards. The URL holds the search,
 //! so a filtered view survives a reload and can be shared.
 
-use super::export::{ExportButtons, Selection};
-use super::router::{use_query, use_router, A};
-use super::state::AppState;
-use super::widgets::{count as thousands, href_with, plural, to, Progress, PrototypeCard};
+use crate::address::Route;
 use crate::label::Status;
 use crate::model::{Theme, UsageKind};
 use crate::search::{Facets, Query, Results, Sort, PAGE_SIZE};
+use crate::ui::export::{ExportButtons, Selection};
+use crate::ui::router::{use_router, A};
+use crate::ui::search_url::{href_with, use_url_query};
+use crate::ui::state::AppState;
+use crate::ui::widgets::{count as thousands, href, plural, Progress, PrototypeCard};
 use leptos::prelude::*;
 
 /// Above this many centres, the centre filter is a field to type in rather than a list.
@@ -15,20 +17,12 @@ const MANY_CENTRES: usize = 30;
 /// How many matching centres the typed centre filter proposes.
 const PROPOSED_CENTRES: usize = 8;
 
-/// The search described by the current URL.
-pub fn use_url_query() -> Memo<Query> {
-    let params = use_query();
-    Memo::new(move |_| {
-        params.with(|p| Query::from_params(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
-    })
-}
-
 #[component]
 pub fn CataloguePage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let query = use_url_query();
     let router = use_router();
-    let set_query = move |q: Query| router.replace(&href_with("/", &q));
+    let set_query = move |q: Query| router.replace(&href_with(&Route::Catalogue, &q));
     let results = Memo::new(move |_| {
         let q = query.get();
         state
@@ -329,7 +323,7 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
     let pages = move || count().div_ceil(PAGE_SIZE);
     let page_href = move |page: usize| {
         href_with(
-            "/",
+            &Route::Catalogue,
             &Query {
                 page,
                 ..query.get()
@@ -344,7 +338,7 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
     });
     view! {
         <div class="catalogue-actions no-print">
-            <A href=to("/prototypes/nouveau") attr:class="button primary">"Nouveau prototype"</A>
+            <A href=href(&Route::NewPrototype) attr:class="button primary">"Nouveau prototype"</A>
             <ExportButtons selection=Signal::derive(|| Selection::All) label="Exporter tout le catalogue"/>
             {move || (!query.with(|q| q.is_unfiltered())).then(|| {
                 let selection = Signal::derive(move || {
@@ -366,7 +360,7 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
                     }
                 }}
             </p>
-            <A href=move || href_with("/livrets", &query.get()) attr:class="print-link">
+            <A href=move || href_with(&Route::Book, &query.get()) attr:class="print-link">
                 "Imprimer ces livrets"
             </A>
         </div>
@@ -414,7 +408,7 @@ fn EmptyHelp(query: Memo<Query>) -> impl IntoView {
     view! {
         <div class="empty">
             <p>{move || format!("Pour élargir : {}.", tips().join(", ou "))}</p>
-            <p><A href=to("/")>"Effacer la recherche et les filtres"</A></p>
+            <p><A href=href(&Route::Catalogue)>"Effacer la recherche et les filtres"</A></p>
         </div>
     }
 }

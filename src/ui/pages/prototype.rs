@@ -1,11 +1,14 @@
 //! A prototype's page: everything about it, its livret as a booklet, its experience reports, its
 //! label checklist and its lineage. Also prints as a clean A4 livret.
 
-use super::router::{use_id, A};
-use super::state::AppState;
-use super::widgets::{centre_href, decimal, plural, prototype_href, to, LabelBadge, SafeLink};
+use crate::address::Route;
 use crate::label::{self, Assessment};
-use crate::model::{ancestry, lineage, Catalogue, Facts, LineageNode, Livret, Prototype, Rating};
+use crate::model::{ancestry, lineage, Catalogue, Facts, LineageNode, Prototype, Rating};
+use crate::ui::actions::{ConflictResolver, PrototypeActions, RatingForm};
+use crate::ui::livret::LivretView;
+use crate::ui::router::{use_id, A};
+use crate::ui::state::AppState;
+use crate::ui::widgets::{decimal, french_date, href, or_dash, plural, LabelBadge, NoticeArea};
 use leptos::prelude::*;
 
 /// Everything the page shows, computed once from the catalogue.
@@ -85,14 +88,6 @@ fn page_data(c: &Catalogue, id: &str) -> Option<PageData> {
     })
 }
 
-/// "2026-03-14" → "14/03/2026".
-pub fn french_date(day: &str) -> String {
-    match (day.get(0..4), day.get(5..7), day.get(8..10)) {
-        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
-        _ => day.to_owned(),
-    }
-}
-
 #[component]
 pub fn PrototypePage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -109,7 +104,7 @@ pub fn PrototypePage() -> impl IntoView {
         Some(None) => view! {
             <h1>"Prototype introuvable"</h1>
             <p>"Ce prototype n'existe pas dans le catalogue de ce navigateur, ou il a été supprimé. "
-               <A href=to("/")>"Revenir au catalogue"</A></p>
+               <A href=href(&Route::Catalogue)>"Revenir au catalogue"</A></p>
         }.into_any(),
         Some(Some(d)) => view! { <PrototypeView d/> }.into_any(),
     }
@@ -136,11 +131,11 @@ fn PrototypeView(d: PageData) -> impl IntoView {
     };
     view! {
         <article class="prototype">
-            <p class="breadcrumb no-print"><A href=to("/")>"Catalogue"</A>" › "{p.theme.label()}</p>
+            <p class="breadcrumb no-print"><A href=href(&Route::Catalogue)>"Catalogue"</A>" › "{p.theme.label()}</p>
             <h1>{p.title.clone()}</h1>
             <p class="meta">
                 <span class="theme">{p.theme.label()}</span>" · "
-                <A href=centre_href(&p.centre)>{centre_name}</A>" · "
+                <A href=href(&Route::Centre(p.centre.clone()))>{centre_name}</A>" · "
                 {p.kind.label()}" · "
                 {dates}
             </p>
@@ -149,13 +144,13 @@ fn PrototypeView(d: PageData) -> impl IntoView {
                     {format!("Attention : {} de ce prototype, faite en même temps par un autre centre, est conservée en conflit. La version affichée est la plus récente.", plural(conflicts, "autre version", "autres versions"))}
                 </p>
             })}
-            <super::widgets::NoticeArea area="prototype"/>
+            <NoticeArea area="prototype"/>
             <p class="lead">{p.summary.clone()}</p>
-            <super::actions::PrototypeActions id=d.id.clone() prototype=p.clone()/>
+            <PrototypeActions id=d.id.clone() prototype=p.clone()/>
             <div class="actions no-print">
                 <button type="button" on:click=print>"Imprimer ce livret"</button>
             </div>
-            <super::actions::ConflictResolver id=d.id.clone()/>
+            <ConflictResolver id=d.id.clone()/>
 
             <section aria-labelledby="presentation">
                 <h2 id="presentation">"Présentation"</h2>
@@ -171,80 +166,9 @@ fn PrototypeView(d: PageData) -> impl IntoView {
             <LivretView livret=p.livret.clone()/>
             <Checklist assessment/>
             <Reports reports/>
-            <super::actions::RatingForm id=d.id.clone() author_centre=p.centre.clone()/>
+            <RatingForm id=d.id.clone() author_centre=p.centre.clone()/>
             <Lineage d/>
         </article>
-    }
-}
-
-fn or_dash(s: &str) -> String {
-    if s.trim().is_empty() {
-        "—".to_owned()
-    } else {
-        s.to_owned()
-    }
-}
-
-fn text_list(items: &[String]) -> impl IntoView {
-    if items.is_empty() {
-        view! { <p class="missing">"Non renseigné."</p> }.into_any()
-    } else {
-        view! { <ul>{items.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view()}</ul> }
-            .into_any()
-    }
-}
-
-/// The livret pédagogique laid out as a booklet.
-#[component]
-pub fn LivretView(livret: Livret) -> impl IntoView {
-    let l = livret;
-    view! {
-        <section class="livret" aria-labelledby="livret">
-            <h2 id="livret">"Livret pédagogique"</h2>
-            <dl class="facts-list">
-                <dt>"Durée"</dt><dd>{or_dash(&l.duration)}</dd>
-                <dt>"Taille du groupe"</dt><dd>{or_dash(&l.group_size)}</dd>
-                <dt>"Coût"</dt><dd>{or_dash(&l.cost)}</dd>
-                <dt>"Pour qui"</dt><dd>{or_dash(&l.public)}</dd>
-            </dl>
-            <h3>"Objectifs"</h3>
-            {text_list(&l.objectives)}
-            <h3>"Matériel"</h3>
-            {text_list(&l.materials)}
-            <h3>"Préparation"</h3>
-            {text_list(&l.preparation)}
-            <h3>"Déroulé"</h3>
-            {if l.steps.is_empty() {
-                view! { <p class="missing">"Non renseigné."</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="steps">
-                        {l.steps.iter().map(|s| view! {
-                            <li>
-                                <h4>{s.title.clone()}{(!s.duration.is_empty()).then(|| view! { <span class="duration">{format!(" ({})", s.duration)}</span> })}</h4>
-                                <p>{s.description.clone()}</p>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
-            <h3>"Conseils d'animation"</h3>
-            {text_list(&l.facilitation_tips)}
-            <h3>"Pièges à éviter"</h3>
-            {text_list(&l.pitfalls)}
-            <h3>"Évaluer"</h3>
-            {text_list(&l.evaluation)}
-            <h3>"Ressources"</h3>
-            {if l.resources.is_empty() {
-                view! { <p class="missing">"Non renseigné."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="resources">
-                        {l.resources.iter().map(|r| view! { <li><SafeLink url=r.url.clone() title=r.title.clone()/></li> }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
     }
 }
 
@@ -306,7 +230,7 @@ fn tree_view(node: &LineageNode, titles: &[(String, String)], current: &str) -> 
     let label = if node.id == current {
         view! { <strong aria-current="page">{title}</strong> }.into_any()
     } else {
-        view! { <A href=prototype_href(&node.id)>{title}</A> }.into_any()
+        view! { <A href=href(&Route::Prototype(node.id.clone()))>{title}</A> }.into_any()
     };
     let children = (!node.children.is_empty()).then(|| {
         view! { <ul>{node.children.iter().map(|c| tree_view(c, titles, current)).collect_view()}</ul> }
@@ -320,12 +244,14 @@ fn Lineage(d: PageData) -> impl IntoView {
     let original = (d.ancestors.len() > 1)
         .then(|| d.ancestors.last().cloned())
         .flatten();
-    let credit = |(id, known): (String, Option<(String, String)>)| match known {
+    let credit = |(id, known): (String, Option<(String, String)>)| {
+        match known {
         Some((title, centre)) => {
-            view! { <span><A href=prototype_href(&id)>{title}</A>{format!(" — {centre}")}</span> }
+            view! { <span><A href=href(&Route::Prototype(id))>{title}</A>{format!(" — {centre}")}</span> }
                 .into_any()
         }
         None => view! { <span>{format!("« {id} » (absent de ce catalogue)")}</span> }.into_any(),
+    }
     };
     view! {
         <section class="lineage" aria-labelledby="filiation">
@@ -344,7 +270,7 @@ fn Lineage(d: PageData) -> impl IntoView {
                     <h3>"Adaptations"</h3>
                     <ul class="adaptation-list">
                         {d.adaptations.clone().into_iter().map(|(id, title, centre)| view! {
-                            <li><A href=prototype_href(&id)>{title}</A>{format!(" — {centre}")}</li>
+                            <li><A href=href(&Route::Prototype(id))>{title}</A>{format!(" — {centre}")}</li>
                         }).collect_view()}
                     </ul>
                 }.into_any()

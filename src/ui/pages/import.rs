@@ -1,14 +1,14 @@
 //! Import a catalogue file: pick or drop it, read it through the door, preview what it would
 //! change, write it in one transaction only when the user confirms, and offer to undo.
 
-use super::state::{now_utc, AppState};
-use super::widgets::{plural, Progress};
 use crate::exchange::{
     preview_item, preview_keys, EntityKind, Limits, Outcome, Preview, Problems, Reading,
 };
 use crate::model::Catalogue;
 use crate::slicing;
 use crate::store;
+use crate::ui::state::{now_utc, AppState};
+use crate::ui::widgets::{plural, Progress};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;

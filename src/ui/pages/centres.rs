@@ -1,10 +1,11 @@
 //! The centres of the network and what each has published.
 
-use super::router::{use_id, A};
-use super::state::AppState;
-use super::widgets::{centre_href, plural, to, PrototypeCard};
+use crate::address::Route;
 use crate::indicators::by_centre;
 use crate::search::Query;
+use crate::ui::router::{use_id, A};
+use crate::ui::state::AppState;
+use crate::ui::widgets::{href, plural, PrototypeCard};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
@@ -76,7 +77,7 @@ pub fn CentresPage() -> impl IntoView {
             <ul class="centre-list">
                 {centres.into_iter().map(|c| view! {
                     <li>
-                        <a href=centre_href(&c.id)>{c.name.clone()}</a>
+                        <a href=href(&Route::Centre(c.id.clone()))>{c.name.clone()}</a>
                         <span class="meta">{meta(&c)}</span>
                     </li>
                 }).collect_view()}
@@ -154,10 +155,10 @@ pub fn CentrePage() -> impl IntoView {
         None => view! { <p role="status">"Chargement…"</p> }.into_any(),
         Some(None) => view! {
             <h1>"Centre introuvable"</h1>
-            <p><A href=to("/centres")>"Voir tous les centres"</A></p>
+            <p><A href=href(&Route::Centres)>"Voir tous les centres"</A></p>
         }.into_any(),
         Some(Some(c)) => view! {
-            <p class="breadcrumb"><A href=to("/centres")>"Centres"</A>" › "{c.territory.clone()}</p>
+            <p class="breadcrumb"><A href=href(&Route::Centres)>"Centres"</A>" › "{c.territory.clone()}</p>
             <h1>{c.name.clone()}</h1>
             <p class="meta">{[c.commune.clone(), c.territory.clone(), c.tiers_lieu.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
             <h2>"Prototypes publiés"</h2>

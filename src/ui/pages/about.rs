@@ -1,12 +1,14 @@
 //! "À propos" and the label page: the programme, the label's public criteria in plain French,
 //! where the data lives.
 
-use super::router::A;
-use super::state::AppState;
-use super::widgets::{count, href_with, prototype_href, to, LabelBadge};
+use crate::address::Route;
 use crate::label::{self, Status, CRITERIA};
 use crate::model::Facts;
 use crate::search::Query;
+use crate::ui::router::A;
+use crate::ui::search_url::href_with;
+use crate::ui::state::AppState;
+use crate::ui::widgets::{count, href, LabelBadge};
 use leptos::prelude::*;
 
 #[component]
@@ -49,7 +51,7 @@ pub fn AboutPage() -> impl IntoView {
         <h2>"Le label"</h2>
         <p>"Un prototype reçoit le label « Centres sociaux connectés » quand il remplit ces cinq critères publics, calculés à partir des données du catalogue :"</p>
         <Criteria/>
-        <p><A href=to("/label")>"Voir les prototypes labellisés et les candidats"</A></p>
+        <p><A href=href(&Route::Label)>"Voir les prototypes labellisés et les candidats"</A></p>
         <h2>"Où sont vos données ?"</h2>
         <p>
             "Toutes les données sont gardées dans ce navigateur, sur cet appareil : rien n'est envoyé "
@@ -92,7 +94,10 @@ pub fn LabelPage() -> impl IntoView {
                         status: Some(status),
                         ..Query::default()
                     };
-                    (index.search(&query).hits, href_with("/", &query))
+                    (
+                        index.search(&query).hits,
+                        href_with(&Route::Catalogue, &query),
+                    )
                 };
                 let found = [found(Status::Labelled), found(Status::Candidate)];
                 // Only the named prototypes' reports are needed, not the catalogue's.
@@ -144,7 +149,7 @@ pub fn LabelPage() -> impl IntoView {
                 <ul class="label-list">
                     {list.into_iter().map(|(id, title, missing)| view! {
                         <li>
-                            <a href=prototype_href(&id)>{title}</a>" "<LabelBadge status/>
+                            <a href=href(&Route::Prototype(id))>{title}</a>" "<LabelBadge status/>
                             {(!missing.is_empty()).then(|| view! { <span class="missing">{format!(" Manque : {}.", missing.join(", "))}</span> })}
                         </li>
                     }).collect_view()}

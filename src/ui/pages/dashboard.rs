@@ -1,13 +1,13 @@
 //! "Indicateurs": progress against the programme's targets and the breakdowns, as SVG charts
 //! with their tables (the text alternative, also exportable as CSV). Recomputed live.
 
-use super::state::{now_utc, AppState};
-use super::widgets::count;
 use crate::indicators::{
     self, compute_with, Indicators, TARGET_PROTOTYPES, TARGET_RESIDENTS, TARGET_TIERS_LIEUX,
 };
 use crate::model::Theme;
 use crate::search::Index;
+use crate::ui::state::{now_utc, AppState};
+use crate::ui::widgets::count;
 use leptos::prelude::*;
 
 /// A table: caption, headers, rows; what the page shows and what CSV export writes.
@@ -22,7 +22,7 @@ struct Table {
 fn download_csv(table: &Table) {
     let text = indicators::csv(&table.headers, &table.rows);
     let name = format!("prototheque-{}-{}.csv", table.slug, &now_utc()[..10]);
-    let _ = super::export::download(text.as_bytes(), &name, "text/csv;charset=utf-8");
+    let _ = crate::ui::export::download(text.as_bytes(), &name, "text/csv;charset=utf-8");
 }
 
 /// Rows a table shows before it is asked for all of them: a national catalogue has 2,000 centres,

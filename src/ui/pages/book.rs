@@ -1,11 +1,12 @@
 //! "Imprimer le livret complet": every livret of the catalogue (or of the current search) as one
 //! printable book with a table of contents.
 
-use super::catalogue::use_url_query;
-use super::prototype::LivretView;
-use super::router::A;
-use super::state::AppState;
-use super::widgets::{count, href_with, prototype_href};
+use crate::address::Route;
+use crate::ui::livret::LivretView;
+use crate::ui::router::A;
+use crate::ui::search_url::{href_with, use_url_query};
+use crate::ui::state::AppState;
+use crate::ui::widgets::{count, href};
 use leptos::prelude::*;
 
 /// The most livrets one book gathers: a national search can give 20,000, which no browser lays
@@ -70,7 +71,7 @@ pub fn BookPage() -> impl IntoView {
             <h1>"Livrets pédagogiques — Centres sociaux connectés"</h1>
             <p class="no-print">
                 {move || if query.with(|q| q.is_unfiltered()) { "Tous les livrets du catalogue.".to_owned() } else { "Les livrets de votre recherche.".to_owned() }}
-                " "<A href=move || href_with("/", &query.get())>"Revenir à la liste"</A>
+                " "<A href=move || href_with(&Route::Catalogue, &query.get())>"Revenir à la liste"</A>
             </p>
             {move || (total() > BOOK_MAX).then(|| view! {
                 <p class="notice no-print" role="status">
@@ -92,7 +93,7 @@ pub fn BookPage() -> impl IntoView {
                 </nav>
                 {chapters.into_iter().map(|(id, centre, p)| view! {
                     <article class="chapter" id=format!("livret-{id}") tabindex="-1">
-                        <h2 class="chapter-title"><A href=prototype_href(&id)>{p.title.clone()}</A></h2>
+                        <h2 class="chapter-title"><A href=href(&Route::Prototype(id.clone()))>{p.title.clone()}</A></h2>
                         <p class="meta">{format!("{} · {} · {} · licence {}", p.theme.label(), centre, p.kind.label(), p.licence)}</p>
                         <p class="lead">{p.summary.clone()}</p>
                         <LivretView livret=p.livret.clone()/>
