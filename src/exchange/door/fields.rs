@@ -86,8 +86,8 @@ pub(super) fn field_name(key: &str) -> &'static str {
 
 /// An object being read. Its readers take fields by key; [`Fields::unknown`] then gives the
 /// fields no reader took, so what counts as known is what the code reads, not a list kept beside
-/// it. Taking marks the field's place (a bit for each of the first 64): reading an object
-/// allocates nothing, and telling its unknown fields apart compares no keys again.
+/// it. Taking marks the field's place (a bit for each of the first 64): reading an object of up
+/// to 64 fields allocates nothing, and telling its unknown fields apart compares no keys again.
 pub(super) struct Fields<'v> {
     map: &'v Map<'v>,
     at: Path<'v>,
