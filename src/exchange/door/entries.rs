@@ -172,10 +172,9 @@ impl<'a> Entries<'a> {
             let Some(list) = self.list else {
                 return Ok(true);
             };
-            let key = list.key();
+            let list_path = Path::Key(&Path::Root, list.key());
             if let Some(message) = self.list_problems[list as usize].take() {
-                self.problems
-                    .push(Path::Key(&Path::Root, key).to_string(), message);
+                self.problems.push(list_path.to_string(), message);
             }
             let items = &self.lists[list as usize];
             if self.next >= items.len() {
@@ -200,7 +199,6 @@ impl<'a> Entries<'a> {
                 Items::Absent => unreachable!("an absent list has no entries"),
             };
             self.next += 1;
-            let list_path = Path::Key(&Path::Root, key);
             let at = Path::Index(&list_path, i);
             let named = value.get("id").and_then(Value::as_str);
             let mut cx = Cx::new(&mut self.problems);
@@ -209,12 +207,12 @@ impl<'a> Entries<'a> {
             match list {
                 List::Centres => {
                     self.centre_ids.extend(named.map(str::to_owned));
-                    let refs = |_: &mut Cx, _: Path, _: &Record<_>| {};
+                    let refs = |_: &mut Cx, _: &Record<_>| {};
                     entry(&mut cx, value, at, &CENTRE, &mut c.centres, seen, refs)
                 }
                 List::Prototypes => {
                     self.prototype_ids.extend(named.map(str::to_owned));
-                    let refs = |cx: &mut Cx, at: Path, r: &Record<_>| {
+                    let refs = |cx: &mut Cx, r: &Record<_>| {
                         check_prototype_refs(cx, at, r, &self.centre_ids)
                     };
                     entry(
@@ -228,7 +226,7 @@ impl<'a> Entries<'a> {
                     )
                 }
                 List::Ratings => {
-                    let refs = |cx: &mut Cx, at: Path, r: &Record<_>| {
+                    let refs = |cx: &mut Cx, r: &Record<_>| {
                         check_rating_refs(cx, at, r, &self.centre_ids, &self.prototype_ids)
                     };
                     entry(&mut cx, value, at, &RATING, &mut c.ratings, seen, refs)
@@ -261,13 +259,13 @@ fn entry<T: Serialize>(
     kind: &Kind<T>,
     into: &mut BTreeMap<String, Record<T>>,
     first_seen: &mut BTreeMap<String, usize>,
-    check_refs: impl Fn(&mut Cx, Path, &Record<T>),
+    check_refs: impl Fn(&mut Cx, &Record<T>),
 ) {
     let Path::Index(list, i) = at else {
         unreachable!("an entry stands in a list")
     };
     if let Some((id, record)) = record(cx, value, at, kind) {
-        check_refs(cx, at, &record);
+        check_refs(cx, &record);
         if let Some(first) = first_seen.get(&id) {
             cx.report(
                 at,
