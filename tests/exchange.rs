@@ -6,7 +6,9 @@ use prototheque::exchange::{
     assemble_document, export, merge_catalogues, preview, read_document, record_json, version_id,
     with_edit, Document, Limits, Outcome,
 };
-use prototheque::model::{Catalogue, Centre, Livret, Prototype, Rating, Record, Theme, UsageKind};
+use prototheque::model::{
+    Catalogue, Centre, Livret, Prototype, Rating, Record, Theme, UsageKind, Version,
+};
 use std::path::Path;
 
 fn read(bytes: &[u8]) -> Result<Document, String> {
@@ -505,4 +507,121 @@ fn synthetic_catalogues_are_valid_and_deterministic() {
     assert!(back.catalogue.live_ratings().count() > 100);
     assert_eq!(export(&prototheque::synth::document(300, 40, 7)), bytes);
     assert_ne!(export(&prototheque::synth::document(300, 40, 8)), bytes);
+}
+
+/// What the door reads into a field is never also kept as an unknown field (it would then be
+/// written twice on export, and an edit of the field undone by its stale copy): a catalogue
+/// where every field the format knows is filled — record envelope, conflicts, replaced versions,
+/// every part of a livret, adaptation credit, every criterion — comes back with no unknown field
+/// anywhere, and exports to the same bytes.
+#[test]
+fn every_field_the_door_reads_is_left_out_of_extra() {
+    use prototheque::exchange::merge_records;
+    use prototheque::model::{Criteria, ForkOrigin, Resource, Step};
+    let full = |n: u32| Prototype {
+        public: "Habitants du quartier".into(),
+        scenario: "Un atelier par mois.".into(),
+        tools: vec!["Audacity".into()],
+        licence: "CC0 1.0".into(),
+        tags: vec!["radio".into(), "parole".into()],
+        forked_from: Some(ForkOrigin {
+            prototype: "echo-radio".into(),
+            revision: 2,
+            extra: Default::default(),
+        }),
+        livret: Livret {
+            objectives: vec!["Prendre la parole".into()],
+            public: "Adultes".into(),
+            duration: "2 h".into(),
+            group_size: "8".into(),
+            materials: vec!["Micros".into()],
+            cost: "50 €".into(),
+            preparation: vec!["Réserver la salle".into()],
+            steps: vec![Step {
+                title: "Accueil".into(),
+                description: "Un tour de table.".into(),
+                duration: "15 min".into(),
+                extra: Default::default(),
+            }],
+            facilitation_tips: vec!["Laisser le silence".into()],
+            pitfalls: vec!["Trop de technique".into()],
+            evaluation: vec!["Nombre d'émissions".into()],
+            resources: vec![Resource {
+                title: "Guide".into(),
+                url: "https://www.clemi.fr/".into(),
+                extra: Default::default(),
+            }],
+            extra: Default::default(),
+        },
+        ..prototype("echo", n)
+    };
+    let mut catalogue = empty_world();
+    catalogue.centres.get_mut("echo").unwrap().heads[0]
+        .body
+        .as_mut()
+        .unwrap()
+        .tiers_lieu = "La Fabrique".into();
+    let first = with_edit(None, "echo", "2026-01-01T00:00:00Z", Some(full(1)));
+    let ours = with_edit(Some(&first), "echo", "2026-01-02T00:00:00Z", Some(full(2)));
+    let theirs = with_edit(
+        Some(&first),
+        "arbrisseau",
+        "2026-01-03T00:00:00Z",
+        Some(full(3)),
+    );
+    let conflict = merge_records(&ours, &theirs);
+    assert!(conflict.in_conflict() && !conflict.superseded.is_empty());
+    catalogue.prototypes.insert("radio".into(), conflict);
+    let gone = with_edit(None, "echo", "2026-01-01T00:00:00Z", Some(full(4)));
+    let gone = with_edit::<Prototype>(Some(&gone), "echo", "2026-01-04T00:00:00Z", None);
+    catalogue.prototypes.insert("pronote".into(), gone);
+    let rating = Rating {
+        prototype: "radio".into(),
+        centre: "arbrisseau".into(),
+        note: 4,
+        criteria: Criteria {
+            reproducibility: Some(5),
+            digitally_excluded: Some(4),
+            cost: Some(3),
+            empowerment: Some(2),
+            extra: Default::default(),
+        },
+        comment: "Très suivi.".into(),
+        participants: 12,
+        date: "2026-02-01".into(),
+    };
+    let id = Rating::id_for(&rating.prototype, &rating.centre);
+    let rating = with_edit(None, "arbrisseau", "2026-02-02T00:00:00Z", Some(rating));
+    catalogue.ratings.insert(id, rating);
+    let original = Document {
+        exported_at: Some("2026-03-01T00:00:00Z".into()),
+        exported_by: Some("echo".into()),
+        catalogue,
+        extra: Default::default(),
+    };
+
+    let bytes = export(&original);
+    let read_back = read_document(&bytes, &Limits::default()).unwrap();
+    assert!(read_back.extra.is_empty(), "{:?}", read_back.extra);
+    fn versions<T>(records: &std::collections::BTreeMap<String, Record<T>>) -> Vec<&Version<T>> {
+        records.values().flat_map(|r| &r.heads).collect()
+    }
+    let c = &read_back.catalogue;
+    for v in versions(&c.centres) {
+        assert!(v.extra.is_empty(), "centre: {:?}", v.extra);
+    }
+    for v in versions(&c.prototypes) {
+        assert!(v.extra.is_empty(), "prototype: {:?}", v.extra);
+        let Some(p) = &v.body else { continue };
+        assert!(p.forked_from.as_ref().unwrap().extra.is_empty());
+        assert!(p.livret.extra.is_empty(), "livret: {:?}", p.livret.extra);
+        assert!(p.livret.steps.iter().all(|s| s.extra.is_empty()));
+        assert!(p.livret.resources.iter().all(|r| r.extra.is_empty()));
+    }
+    for v in versions(&c.ratings) {
+        assert!(v.extra.is_empty(), "rating: {:?}", v.extra);
+        assert!(v.body.as_ref().unwrap().criteria.extra.is_empty());
+    }
+    assert_eq!(read_back, original);
+    assert_eq!(export(&read_back), bytes);
 }

@@ -28,7 +28,20 @@ impl<'a> Map<'a> {
     }
 
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.find(key).map(|(_, v)| v)
+    }
+
+    /// The value of `key` (the last one, the one that counts) and its place among the fields.
+    pub fn find(&self, key: &str) -> Option<(usize, &Value<'a>)> {
+        let mut fields = self.0.iter().enumerate().rev();
+        fields
+            .find(|(_, (k, _))| k == key)
+            .map(|(i, (_, v))| (i, v))
+    }
+
+    /// The key of field `i` (in file order, repeats included).
+    pub fn key_at(&self, i: usize) -> &str {
+        &self.0[i].0
     }
 
     pub fn insert(&mut self, key: impl Into<Cow<'a, str>>, value: Value<'a>) {
