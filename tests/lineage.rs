@@ -4,6 +4,8 @@
 //! door: stored data from older versions may hold the cycles the door refuses.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use prototheque::indicators::{compute, compute_with, label_counts};
 use prototheque::label::{self, Status};
 use prototheque::model::{
@@ -355,4 +357,26 @@ fn closing_and_breaking_a_cycle_refreshes_every_prototype_on_it() {
         seen(&index).iter().map(|e| e.1).collect::<Vec<_>>(),
         [0, 1, 1]
     );
+}
+
+#[test]
+fn the_tree_and_the_flat_family_agree_on_the_seed() {
+    let c = common::seed();
+    let facts = Facts::of(&c);
+    for (id, _) in c.live_prototypes() {
+        // The tree, flattened depth first without recursion.
+        let tree = lineage(&c, &facts, id);
+        let mut flat = Vec::new();
+        let mut below = vec![(&tree, 0)];
+        while let Some((node, depth)) = below.pop() {
+            flat.push(LineageMember {
+                id: node.id.clone(),
+                depth,
+            });
+            below.extend(node.children.iter().rev().map(|n| (n, depth + 1)));
+        }
+        assert_eq!(family(&c, &facts, id), flat, "{id}");
+        assert!(flat.iter().any(|m| m.id == id));
+    }
+    assert!(adaptation_cycles(&c).is_empty());
 }
