@@ -9,7 +9,7 @@ mod common;
 use prototheque::indicators::{compute, compute_with, label_counts};
 use prototheque::label::{self, Status};
 use prototheque::model::{
-    adaptation_cycles, adaptation_cycles_from, ancestry, family, lineage, Catalogue, Centre, Facts,
+    adaptation_cycles, adaptation_cycles_from, ancestry, family, Catalogue, Centre, Facts,
     ForkOrigin, LineageMember, Livret, Prototype, Record, Step, Theme, UsageKind, Version,
 };
 use prototheque::search::{Changed, Index, Query, Sort};
@@ -158,11 +158,10 @@ fn a_chain_of_100000_generations_is_walked_without_recursion() {
         })
         .collect();
     assert_eq!(members, expected);
-    // The tree kept for the page: built, measured and dropped without recursion.
-    let tree = lineage(&c, &facts, &last);
-    assert_eq!(tree.size(), GENERATIONS);
-    assert_eq!(tree.id, "g000000");
-    drop(tree);
+    // From the last generation too: the whole chain, the original first.
+    let from_last = family(&c, &facts, &last);
+    assert_eq!(from_last.len(), GENERATIONS);
+    assert_eq!(from_last[0].id, "g000000");
 
     // Every generation but the last was adapted by the other centre.
     assert!(reproduced_with(&c, &facts, "g000000"));
@@ -270,7 +269,6 @@ fn walks_stop_at_a_cycle_and_ignore_its_links() {
     assert_eq!(family(&c, &facts, "y"), [member("y", 0)]);
     assert_eq!(family(&c, &facts, "s"), [member("s", 0)]);
     assert_eq!(family(&c, &facts, "m1"), [member("m1", 0)]);
-    assert_eq!(lineage(&c, &facts, "t").size(), 2);
     let adapted = |id: &str| -> Vec<&str> { facts.adaptations(id).iter().map(|a| a.0).collect() };
     assert_eq!(adapted("x"), ["t"]);
     assert!(adapted("y").is_empty() && adapted("s").is_empty() && adapted("m3").is_empty());
@@ -360,23 +358,21 @@ fn closing_and_breaking_a_cycle_refreshes_every_prototype_on_it() {
 }
 
 #[test]
-fn the_tree_and_the_flat_family_agree_on_the_seed() {
+fn on_the_seed_every_family_is_a_well_formed_tree() {
     let c = common::seed();
     let facts = Facts::of(&c);
     for (id, _) in c.live_prototypes() {
-        // The tree, flattened depth first without recursion.
-        let tree = lineage(&c, &facts, id);
-        let mut flat = Vec::new();
-        let mut below = vec![(&tree, 0)];
-        while let Some((node, depth)) = below.pop() {
-            flat.push(LineageMember {
-                id: node.id.clone(),
-                depth,
-            });
-            below.extend(node.children.iter().rev().map(|n| (n, depth + 1)));
+        let members = family(&c, &facts, id);
+        assert_eq!(members[0].depth, 0, "{id}: the original comes first");
+        assert!(members.iter().any(|m| m.id == id), "{id} is in its family");
+        // Depth first: each member is one generation below some member before it.
+        for pair in members.windows(2) {
+            assert!(pair[1].depth <= pair[0].depth + 1, "{id}: {pair:?}");
+            assert!(pair[1].depth >= 1, "{id}: one original");
         }
-        assert_eq!(family(&c, &facts, id), flat, "{id}");
-        assert!(flat.iter().any(|m| m.id == id));
+        let mut ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), members.len(), "{id}: each member once");
     }
-    assert!(adaptation_cycles(&c).is_empty());
 }

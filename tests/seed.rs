@@ -106,7 +106,7 @@ fn seed_shows_lineage_reports_and_the_label() {
 
 #[test]
 fn seed_has_a_three_generation_lineage() {
-    use prototheque::model::{ancestry, lineage, Facts};
+    use prototheque::model::{ancestry, family, Facts};
     let catalogue = read_document(&seed_bytes(), &Limits::default())
         .unwrap()
         .catalogue;
@@ -115,14 +115,14 @@ fn seed_has_a_three_generation_lineage() {
         ["chemin-rouge-pouvoir-d-agir", "belencontre-pouvoir-d-agir"]
     );
     let facts = Facts::of(&catalogue);
-    let tree = lineage(&catalogue, &facts, "phalempins-pouvoir-d-agir");
-    assert_eq!(tree.id, "belencontre-pouvoir-d-agir");
-    assert_eq!(tree.size(), 4);
+    let tree = family(&catalogue, &facts, "phalempins-pouvoir-d-agir");
+    assert_eq!(tree[0].id, "belencontre-pouvoir-d-agir");
+    assert_eq!(tree.len(), 4);
 }
 
 #[test]
 fn the_facts_about_one_prototype_are_those_of_the_whole_catalogue() {
-    use prototheque::model::{lineage, Facts};
+    use prototheque::model::{family, Facts};
     let catalogue = read_document(&seed_bytes(), &Limits::default())
         .unwrap()
         .catalogue;
@@ -132,10 +132,7 @@ fn the_facts_about_one_prototype_are_those_of_the_whole_catalogue() {
         // Its own reports, every adaptation: the same lineage and label as from all the facts.
         assert_eq!(about.reports(id).len(), all.reports(id).len(), "{id}");
         assert_eq!(about.average(id), all.average(id), "{id}");
-        assert_eq!(
-            lineage(&catalogue, &about, id),
-            lineage(&catalogue, &all, id)
-        );
+        assert_eq!(family(&catalogue, &about, id), family(&catalogue, &all, id));
         assert_eq!(
             label::assess_with(p, id, &about),
             label::assess_with(p, id, &all)

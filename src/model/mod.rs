@@ -1,7 +1,7 @@
 //! Plain domain types. No browser code, no I/O: what a prototype, a livret, a centre and an
 //! experience report *are*. JSON key names (French, as in the exchange format) are declared here
 //! with serde so that one definition serves export and storage; reading outside JSON back is the
-//! job of `exchange::validate`, never of a derived `Deserialize`.
+//! job of `exchange::read_document`, never of a derived `Deserialize`.
 
 mod facts;
 mod lineage;
@@ -10,10 +10,7 @@ mod theme;
 mod versioned;
 
 pub use facts::Facts;
-pub use lineage::{
-    adaptation_cycles, adaptation_cycles_from, ancestry, family, lineage, LineageMember,
-    LineageNode,
-};
+pub use lineage::{adaptation_cycles, adaptation_cycles_from, ancestry, family, LineageMember};
 pub(crate) use lineage::{cycles_reached, on_adaptation_cycles};
 pub use text::fold;
 pub use theme::{Theme, UsageKind};

@@ -3,7 +3,7 @@
 
 use crate::address::Route;
 use crate::label::{self, Assessment};
-use crate::model::{ancestry, lineage, Catalogue, Facts, LineageNode, Prototype, Rating};
+use crate::model::{ancestry, family, Catalogue, Facts, Prototype, Rating};
 use crate::ui::actions::{ConflictResolver, PrototypeActions, RatingForm};
 use crate::ui::livret::LivretView;
 use crate::ui::router::{use_id, A};
@@ -25,9 +25,25 @@ struct PageData {
     /// (id, title, centre name), nearest first; a missing one has no title.
     ancestors: Vec<(String, Option<(String, String)>)>,
     adaptations: Vec<(String, String, String)>,
-    tree: Option<LineageNode>,
-    titles: Vec<(String, String)>,
+    /// The family tree, flat (see [`TreeRow`]), when it has more than two members.
+    tree: Vec<TreeRow>,
+    /// Members of the family left out of `tree` (it shows at most [`MAX_TREE_ROWS`]).
+    tree_hidden: usize,
 }
+
+/// One member of the family tree: its generation (0 for the original) and its label.
+#[derive(Clone, PartialEq)]
+struct TreeRow {
+    id: String,
+    depth: usize,
+    label: String,
+}
+
+/// Most rows the family tree draws: beyond that it is a list no one reads, and a long chain
+/// of adaptations must not make the page heavy.
+const MAX_TREE_ROWS: usize = 200;
+/// Deepest indentation drawn (`.tree .depth-N` in the stylesheet): deeper generations line up.
+const MAX_INDENT: usize = 8;
 
 fn centre_name(c: &Catalogue, id: &str) -> String {
     c.centre(id)
@@ -42,20 +58,28 @@ fn page_data(c: &Catalogue, id: &str) -> Option<PageData> {
         c.prototype(pid)
             .map(|p| (p.title.clone(), centre_name(c, &p.centre)))
     };
-    let tree = lineage(c, &facts, id);
-    let mut titles = Vec::new();
-    fn collect(node: &LineageNode, c: &Catalogue, out: &mut Vec<(String, String)>) {
-        if let Some(p) = c.prototype(&node.id) {
-            out.push((
-                node.id.clone(),
-                format!("{} — {}", p.title, centre_name(c, &p.centre)),
-            ));
+    let members = family(c, &facts, id);
+    let (tree, tree_hidden) = if members.len() > 2 {
+        let row = |m: &crate::model::LineageMember| TreeRow {
+            label: c.prototype(&m.id).map_or_else(
+                || m.id.clone(),
+                |p| format!("{} — {}", p.title, centre_name(c, &p.centre)),
+            ),
+            id: m.id.clone(),
+            depth: m.depth,
+        };
+        let mut rows: Vec<TreeRow> = members.iter().take(MAX_TREE_ROWS).map(row).collect();
+        // The prototype shown is always in its own tree.
+        if !rows.iter().any(|r| r.id == id) {
+            if let Some(m) = members.iter().find(|m| m.id == id) {
+                rows.push(row(m));
+            }
         }
-        for child in &node.children {
-            collect(child, c, out);
-        }
-    }
-    collect(&tree, c, &mut titles);
+        let hidden = members.len() - rows.len();
+        (rows, hidden)
+    } else {
+        (Vec::new(), 0)
+    };
     let mut reports: Vec<(Rating, String)> = facts
         .reports(id)
         .iter()
@@ -82,8 +106,8 @@ fn page_data(c: &Catalogue, id: &str) -> Option<PageData> {
             .iter()
             .map(|(aid, p)| (aid.to_string(), p.title.clone(), centre_name(c, &p.centre)))
             .collect(),
-        tree: (tree.size() > 2).then_some(tree),
-        titles,
+        tree,
+        tree_hidden,
         prototype,
     })
 }
@@ -197,7 +221,7 @@ fn Reports(reports: Vec<(Rating, String)>) -> impl IntoView {
     let average = (!reports.is_empty()).then(|| {
         reports.iter().map(|(r, _)| f64::from(r.note)).sum::<f64>() / reports.len() as f64
     });
-    let residents: u32 = reports.iter().map(|(r, _)| r.participants).sum();
+    let residents: u64 = reports.iter().map(|(r, _)| u64::from(r.participants)).sum();
     view! {
         <section class="reports" aria-labelledby="rapports">
             <h2 id="rapports">"Rapports d'expérience"</h2>
@@ -222,20 +246,24 @@ fn Reports(reports: Vec<(Rating, String)>) -> impl IntoView {
     }
 }
 
-fn tree_view(node: &LineageNode, titles: &[(String, String)], current: &str) -> AnyView {
-    let title = titles
-        .iter()
-        .find(|(id, _)| *id == node.id)
-        .map_or(node.id.clone(), |(_, t)| t.clone());
-    let label = if node.id == current {
-        view! { <strong aria-current="page">{title}</strong> }.into_any()
-    } else {
-        view! { <A href=href(&Route::Prototype(node.id.clone()))>{title}</A> }.into_any()
-    };
-    let children = (!node.children.is_empty()).then(|| {
-        view! { <ul>{node.children.iter().map(|c| tree_view(c, titles, current)).collect_view()}</ul> }
-    });
-    view! { <li>{label}{children}</li> }.into_any()
+/// The family tree as one flat list: each row says its generation (`aria-level`, and the
+/// indentation, capped so that a long chain stays on screen), so nothing recurses however many
+/// generations there are.
+fn tree_view(rows: &[TreeRow], current: &str) -> impl IntoView {
+    rows.iter()
+        .map(|row| {
+            let text = row.label.clone();
+            let label = if row.id == current {
+                view! { <strong aria-current="page">{text}</strong> }.into_any()
+            } else {
+                let link = href(&Route::Prototype(row.id.clone()));
+                view! { <A href=link>{text}</A> }.into_any()
+            };
+            // A class rather than a style attribute: the Content-Security-Policy allows no inline style.
+            let indent = format!("depth-{}", row.depth.min(MAX_INDENT));
+            view! { <li attr:aria-level=(row.depth + 1).to_string() class=indent>{label}</li> }
+        })
+        .collect_view()
 }
 
 #[component]
@@ -275,9 +303,12 @@ fn Lineage(d: PageData) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            {d.tree.as_ref().map(|tree| view! {
+            {(!d.tree.is_empty()).then(|| view! {
                 <h3>"Arbre des adaptations"</h3>
-                <ul class="tree">{tree_view(tree, &d.titles, &d.id)}</ul>
+                <ul class="tree">{tree_view(&d.tree, &d.id)}</ul>
+                {(d.tree_hidden > 0).then(|| view! {
+                    <p>{format!("… et {} de plus dans cette famille.", plural(d.tree_hidden, "prototype", "prototypes"))}</p>
+                })}
             })}
         </section>
     }
