@@ -187,7 +187,13 @@ def split(staging, cargo_wasm):
         main_js = (main / main_js_name).read_text(encoding="utf-8")
         main_js = main_importing_loader(main_js, folder, main_js_name).encode("utf-8")
         main_wasm = (main / f"{name}_bg.wasm").read_bytes()
+    index = staging / "index.html"
+    html = with_integrity(
+        index.read_text(encoding="utf-8"),
+        {main_js_name: main_js, f"{name}_bg.wasm": main_wasm},
+    )
 
+    # Everything is ready: only now does the staging folder change.
     for old in staging.glob("split-*"):
         shutil.rmtree(old)
     (staging / folder).mkdir()
@@ -195,12 +201,6 @@ def split(staging, cargo_wasm):
         (staging / folder / chunk).write_bytes(content)
     (staging / main_js_name).write_bytes(main_js)
     (staging / f"{name}_bg.wasm").write_bytes(main_wasm)
-
-    index = staging / "index.html"
-    html = with_integrity(
-        index.read_text(encoding="utf-8"),
-        {main_js_name: main_js, f"{name}_bg.wasm": main_wasm},
-    )
     index.write_text(html, encoding="utf-8")
     return folder, sum(1 for chunk in chunks if chunk.endswith(".wasm"))
 

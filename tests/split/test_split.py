@@ -125,8 +125,7 @@ class WholeStep(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.work)
         self.staging = self.work / "staging"
         shutil.copytree(HERE / "staging", self.staging)
-        self.trunk_wasm = module(TYPES, custom("trunk"))
-        (self.staging / f"{NAME}_bg.wasm").write_bytes(self.trunk_wasm)
+        (self.staging / f"{NAME}_bg.wasm").write_bytes(module(TYPES, custom("trunk")))
         stale = self.staging / "split-00000000000000ff"  # an earlier build's chunks
         stale.mkdir()
         (stale / "chunk_9.wasm").write_bytes(module())
@@ -211,6 +210,7 @@ class WholeStep(unittest.TestCase):
             "prototheque.wasm introuvable": lambda: self.cargo_wasm.unlink(),
             f"{NAME}_bg.wasm absent de": lambda: (self.staging / f"{NAME}_bg.wasm").unlink(),
             "un seul prototheque-*.js, il y en a 2": lambda: (self.staging / "prototheque-0000.js").touch(),
+            f"aucune empreinte d'intégrité pour {NAME}_bg.wasm": self.forget_the_wasm_preload,
         }
         for message, breaking in cases.items():
             with self.subTest(message=message):
@@ -222,6 +222,11 @@ class WholeStep(unittest.TestCase):
                 self.assertIn("erreur : ", done.stderr)
                 self.assertIn(message, done.stderr)
                 self.assertEqual(self.snapshot(), before)
+
+    def forget_the_wasm_preload(self):
+        index = self.staging / "index.html"
+        html = index.read_text(encoding="utf-8")
+        index.write_text(re.sub(r"<link rel=preload [^>]*>", "", html), encoding="utf-8")
 
     def test_without_trunk_it_asks_for_the_staging_folder(self):
         done = subprocess.run(
