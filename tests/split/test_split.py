@@ -165,9 +165,9 @@ class WholeStep(unittest.TestCase):
         self.assertIn(f"découpage : 2 morceaux dans {folders[0]}/", done.stderr)
 
         chunks = {p.name: p.read_bytes() for p in folder.iterdir()}
-        self.assertEqual(sorted(chunks), ["__wasm_split.js", "chunk_0_shared.wasm", "split_prototype_page.wasm"])
+        self.assertEqual(sorted(chunks), ["__wasm_split.js", "chunk_0.wasm", "split_prototype_page.wasm"])
         self.assertEqual(sections(chunks["split_prototype_page.wasm"]), [TYPE, CODE])
-        self.assertEqual(sections(chunks["chunk_0_shared.wasm"]), [CODE])
+        self.assertEqual(sections(chunks["chunk_0.wasm"]), [CODE])
         loader = chunks["__wasm_split.js"].decode()
         self.assertTrue(loader.startswith(f'import {{ initSync }} from "../{NAME}.js";\n'), loader)
         self.assertIn('import { helper } from "./helper.js";\n', loader)
