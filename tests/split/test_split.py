@@ -1,9 +1,10 @@
 """Tests of scripts/split.py, the build step that cuts the app's wasm into chunks.
 
 Run from the checkout: `python3 -m unittest discover -s tests/split -v` (a layer of
-scripts/test.sh). The whole step runs on a fake Trunk staging folder (`staging/`, from a real
-release build's index.html) with stand-ins for wasm-split-cli and wasm-bindgen (`tools/`),
-so it needs neither the tools nor a build; `wasm.py` makes the tiny modules.
+scripts/test.sh). The whole step runs on a fake Trunk staging folder (`staging/`, whose
+index.html is a real release build's, names aside; `sous-chemin/index.html` is the same built
+for /prototheque/) with stand-ins for wasm-split-cli and wasm-bindgen (`tools/`), so it needs
+neither the tools nor a build; `wasm.py` makes the tiny modules.
 """
 
 import base64
@@ -120,11 +121,15 @@ class Integrity(unittest.TestCase):
 class WholeStep(unittest.TestCase):
     """scripts/split.py run as Trunk runs it, on a copy of staging/, with the stand-in tools."""
 
+    BASE = "/"  # the public URL the fixture's index.html was built with
+    INDEX = HERE / "staging" / "index.html"
+
     def setUp(self):
         self.work = Path(tempfile.mkdtemp(prefix="split-test-"))
         self.addCleanup(shutil.rmtree, self.work)
         self.staging = self.work / "staging"
         shutil.copytree(HERE / "staging", self.staging)
+        shutil.copyfile(self.INDEX, self.staging / "index.html")
         (self.staging / f"{NAME}_bg.wasm").write_bytes(module(TYPES, custom("trunk")))
         stale = self.staging / "split-00000000000000ff"  # an earlier build's chunks
         stale.mkdir()
@@ -181,13 +186,13 @@ class WholeStep(unittest.TestCase):
         self.assertEqual(main_wasm, module(TYPES), "wasm-bindgen's output replaced Trunk's")
 
         html = (self.staging / "index.html").read_text(encoding="utf-8")
-        self.assertIn(f"href=/{NAME}.js crossorigin=anonymous integrity={sri(main_js)}", html)
-        self.assertIn(f"href=/{NAME}_bg.wasm crossorigin=anonymous integrity={sri(main_wasm)}", html)
+        self.assertIn(f"href={self.BASE}{NAME}.js integrity={sri(main_js)} rel=modulepreload>", html)
+        self.assertIn(f"href={self.BASE}{NAME}_bg.wasm integrity={sri(main_wasm)} rel=preload ", html)
         old_html = before["index.html"].decode()
         self.assertEqual(
             re.sub(r"sha384-[A-Za-z0-9+/=]+", "", html), re.sub(r"sha384-[A-Za-z0-9+/=]+", "", old_html)
         )
-        css = re.search(r"href=/main-[0-9a-f]+\.css integrity=([^\s>]+)", html).group(1)
+        css = re.search(r"href=" + self.BASE + r"main-[0-9a-f]+\.css integrity=([^\s>]+)", html).group(1)
         self.assertIn(css, old_html, "the stylesheet's hash is untouched")
 
         after = self.snapshot()
@@ -226,7 +231,7 @@ class WholeStep(unittest.TestCase):
     def forget_the_wasm_preload(self):
         index = self.staging / "index.html"
         html = index.read_text(encoding="utf-8")
-        index.write_text(re.sub(r"<link rel=preload [^>]*>", "", html), encoding="utf-8")
+        index.write_text(re.sub(r"<link as=fetch [^>]*>", "", html), encoding="utf-8")
 
     def test_without_trunk_it_asks_for_the_staging_folder(self):
         done = subprocess.run(
@@ -234,6 +239,13 @@ class WholeStep(unittest.TestCase):
         )
         self.assertEqual(done.returncode, 2)
         self.assertIn("--staging manque", done.stderr)
+
+
+class WholeStepUnderSubPath(WholeStep):
+    """The same, on the index.html of a build hosted under /prototheque/."""
+
+    BASE = "/prototheque/"
+    INDEX = HERE / "sous-chemin" / "index.html"
 
 
 if __name__ == "__main__":
