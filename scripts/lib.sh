@@ -39,23 +39,34 @@ use_wasm_toolchain() {
     fi
 }
 
-# For Trunk builds of the app: the `split` feature (index.html) needs cargo's wasm with its
-# relocations and symbols, which scripts/split.sh reads before wasm-bindgen strips them.
-use_split_build() {
+# The app's release build (scripts/build.sh, scripts/serve.sh): the wasm toolchain, the
+# relocations the split step needs, and the flags that make the download smaller (no panic or
+# `Debug` text, std built for size). Each is a function below.
+use_app_release_build() {
     use_wasm_toolchain
-    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -C link-args=--emit-relocs"
-    export CARGO_PROFILE_RELEASE_STRIP=false
-    # Where std is built from source, a panic stops the app at once, without formatting its
-    # message: 21 KB (gzip) less to download. Either way the app cannot go on after a panic;
-    # public/boot.js tells people so in French. Nor is any `Debug` formatting kept (derived or
-    # std's): 5.8 KB less. Nothing shown to people or decided by the app reads `Debug` text (the
-    # store tells a full storage by the exception's name); the console details use `Display` or
-    # the browser's own error. PROTOTHEQUE_PANIC_MESSAGES=1 keeps both (in the browser console)
-    # for whoever is chasing a bug.
-    if [ -n "${CARGO_UNSTABLE_BUILD_STD:-}" ] && [ -z "${PROTOTHEQUE_PANIC_MESSAGES:-}" ]; then
-        export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none"
-    fi
+    keep_relocations_for_split
+    drop_panic_and_debug_text
     use_std_for_size
+}
+
+# The `split` feature (index.html) needs cargo's wasm with its relocations and symbols, which
+# scripts/split.py reads before wasm-bindgen strips them.
+keep_relocations_for_split() {
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} -C link-args=--emit-relocs"
+    export CARGO_PROFILE_RELEASE_STRIP=false
+}
+
+# Where std is built from source, a panic stops the app at once, without formatting its
+# message: 21 KB (gzip) less to download. Either way the app cannot go on after a panic;
+# public/boot.js tells people so in French. Nor is any `Debug` formatting kept (derived or
+# std's): 5.8 KB less. Nothing shown to people or decided by the app reads `Debug` text (the
+# store tells a full storage by the exception's name); the console details use `Display` or
+# the browser's own error. PROTOTHEQUE_PANIC_MESSAGES=1 keeps both (in the browser console)
+# for whoever is chasing a bug.
+drop_panic_and_debug_text() {
+    if [ -n "${CARGO_UNSTABLE_BUILD_STD:-}" ] && [ -z "${PROTOTHEQUE_PANIC_MESSAGES:-}" ]; then
+        export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none"
+    fi
 }
 
 # Where std is built from source, it is built for size: a plain merge sort instead of

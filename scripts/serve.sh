@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$ROOT/scripts/setup.sh" build
-use_split_build
+use_app_release_build
 cd "$ROOT"
 say "Prototèque sur http://127.0.0.1:8080 (Ctrl+C pour arrêter)"
 exec trunk serve --release --offline --address 127.0.0.1 --port 8080

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Prototèque needs, skipping whatever is already there at the
 # pinned version. Idempotent: a second run changes nothing and takes seconds.
-#   scripts/setup.sh build   toolchain + Trunk + wasm-bindgen (enough to build and serve)
+#   scripts/setup.sh build   toolchain + python3 + Trunk + wasm-bindgen + wasm-split-cli (enough to
+#                            build and serve)
 #   scripts/setup.sh test    the above + Chromium, ChromeDriver and the end-to-end test packages
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -28,6 +29,8 @@ apt_install() {
 
 debs=()
 rustup_has_wasm || debs+=("${DEBIAN_RUST_PACKAGES[@]}")
+# The build's split step (scripts/split.py) is a Python 3 program; any python3 on PATH will do.
+command -v python3 >/dev/null 2>&1 || debs+=(python3)
 [ "$what" = test ] && debs+=("${BROWSER_PACKAGES[@]}")
 [ ${#debs[@]} -gt 0 ] && apt_install "${debs[@]}"
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of Prototèque, installing what is missing first:
 #   1. native: `cargo test` (model, exchange, search, label);
-#   2. browser: wasm-bindgen-test in headless Chromium through ChromeDriver (ui, store);
-#   3. end to end: the release build in dist/, served on loopback, driven by Playwright.
+#   2. build step: scripts/split.py on a fixture (tests/split/, Python's unittest);
+#   3. browser: wasm-bindgen-test in headless Chromium through ChromeDriver (ui, store);
+#   4. end to end: the release build in dist/, served on loopback, driven by Playwright.
 # Every layer runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,6 +25,8 @@ layer() { # name command…
 
 native() { cargo test --locked --no-fail-fast; }
 
+split_step() { python3 -m unittest discover --start-directory tests/split --verbose; }
+
 browser() (
     use_wasm_test_runner
     export WASM_BINDGEN_TEST_TIMEOUT=120
@@ -39,6 +42,7 @@ end_to_end() {
 }
 
 layer "Tests natifs" native
+layer "Tests de l'étape de découpage" split_step
 layer "Tests navigateur" browser
 layer "Tests de bout en bout" end_to_end
 

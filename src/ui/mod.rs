@@ -36,7 +36,7 @@ mod prototype {
 
 /// Every page but the catalogue is downloaded the first time it is shown: with the `split`
 /// feature (release builds, `scripts/build.sh`) each page is a split point that `wasm-split` cuts
-/// into its own wasm chunk after the build (see `scripts/split.sh`); the router awaits `fetch`
+/// into its own wasm chunk after the build (see `scripts/split.py`); the router awaits `fetch`
 /// before drawing the page (`chunk_page`). A chunk that cannot be fetched (no network before the
 /// service worker has everything) gives [`PageUnavailable`] instead of stopping the app. Without
 /// the feature (tests, `cargo check`) there is nothing to fetch and `chunk_page` draws the page

@@ -1,0 +1,1 @@
+// public/boot.js, copied by Trunk.
