@@ -3,23 +3,25 @@
 //! and `model::Facts`, storage from `store`.
 
 mod about;
-mod actions;
 mod book;
 mod catalogue;
 mod centres;
 mod dashboard;
-mod editor;
 mod export;
 mod import;
-mod mycentre;
 mod offline;
+mod pages;
 mod prototype;
 mod router;
 mod state;
+mod text_field;
 mod widgets;
 
 pub use catalogue::CataloguePage;
 pub use state::AppState;
+
+// For `prototype.rs`'s `super::actions` until it moves into `pages/` too.
+use pages::actions;
 
 use crate::address::Route;
 use leptos::prelude::*;
@@ -93,10 +95,10 @@ macro_rules! pages {
 }
 
 pages! {
-    Route::NewPrototype => NewPrototype in new_prototype_chunk => editor::NewPrototypePage,
+    Route::NewPrototype => NewPrototype in new_prototype_chunk => pages::editor::NewPrototypePage,
     Route::Prototype(_) => Prototype in prototype_chunk => prototype::PrototypePage,
-    Route::EditPrototype(_) => EditPrototype in edit_prototype_chunk => editor::EditPrototypePage,
-    Route::Compare(_) => Compare in compare_chunk => editor::ComparePage,
+    Route::EditPrototype(_) => EditPrototype in edit_prototype_chunk => pages::editor::EditPrototypePage,
+    Route::Compare(_) => Compare in compare_chunk => pages::compare::ComparePage,
     Route::Book => Book in book_chunk => book::BookPage,
     Route::Centres => Centres in centres_chunk => centres::CentresPage,
     Route::Centre(_) => Centre in centre_chunk => centres::CentrePage,
@@ -104,7 +106,7 @@ pages! {
     Route::Label => Label in label_chunk => about::LabelPage,
     Route::Dashboard => Dashboard in dashboard_chunk => dashboard::DashboardPage,
     Route::About => About in about_chunk => about::AboutPage,
-    Route::MyCentre => MyCentre in my_centre_chunk => mycentre::MyCentrePage,
+    Route::MyCentre => MyCentre in my_centre_chunk => pages::mycentre::MyCentrePage,
 }
 
 /// The page a route shows.
