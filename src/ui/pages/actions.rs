@@ -69,7 +69,7 @@ pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
                     <A href=to(&format!("/prototypes/{}/modifier", id.get_value())) attr:class="button">"Modifier"</A>
                 }.into_any(),
                 (Some(_), false) => view! {
-                    <button type="button" class="primary" on:click=adapt.clone()>"Adapter pour mon centre"</button>
+                    <button type="button" class="primary" on:click=adapt>"Adapter pour mon centre"</button>
                 }.into_any(),
             }}
             {prototype.with_value(|p| p.forked_from.is_some()).then(|| view! {

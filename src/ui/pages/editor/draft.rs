@@ -72,7 +72,7 @@ impl<T: 'static> List<T> {
 
     /// The items typed, on top of `old` (whose unknown fields each item keeps); items left
     /// blank are dropped.
-    fn from_drafts(&self, drafts: &[Item], old: &[T]) -> Vec<T>
+    fn items_from(&self, drafts: &[Item], old: &[T]) -> Vec<T>
     where
         T: Clone,
     {
@@ -150,9 +150,9 @@ impl Draft {
         for field in fields() {
             field.value.write(&mut p, self.text(field.id));
         }
-        *(STEPS.items)(&mut p) = STEPS.from_drafts(self.items(STEPS.id), &base.livret.steps);
+        *(STEPS.items)(&mut p) = STEPS.items_from(self.items(STEPS.id), &base.livret.steps);
         *(RESOURCES.items)(&mut p) =
-            RESOURCES.from_drafts(self.items(RESOURCES.id), &base.livret.resources);
+            RESOURCES.items_from(self.items(RESOURCES.id), &base.livret.resources);
         p
     }
 
