@@ -690,6 +690,13 @@ fn mount_editor(path: &str) -> (web_sys::HtmlElement, impl Sized) {
     let catalogue = read_document(SMALL_CATALOGUE.as_bytes(), &Limits::default())
         .unwrap()
         .catalogue;
+    // The app is served from the root, as the `<base>` Trunk writes says: without one, the
+    // base path would be read from this deep address, if this test runs first.
+    if document().query_selector("base").unwrap().is_none() {
+        let base = document().create_element("base").unwrap();
+        base.set_attribute("href", "/").unwrap();
+        document().head().unwrap().append_child(&base).unwrap();
+    }
     web_sys::window()
         .unwrap()
         .history()
