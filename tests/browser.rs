@@ -682,3 +682,255 @@ async fn other_tabs_are_told_of_changes_and_a_page_does_not_hear_its_own() {
     drop(listener);
     db.close();
 }
+
+// ---- the prototype editor: drawn from its field table, drafts kept ----
+
+/// The editor's page at `path`, acting for the centre `echo` of the small catalogue.
+fn mount_editor(path: &str) -> (web_sys::HtmlElement, impl Sized) {
+    let catalogue = read_document(SMALL_CATALOGUE.as_bytes(), &Limits::default())
+        .unwrap()
+        .catalogue;
+    // The app is served from the root, as the `<base>` Trunk writes says: without one, the
+    // base path would be read from this deep address, if this test runs first.
+    if document().query_selector("base").unwrap().is_none() {
+        let base = document().create_element("base").unwrap();
+        base.set_attribute("href", "/").unwrap();
+        document().head().unwrap().append_child(&base).unwrap();
+    }
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        .unwrap();
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        let state = AppState::preloaded(catalogue.clone());
+        state.my_centre.set(Some("echo".into()));
+        provide_context(state);
+        view! { <Shell/> }.into_any()
+    });
+    (root, handle)
+}
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn control(root: &web_sys::HtmlElement, id: &str) -> web_sys::HtmlElement {
+    root.query_selector(&format!("#{id}"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no #{id}"))
+        .unchecked_into()
+}
+
+fn value_of(root: &web_sys::HtmlElement, id: &str) -> String {
+    let el = control(root, id);
+    match el.dyn_ref::<web_sys::HtmlInputElement>() {
+        Some(input) => input.value(),
+        None => match el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            Some(select) => select.value(),
+            None => el.unchecked_into::<web_sys::HtmlTextAreaElement>().value(),
+        },
+    }
+}
+
+/// Types `text` into the text field `id`, as the person would.
+fn type_into(root: &web_sys::HtmlElement, id: &str, text: &str) {
+    let el = control(root, id);
+    match el.dyn_ref::<web_sys::HtmlInputElement>() {
+        Some(input) => input.set_value(text),
+        None => el
+            .unchecked_ref::<web_sys::HtmlTextAreaElement>()
+            .set_value(text),
+    }
+    el.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+/// Labels and ids of the form's controls, in order: what people (and the e2e suite) find them by.
+fn labelled_controls(root: &web_sys::HtmlElement) -> Vec<(String, String)> {
+    let labels = root.query_selector_all("form.editor label").unwrap();
+    (0..labels.length())
+        .map(|i| {
+            let label: web_sys::Element = labels.item(i).unwrap().unchecked_into();
+            let id = label.get_attribute("for").unwrap_or_default();
+            assert!(
+                root.query_selector(&format!("#{id}")).unwrap().is_some(),
+                "the label of #{id} names no control"
+            );
+            (label.text_content().unwrap_or_default(), id)
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_shows_every_field_and_flags_the_first_in_error() {
+    local_storage()
+        .remove_item("prototheque-brouillon:nouveau")
+        .unwrap();
+    let (root, handle) = mount_editor("/prototypes/nouveau");
+    tick().await;
+    let steps = (1..=3).flat_map(|n| {
+        [
+            (
+                format!("Étape {n} : titre"),
+                format!("etape-{}-titre", n - 1),
+            ),
+            (
+                format!("Étape {n} : durée"),
+                format!("etape-{}-duree", n - 1),
+            ),
+            (
+                format!("Étape {n} : ce qui se passe"),
+                format!("etape-{}-description", n - 1),
+            ),
+        ]
+    });
+    let own = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(l, i)| ((*l).to_owned(), (*i).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let mut expected = own(&[
+        ("Titre (obligatoire)", "titre"),
+        ("Résumé (obligatoire)", "resume"),
+        ("Thème", "theme"),
+        ("Type d'usage numérique", "type"),
+        ("Public visé", "public"),
+        ("Scénario d'usage choisi par les habitants", "scenario"),
+        ("Outils utilisés", "outils"),
+        ("Mots-clés", "etiquettes"),
+        ("Licence", "licence"),
+        ("Objectifs", "objectifs"),
+        ("Pour qui, avec quels prérequis", "livret-public"),
+        ("Durée", "duree"),
+        ("Taille du groupe", "taille-groupe"),
+        ("Matériel", "materiel"),
+        ("Coût", "cout"),
+        ("Préparation", "preparation"),
+    ]);
+    expected.extend(steps);
+    expected.extend(own(&[
+        ("Conseils d'animation", "conseils"),
+        ("Pièges à éviter", "pieges"),
+        ("Comment évaluer (indicateurs)", "evaluation"),
+    ]));
+    assert_eq!(labelled_controls(&root), expected);
+    assert_eq!(
+        texts(&root, "form.editor legend"),
+        [
+            "Présentation",
+            "Livret pédagogique",
+            "Déroulé (étapes numérotées)",
+            "Animer et évaluer",
+            "Ressources (liens http, https ou mailto)"
+        ]
+    );
+    assert_eq!(value_of(&root, "theme"), "accueil");
+    assert_eq!(value_of(&root, "licence"), "CC BY-SA 4.0");
+    assert_eq!(
+        texts(&root, "#duree-aide"),
+        ["Par exemple : 3 séances de 2 h."]
+    );
+
+    // A resource added gets its two fields.
+    let add = root.query_selector_all("form.editor button").unwrap();
+    let add: web_sys::HtmlElement = (0..add.length())
+        .map(|i| {
+            add.item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::HtmlElement>()
+        })
+        .find(|b| b.text_content().as_deref() == Some("Ajouter une ressource"))
+        .unwrap();
+    add.click();
+    tick().await;
+    assert!(labelled_controls(&root).ends_with(&own(&[
+        ("Ressource 1 : titre", "ressource-0-titre"),
+        ("Ressource 1 : adresse", "ressource-0-url"),
+    ])));
+
+    // Saving an empty form: the title is flagged next to it and gets focus; a resource's
+    // address, next to it.
+    type_into(&root, "ressource-0-url", "javascript:alert(1)");
+    root.query_selector("form.editor button[type=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    tick().await;
+    assert_eq!(texts(&root, "#titre-erreurs"), ["le titre est vide"]);
+    assert_eq!(
+        control(&root, "titre")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("titre")
+    );
+    assert_eq!(texts(&root, "#ressource-0-url-erreurs").len(), 1);
+    assert!(!texts(&root, "#ressource-0-url-erreurs")[0].is_empty());
+    // Typing a title clears its message.
+    type_into(&root, "titre", "Atelier selfies");
+    tick().await;
+    assert_eq!(texts(&root, "#titre-erreurs"), [""]);
+    drop(handle);
+    local_storage()
+        .remove_item("prototheque-brouillon:nouveau")
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_opens_on_the_prototype_and_keeps_a_draft_across_a_reload() {
+    let key = "prototheque-brouillon:a";
+    local_storage().remove_item(key).unwrap();
+    let (root, handle) = mount_editor("/prototypes/a/modifier");
+    tick().await;
+    assert_eq!(value_of(&root, "titre"), "Café des parents connectés");
+    assert_eq!(
+        value_of(&root, "resume"),
+        "Un temps d'échange sur les écrans."
+    );
+    assert_eq!(value_of(&root, "theme"), "parentalite");
+    assert_eq!(value_of(&root, "type"), "atelier");
+    assert!(texts(&root, ".notice").is_empty());
+    type_into(&root, "duree", "2 séances");
+    type_into(&root, "outils", "Tablettes\nVidéoprojecteur");
+    tick().await;
+    drop(handle);
+
+    // "Reload": the draft comes back, and says so.
+    let (root, handle) = mount_editor("/prototypes/a/modifier");
+    tick().await;
+    assert_eq!(
+        texts(&root, ".notice"),
+        ["Un brouillon non enregistré a été retrouvé et rétabli. Repartir de la version enregistrée"]
+    );
+    assert_eq!(value_of(&root, "duree"), "2 séances");
+    assert_eq!(value_of(&root, "outils"), "Tablettes\nVidéoprojecteur");
+    assert_eq!(value_of(&root, "titre"), "Café des parents connectés");
+    drop(handle);
+
+    // A draft kept by the version before the field table is read too.
+    let earlier = r#"{"title":"Café des parents (brouillon)","summary":"Un temps d'échange sur les écrans.",
+        "theme":"parentalite","kind":"atelier","public":"","scenario":"","tools":"","tags":"",
+        "licence":"CC BY-SA 4.0","objectives":"","livret_public":"","duration":"1 h","group_size":"",
+        "materials":"","cost":"","preparation":"","tips":"","pitfalls":"","evaluation":"",
+        "steps":[{"key":0,"title":"Accueil","duration":"","description":"Un café."}],
+        "resources":[{"key":1,"title":"CAF","url":"https://caf.fr"}]}"#;
+    local_storage().set_item(key, earlier).unwrap();
+    let (root, handle) = mount_editor("/prototypes/a/modifier");
+    tick().await;
+    assert_eq!(texts(&root, ".notice").len(), 1);
+    assert_eq!(value_of(&root, "titre"), "Café des parents (brouillon)");
+    assert_eq!(value_of(&root, "duree"), "1 h");
+    assert_eq!(value_of(&root, "etape-0-titre"), "Accueil");
+    assert_eq!(value_of(&root, "etape-0-description"), "Un café.");
+    assert_eq!(value_of(&root, "ressource-0-url"), "https://caf.fr");
+    drop(handle);
+    local_storage().remove_item(key).unwrap();
+}

@@ -6,16 +6,15 @@
 //! the router, the app's state, components (`widgets`, `livret`, `export`), the search in the
 //! address (`search_url`). A page module uses these, never another page's module.
 
-mod actions;
-mod editor;
 mod export;
 mod livret;
-mod mycentre;
+mod need_centre;
 mod offline;
 mod pages;
 mod router;
 mod search_url;
 mod state;
+mod text_field;
 mod widgets;
 
 pub use pages::catalogue::CataloguePage;
@@ -25,14 +24,6 @@ use crate::address::Route;
 use leptos::prelude::*;
 use router::{Fetching, A};
 use widgets::href;
-
-/// Where `editor` and `actions` (which another branch moves into `pages/`) still look for what
-/// left the prototype page: to drop once they import `livret::LivretView` and
-/// `widgets::french_date` themselves.
-mod prototype {
-    pub use super::livret::LivretView;
-    pub use super::widgets::french_date;
-}
 
 /// Every page but the catalogue is downloaded the first time it is shown: with the `split`
 /// feature (release builds, `scripts/build.sh`) each page is a split point that `wasm-split` cuts
@@ -101,10 +92,10 @@ macro_rules! pages {
 }
 
 pages! {
-    Route::NewPrototype => NewPrototype in new_prototype_chunk => editor::NewPrototypePage,
+    Route::NewPrototype => NewPrototype in new_prototype_chunk => pages::editor::NewPrototypePage,
     Route::Prototype(_) => Prototype in prototype_chunk => pages::prototype::PrototypePage,
-    Route::EditPrototype(_) => EditPrototype in edit_prototype_chunk => editor::EditPrototypePage,
-    Route::Compare(_) => Compare in compare_chunk => editor::ComparePage,
+    Route::EditPrototype(_) => EditPrototype in edit_prototype_chunk => pages::editor::EditPrototypePage,
+    Route::Compare(_) => Compare in compare_chunk => pages::compare::ComparePage,
     Route::Book => Book in book_chunk => pages::book::BookPage,
     Route::Centres => Centres in centres_chunk => pages::centres::CentresPage,
     Route::Centre(_) => Centre in centre_chunk => pages::centres::CentrePage,
@@ -112,7 +103,7 @@ pages! {
     Route::Label => Label in label_chunk => pages::about::LabelPage,
     Route::Dashboard => Dashboard in dashboard_chunk => pages::dashboard::DashboardPage,
     Route::About => About in about_chunk => pages::about::AboutPage,
-    Route::MyCentre => MyCentre in my_centre_chunk => mycentre::MyCentrePage,
+    Route::MyCentre => MyCentre in my_centre_chunk => pages::mycentre::MyCentrePage,
 }
 
 /// The page a route shows.

@@ -116,12 +116,6 @@ pub fn href(route: &Route) -> String {
     to(&route.path())
 }
 
-/// Kept for the modules another branch is moving (`editor`): use [`href`] with
-/// `Route::Prototype`.
-pub fn prototype_href(id: &str) -> String {
-    href(&Route::Prototype(id.to_owned()))
-}
-
 /// A plain link: the router still takes the click, but the link is not told which page is
 /// current, so it costs no reactive effect (cards show 60 of them per keystroke).
 #[component]

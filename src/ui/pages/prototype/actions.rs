@@ -2,14 +2,16 @@
 //! adaptation with its original, export it, tell how it went ("Nous l'avons testé"), and settle
 //! a conflict between concurrent versions.
 
-use super::export::{ExportButtons, Selection};
-use super::mycentre::NeedCentre;
-use super::router::{use_router, A};
-use super::state::{now_utc, today, AppState};
-use super::widgets::{current_path, to, NoticeArea};
+use crate::address::Route;
 use crate::exchange::{check_rating, new_id, with_edit};
 use crate::model::{Criteria, ForkOrigin, Prototype, Rating};
 use crate::store::Change;
+use crate::ui::export::{ExportButtons, Selection};
+use crate::ui::need_centre::NeedCentre;
+use crate::ui::router::{use_router, A};
+use crate::ui::state::{now_utc, today, AppState};
+use crate::ui::text_field::{Input, TextField};
+use crate::ui::widgets::{current_path, french_date, href, NoticeArea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -53,26 +55,26 @@ pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
                 .save(vec![Change::Prototype(new.clone(), record)])
                 .await
             {
-                Ok(()) => router.go(&to(&format!("/prototypes/{new}/modifier"))),
+                Ok(()) => router.go(&href(&Route::EditPrototype(new))),
                 Err(e) => status.set(Some(e)),
             }
         });
     };
-    let here = move || format!("/prototypes/{}", id.get_value());
+    let here = move || Route::Prototype(id.get_value()).path();
     let export_selection = Signal::derive(move || Selection::Prototypes([id.get_value()].into()));
     view! {
         <div class="actions no-print">
             {move || match (mine(), own()) {
                 (None, _) => view! { <NeedCentre here=here() action="modifier, adapter ou évaluer ce prototype"/> }.into_any(),
                 (Some(_), true) => view! {
-                    <A href=to(&format!("/prototypes/{}/modifier", id.get_value())) attr:class="button">"Modifier"</A>
+                    <A href=href(&Route::EditPrototype(id.get_value())) attr:class="button">"Modifier"</A>
                 }.into_any(),
                 (Some(_), false) => view! {
-                    <button type="button" class="primary" on:click=adapt.clone()>"Adapter pour mon centre"</button>
+                    <button type="button" class="primary" on:click=adapt>"Adapter pour mon centre"</button>
                 }.into_any(),
             }}
             {prototype.with_value(|p| p.forked_from.is_some()).then(|| view! {
-                <A href=to(&format!("/prototypes/{}/comparer", id.get_value())) attr:class="button">"Comparer avec l'original"</A>
+                <A href=href(&Route::Compare(id.get_value())) attr:class="button">"Comparer avec l'original"</A>
             })}
             <ExportButtons selection=export_selection label="Exporter ce prototype" subject=id.get_value()/>
             <p role="status">{move || status.get()}</p>
@@ -192,7 +194,7 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
             state.tell(current_path(), "rapport", outcome);
         });
     };
-    let here = move || format!("/prototypes/{}", id.get_value());
+    let here = move || Route::Prototype(id.get_value()).path();
     view! {
         <section class="rate no-print" aria-labelledby="teste">
             <h2 id="teste">"Nous l'avons testé"</h2>
@@ -228,18 +230,9 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
                                 </div>
                             }).collect_view()}
                         </fieldset>
-                        <div class="field">
-                            <label for="participants">"Nombre d'habitants qui ont participé"</label>
-                            <input id="participants" type="number" min="0" inputmode="numeric" prop:value=participants on:input=move |ev| participants.set(event_target_value(&ev))/>
-                        </div>
-                        <div class="field">
-                            <label for="date-seance">"Date de la séance"</label>
-                            <input id="date-seance" type="date" prop:value=date on:input=move |ev| date.set(event_target_value(&ev))/>
-                        </div>
-                        <div class="field">
-                            <label for="commentaire">"Comment ça s'est passé ?"</label>
-                            <textarea id="commentaire" rows="4" prop:value=comment on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
-                        </div>
+                        <TextField id="participants" label="Nombre d'habitants qui ont participé" input=Input::Count value=participants set=participants/>
+                        <TextField id="date-seance" label="Date de la séance" input=Input::Date value=date set=date/>
+                        <TextField id="commentaire" label="Comment ça s'est passé ?" input=Input::Lines(4) value=comment set=comment/>
                         <ul class="field-errors" role="alert">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                         <button type="submit" class="primary">{move || if existing().is_some() { "Mettre à jour notre rapport" } else { "Publier notre rapport" }}</button>
                     </form>
@@ -306,7 +299,7 @@ pub fn ConflictResolver(id: String) -> impl IntoView {
                         let body2 = body.clone();
                         view! {
                             <li>
-                                <p>{format!("{} — version {revision} de {author}, le {} : « {title} »", if i == 0 { "Affichée" } else { "En conflit" }, super::prototype::french_date(&at[..10]))}</p>
+                                <p>{format!("{} — version {revision} de {author}, le {} : « {title} »", if i == 0 { "Affichée" } else { "En conflit" }, french_date(&at[..10]))}</p>
                                 {is_owner.then(|| view! {
                                     <button type="button" on:click=move |_| keep(body2.clone())>{format!("Garder la version {} ({author})", i + 1)}</button>
                                 })}
@@ -316,7 +309,7 @@ pub fn ConflictResolver(id: String) -> impl IntoView {
                 </ol>
                 {(!is_owner).then(|| view! { <p>"Seul le centre auteur peut choisir la version à garder."</p> })}
                 {is_owner.then(|| view! {
-                    <p>"Pour fusionner, "<A href=to(&format!("/prototypes/{}/modifier", id.get_value()))>"modifiez le prototype"</A>" : votre enregistrement remplacera toutes les versions."</p>
+                    <p>"Pour fusionner, "<A href=href(&Route::EditPrototype(id.get_value()))>"modifiez le prototype"</A>" : votre enregistrement remplacera toutes les versions."</p>
                 })}
             </section>
         })

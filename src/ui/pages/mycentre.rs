@@ -1,12 +1,13 @@
 //! "Mon centre": which centre the person acts as. Writing actions (create, adapt, rate, edit)
 //! need it; without it they send here, and come back afterwards.
 
-use super::router::{use_query, use_router, A};
-use super::state::{now_utc, AppState};
-use super::widgets::to;
 use crate::exchange::{check_centre, new_id, with_edit};
 use crate::model::Centre;
 use crate::store::Change;
+use crate::ui::router::{use_query, use_router};
+use crate::ui::state::{now_utc, AppState};
+use crate::ui::text_field::TextField;
+use crate::ui::widgets::to;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
@@ -22,26 +23,6 @@ fn return_path() -> Memo<Option<String>> {
                 .filter(|p| p.starts_with('/') && !p.starts_with("//"))
         })
     })
-}
-
-/// The link to choose a centre, coming back to `here`.
-pub fn choose_centre_href(here: &str) -> String {
-    format!(
-        "{}?retour={}",
-        to("/mon-centre"),
-        String::from(js_sys::encode_uri_component(here))
-    )
-}
-
-/// What a writing action shows when no centre is chosen yet.
-#[component]
-pub fn NeedCentre(#[prop(into)] here: String, #[prop(into)] action: String) -> impl IntoView {
-    view! {
-        <p class="need-centre">
-            {format!("Pour {action}, indiquez d'abord pour quel centre vous agissez. ")}
-            <A href=choose_centre_href(&here)>"Choisir mon centre"</A>
-        </p>
-    }
 }
 
 #[component]
@@ -169,23 +150,11 @@ pub fn MyCentrePage() -> impl IntoView {
             <h2 id="ajouter-centre">"Ajouter un centre"</h2>
             <p>"Votre centre rejoint le réseau ? Ajoutez-le : il apparaîtra dans les fichiers que vous partagerez."</p>
             <form class="form" on:submit=add novalidate>
-                <div class="field">
-                    <label for="centre-nom">"Nom du centre (obligatoire)"</label>
-                    <input id="centre-nom" type="text" required aria-invalid=move || (!errors.get().is_empty()).to_string()
-                        aria-describedby="centre-erreurs" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="centre-territoire">"Territoire"</label>
-                    <input id="centre-territoire" type="text" prop:value=territory on:input=move |ev| territory.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="centre-commune">"Commune"</label>
-                    <input id="centre-commune" type="text" prop:value=commune on:input=move |ev| commune.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="centre-tiers-lieu">"Tiers-lieu"</label>
-                    <input id="centre-tiers-lieu" type="text" prop:value=tiers_lieu on:input=move |ev| tiers_lieu.set(event_target_value(&ev))/>
-                </div>
+                <TextField id="centre-nom" label="Nom du centre (obligatoire)" value=name set=name required=true
+                    invalid=move || !errors.with(Vec::is_empty) described_by="centre-erreurs"/>
+                <TextField id="centre-territoire" label="Territoire" value=territory set=territory/>
+                <TextField id="centre-commune" label="Commune" value=commune set=commune/>
+                <TextField id="centre-tiers-lieu" label="Tiers-lieu" value=tiers_lieu set=tiers_lieu/>
                 <ul id="centre-erreurs" class="field-errors" role="alert">
                     {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
                 </ul>

@@ -4,12 +4,14 @@
 use crate::address::Route;
 use crate::label::{self, Assessment};
 use crate::model::{ancestry, family, Catalogue, Facts, Prototype, Rating};
-use crate::ui::actions::{ConflictResolver, PrototypeActions, RatingForm};
 use crate::ui::livret::LivretView;
 use crate::ui::router::{use_id, A};
 use crate::ui::state::AppState;
 use crate::ui::widgets::{decimal, french_date, href, or_dash, plural, LabelBadge, NoticeArea};
+use actions::{ConflictResolver, PrototypeActions, RatingForm};
 use leptos::prelude::*;
+
+mod actions;
 
 /// Everything the page shows, computed once from the catalogue.
 #[derive(Clone, PartialEq)]
