@@ -4,6 +4,7 @@
 use prototheque::exchange::{read_document, Limits};
 use prototheque::indicators::{by_centre, compute, compute_with, csv, label_counts};
 use prototheque::label::Status;
+use prototheque::model::{Catalogue, Facts};
 use prototheque::search::{Index, Query};
 use serde_json::{json, Value};
 
@@ -31,8 +32,8 @@ fn report(prototype: &str, centre: &str, note: u8, participants: u32, date: &str
     )
 }
 
-#[test]
-fn indicators_of_a_small_catalogue() {
+/// Alpha (a), Bêta (b), Gamma (c); p1 to p4 live, p5 deleted; four reports, one withdrawn.
+fn small_catalogue() -> Catalogue {
     let doc = json!({
         "format": "prototheque-catalogue", "version": "1.0",
         "centres": [v("a", json!({"id": "a", "nom": "Alpha"})), v("b", json!({"id": "b", "nom": "Bêta"})), v("c", json!({"id": "c", "nom": "Gamma"}))],
@@ -50,9 +51,14 @@ fn indicators_of_a_small_catalogue() {
             v("c", json!({ "id": "p2:c", "supprime": true, "participants": 100 })),
         ],
     });
-    let catalogue = read_document(doc.to_string().as_bytes(), &Limits::default())
+    read_document(doc.to_string().as_bytes(), &Limits::default())
         .unwrap()
-        .catalogue;
+        .catalogue
+}
+
+#[test]
+fn indicators_of_a_small_catalogue() {
+    let catalogue = small_catalogue();
     let i = compute(&catalogue);
     // p5 is deleted: 4 prototypes. Gamma published nothing: 2 of 3 centres.
     assert_eq!(
@@ -113,7 +119,7 @@ fn indicators_of_the_seed_match_its_content() {
     let catalogue = read_document(&bytes, &Limits::default()).unwrap().catalogue;
     let i = compute(&catalogue);
     assert_eq!(
-        (i.prototypes, i.centres_with_prototype, i.residents as u64),
+        (i.prototypes, i.centres_with_prototype, i.residents),
         (48, 8, residents)
     );
     assert_eq!(i.gaps(), 8);
@@ -142,4 +148,87 @@ fn csv_is_ready_for_french_spreadsheets() {
         ],
     );
     assert_eq!(out, "\u{feff}Thème;Prototypes\r\n\"Pouvoir d'agir; « quartier »\";7\r\n\"Dit \"\"oui\"\"\";1\r\n");
+}
+
+/// `catalogue` with prototype `id` deleted, as a later version would delete it: its reports stay.
+fn deleted(mut catalogue: Catalogue, id: &str) -> Catalogue {
+    catalogue.prototypes.get_mut(id).unwrap().heads[0].body = None;
+    catalogue
+}
+
+#[test]
+fn reports_on_a_deleted_prototype_count_nowhere() {
+    // p1 deleted: the reports of b and c on it stay in the catalogue, live.
+    let catalogue = deleted(small_catalogue(), "p1");
+    assert_eq!(catalogue.live_ratings().count(), 3);
+    let i = compute(&catalogue);
+    // Only a's report on p3 counts (0 residents, a 2).
+    assert_eq!((i.residents, i.reports), (0, 1));
+    assert_eq!(i.scores, [0, 1, 0, 0, 0]);
+    let activity: Vec<(&str, usize, usize)> = i
+        .activity
+        .iter()
+        .map(|(m, p, r)| (m.as_str(), *p, *r))
+        .collect();
+    assert_eq!(activity, [("2026-02", 2, 0), ("2026-03", 1, 1)]);
+    // p3 adapted p1, which is gone: no adaptation between centres is left.
+    assert!(i.adaptations.is_empty());
+    let given: Vec<(&str, (usize, usize))> = by_centre(&catalogue).into_iter().collect();
+    assert_eq!(given, [("a", (1, 1)), ("b", (2, 0))]);
+    // The label's facts do not hold them either.
+    let facts = Facts::of(&catalogue);
+    assert!(facts.reports("p1").is_empty());
+    assert_eq!((facts.residents("p1"), facts.average("p1")), (0, None));
+    assert_eq!(facts.reports("p3").len(), 1);
+}
+
+#[test]
+fn residents_near_u32_max_are_summed_without_wrapping() {
+    // The door allows 100,000 residents a report; a local edit or an older version might not
+    // have: three reports of about u32::MAX each.
+    let mut catalogue = small_catalogue();
+    let near = [u32::MAX, u32::MAX, u32::MAX - 1];
+    let reports = catalogue
+        .ratings
+        .values_mut()
+        .filter_map(|r| r.heads[0].body.as_mut());
+    for (report, residents) in reports.zip(near) {
+        report.participants = residents;
+    }
+    let expected: u64 = near.iter().copied().map(u64::from).sum();
+    assert_eq!(compute(&catalogue).residents, expected);
+    let facts = Facts::of(&catalogue);
+    assert_eq!(facts.residents("p1"), 2 * u64::from(u32::MAX));
+}
+
+#[test]
+fn csv_neutralises_every_formula_start() {
+    // OWASP's formula starts, in a header and in a cell, alone and where the cell needs quotes.
+    let dangerous = ['=', '+', '-', '@', '\t', '\r'];
+    assert_eq!(dangerous, prototheque::indicators::FORMULA_STARTS);
+    for c in dangerous {
+        let cell = format!("{c}HYPERLINK(\"http://exemple.fr\")");
+        let out = csv(
+            &[format!("{c}1+1")],
+            &[vec![cell.clone()], vec![format!("{c}A1;B1")]],
+        );
+        let lines: Vec<&str> = out.trim_start_matches('\u{feff}').split("\r\n").collect();
+        let quoted = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let header = if c == '\r' {
+            quoted(&format!("'{c}1+1"))
+        } else {
+            format!("'{c}1+1")
+        };
+        assert_eq!(lines[0], header, "{c:?}");
+        assert_eq!(lines[1], quoted(&format!("'{cell}")), "{c:?}");
+        assert_eq!(lines[2], quoted(&format!("'{c}A1;B1")), "{c:?}");
+        assert_eq!(lines[3], "");
+    }
+    // Elsewhere than first, or after a space, they are plain text; so are `'` and an empty cell.
+    let harmless = ["a=b", "Centre n° 4 - Lille", " =1", "'déjà", "", "—", "48"];
+    let row: Vec<String> = harmless.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        csv(&[], &[row]),
+        "\u{feff}\r\na=b;Centre n° 4 - Lille; =1;'déjà;;—;48\r\n"
+    );
 }

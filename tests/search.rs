@@ -336,7 +336,7 @@ fn centres_are_found_by_any_part_of_their_name() {
 
 use proptest::prelude::*;
 use prototheque::exchange::with_edit;
-use prototheque::model::{Criteria, ForkOrigin, Rating};
+use prototheque::model::{adaptation_cycles, ancestry, Criteria, ForkOrigin, Rating};
 use prototheque::search::Changed;
 
 #[derive(Clone, Debug)]
@@ -346,6 +346,16 @@ enum Edit {
     Report(usize, usize, u8),
     RenameCentre(usize, usize),
     Adapt(usize, usize),
+    /// A prototype now says it was adapted from another (or from itself): cycles close and
+    /// break, as forged or old stored data can make them.
+    Readapt(usize, usize),
+    /// A chain of new adaptations below a prototype (generations, first centre).
+    Extend(usize, usize, usize),
+    /// The original of the deepest prototype's lineage now says it was adapted from it: a
+    /// cycle through the whole chain (a self-adaptation for an original).
+    CloseLoop(usize),
+    /// A prototype on a cycle now says it is an original.
+    BreakLoop(usize),
 }
 
 const WORDS: [&str; 5] = ["radio", "Démarches", "jardin partagé", "écran", "zzz"];
@@ -357,6 +367,10 @@ fn edit() -> impl Strategy<Value = Edit> {
         (any::<usize>(), any::<usize>(), 1u8..=5).prop_map(|(p, c, n)| Edit::Report(p, c, n)),
         (any::<usize>(), 0..WORDS.len()).prop_map(|(c, w)| Edit::RenameCentre(c, w)),
         (any::<usize>(), any::<usize>()).prop_map(|(p, c)| Edit::Adapt(p, c)),
+        (any::<usize>(), any::<usize>()).prop_map(|(p, o)| Edit::Readapt(p, o)),
+        (any::<usize>(), 1..4usize, any::<usize>()).prop_map(|(p, g, c)| Edit::Extend(p, g, c)),
+        any::<usize>().prop_map(Edit::CloseLoop),
+        any::<usize>().prop_map(Edit::BreakLoop),
     ]
 }
 
@@ -426,7 +440,74 @@ fn play(c: &mut Catalogue, edit: &Edit, n: usize) -> Vec<Changed> {
                 .insert(id.clone(), with_edit(None, &centre, AT, Some(body)));
             vec![Changed::Prototype(id)]
         }
+        Edit::Readapt(p, origin) => {
+            let origin = live[origin % live.len()].clone();
+            set_origin(c, &live[p % live.len()], Some(origin))
+        }
+        Edit::Extend(p, generations, centre) => {
+            let mut origin = live[p % live.len()].clone();
+            let mut changes = Vec::new();
+            for g in 0..generations {
+                let centre = centres[(centre + g) % centres.len()].clone();
+                let mut body = c.prototype(&origin).unwrap().clone();
+                body.centre = centre.clone();
+                body.forked_from = Some(ForkOrigin {
+                    prototype: origin.clone(),
+                    revision: 1,
+                    extra: Default::default(),
+                });
+                let id = format!("generation-{n}-{g}");
+                c.prototypes
+                    .insert(id.clone(), with_edit(None, &centre, AT, Some(body)));
+                changes.push(Changed::Prototype(id.clone()));
+                origin = id;
+            }
+            changes
+        }
+        Edit::CloseLoop(p) => {
+            // The deepest prototype (the first after `p` among equals), so that the cycle is long.
+            let depth = |id: &String| ancestry(c, id).len();
+            let rotated = live.iter().cycle().skip(p % live.len()).take(live.len());
+            let deepest = rotated
+                .min_by_key(|id| std::cmp::Reverse(depth(id)))
+                .unwrap()
+                .clone();
+            let original = ancestry(c, &deepest)
+                .into_iter()
+                .rev()
+                .find(|a| c.prototype(a).is_some())
+                .unwrap_or_else(|| deepest.clone());
+            set_origin(c, &original, Some(deepest))
+        }
+        Edit::BreakLoop(p) => {
+            let looped: Vec<String> = adaptation_cycles(c).into_iter().flatten().collect();
+            if looped.is_empty() {
+                return Vec::new();
+            }
+            set_origin(c, &looped[p % looped.len()], None)
+        }
     }
+}
+
+/// Prototype `id` now says it was adapted from `origin`.
+fn set_origin(c: &mut Catalogue, id: &str, origin: Option<String>) -> Vec<Changed> {
+    let mut body = c.prototype(id).unwrap().clone();
+    body.forked_from = origin.map(|prototype| ForkOrigin {
+        prototype,
+        revision: 1,
+        extra: Default::default(),
+    });
+    let author = body.centre.clone();
+    let r = with_edit(c.prototypes.get(id), &author, AT, Some(body));
+    c.prototypes.insert(id.to_owned(), r);
+    vec![Changed::Prototype(id.to_owned())]
+}
+
+/// Every entry, by id: what each card shows and what sorts and facets read.
+fn entries(index: &Index) -> Vec<&prototheque::search::Entry> {
+    let mut entries: Vec<_> = index.entries().collect();
+    entries.sort_by(|a, b| a.id.cmp(&b.id));
+    entries
 }
 
 /// What a person sees of an index: for several queries, the hits (as ids, in order) and facets.
@@ -477,6 +558,7 @@ proptest! {
             index.refresh(&c, &changes);
             let rebuilt = Index::build(&c);
             prop_assert_eq!(index.len(), rebuilt.len());
+            prop_assert_eq!(entries(&index), entries(&rebuilt), "after {:?}", e);
             prop_assert_eq!(seen(&index, &c), seen(&rebuilt, &c), "after {:?}", e);
         }
     }

@@ -1,14 +1,17 @@
 //! The programme's indicators ("une batterie d'indicateurs"), computed from the catalogue:
 //! progress against the targets and the breakdowns of the dashboard. Derived, never stored.
+//! Only live data counts: a report on a deleted prototype counts nowhere, an adaptation on a
+//! forged cycle (see `model::lineage`) is no adaptation. Totals are `usize` counts of records
+//! or `u64` sums, which no catalogue a browser can hold overflows.
 
 use crate::label::{self, Status};
-use crate::model::{Catalogue, Facts, Theme};
+use crate::model::{on_adaptation_cycles, Catalogue, Facts, Rating, Theme};
 use std::collections::BTreeMap;
 
 /// The programme's targets.
 pub const TARGET_PROTOTYPES: usize = 48;
 pub const TARGET_TIERS_LIEUX: usize = 8;
-pub const TARGET_RESIDENTS: u32 = 480;
+pub const TARGET_RESIDENTS: u64 = 480;
 
 /// One row of the theme × centre matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,8 +29,9 @@ pub struct Indicators {
     pub centres: usize,
     /// Centres with at least one live prototype (the programme's tiers-lieux at work).
     pub centres_with_prototype: usize,
-    /// Residents who took part, summed over every live experience report.
-    pub residents: u32,
+    /// Residents who took part, summed over every live experience report on a live prototype
+    /// (at most 100,000 a report, so `u64` cannot wrap).
+    pub residents: u64,
     pub reports: usize,
     pub labelled: usize,
     pub candidates: usize,
@@ -93,13 +97,15 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
     // By centre ids while counting; by names (looked up once per pair) at the end.
     let mut adapted: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut activity: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for (_, p) in catalogue.live_prototypes() {
+    let looped = on_adaptation_cycles(catalogue);
+    for (id, p) in catalogue.live_prototypes() {
         i.prototypes += 1;
         i.per_theme[theme_index(p.theme)] += 1;
         matrix.entry(p.centre.as_str()).or_insert([0; 7])[theme_index(p.theme)] += 1;
         if let Some(origin) = p
             .forked_from
             .as_ref()
+            .filter(|_| !looped.contains(id))
             .and_then(|f| catalogue.prototype(&f.prototype))
         {
             if origin.centre != p.centre {
@@ -110,9 +116,9 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
             activity.entry(month).or_default().0 += 1;
         }
     }
-    for (_, r) in catalogue.live_ratings() {
+    for r in counted_reports(catalogue) {
         i.reports += 1;
-        i.residents += r.participants;
+        i.residents += u64::from(r.participants);
         if (1..=5).contains(&r.note) {
             i.scores[usize::from(r.note) - 1] += 1;
         }
@@ -153,27 +159,46 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
 }
 
 /// What each centre gave the network: (live prototypes published, live experience reports
-/// written), by centre id, counted in one pass (a national catalogue has 2,000 centres).
+/// written on live prototypes), by centre id, counted in one pass (a national catalogue has
+/// 2,000 centres).
 /// Centres that gave nothing are absent.
 pub fn by_centre(catalogue: &Catalogue) -> BTreeMap<&str, (usize, usize)> {
     let mut given: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (_, p) in catalogue.live_prototypes() {
         given.entry(p.centre.as_str()).or_default().0 += 1;
     }
-    for (_, r) in catalogue.live_ratings() {
+    for r in counted_reports(catalogue) {
         given.entry(r.centre.as_str()).or_default().1 += 1;
     }
     given
 }
 
+/// The reports indicators count: live ones on live prototypes.
+fn counted_reports(catalogue: &Catalogue) -> impl Iterator<Item = &Rating> {
+    catalogue
+        .live_ratings()
+        .map(|(_, r)| r)
+        .filter(|r| catalogue.prototype(&r.prototype).is_some())
+}
+
+/// First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// A table as CSV for spreadsheets used in France: `;` separators, CRLF line ends, a UTF-8 byte
-/// order mark so that accents show in Excel, fields quoted when needed.
+/// order mark so that accents show in Excel, fields quoted when needed. A cell starting with one
+/// of [`FORMULA_STARTS`] (a centre's name or a title comes from any file) gets a `'` in front, so
+/// that it is read as text and never run as a formula.
 pub fn csv(headers: &[String], rows: &[Vec<String>]) -> String {
     fn field(s: &str) -> String {
+        let s = if s.starts_with(FORMULA_STARTS) {
+            format!("'{s}")
+        } else {
+            s.to_owned()
+        };
         if s.contains([';', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
-            s.to_owned()
+            s
         }
     }
     let line = |cells: &[String]| cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(";");

@@ -4,11 +4,17 @@
 //! job of `exchange::validate`, never of a derived `Deserialize`.
 
 mod facts;
+mod lineage;
 mod text;
 mod theme;
 mod versioned;
 
-pub use facts::{ancestry, lineage, Facts, LineageNode};
+pub use facts::Facts;
+pub use lineage::{
+    adaptation_cycles, adaptation_cycles_from, ancestry, family, lineage, LineageMember,
+    LineageNode,
+};
+pub(crate) use lineage::{cycles_reached, on_adaptation_cycles};
 pub use text::fold;
 pub use theme::{Theme, UsageKind};
 pub use versioned::{Record, Version};

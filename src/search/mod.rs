@@ -10,7 +10,9 @@ pub use fold::{fold, tokens};
 pub use query::{Query, Sort, PAGE_SIZE};
 
 use crate::label::{self, Status};
-use crate::model::{Catalogue, Facts, Rating, Record, Theme, UsageKind};
+use crate::model::{
+    adaptation_cycles_from, cycles_reached, Catalogue, Facts, Rating, Record, Theme, UsageKind,
+};
 use fold::for_each_token;
 use std::collections::{BTreeMap, HashMap};
 
@@ -198,10 +200,29 @@ impl Index {
 
     /// The prototypes whose entries `changes` may alter: a changed prototype, the prototype it
     /// is adapted from (before and after: counts and label status depend on adaptations), the
-    /// prototype a report is on, every prototype of a changed centre. Sorted, without repeats.
+    /// prototype a report is on, every prototype of a changed centre, and every prototype of an
+    /// adaptation cycle a changed prototype leads to, before or after (a cycle's links do not
+    /// count, so closing or breaking one changes all its prototypes). Sorted, without repeats.
     pub fn affected(&self, catalogue: &Catalogue, changes: &[Changed]) -> Vec<String> {
         let mut ids = std::collections::BTreeSet::new();
         let mut centres = std::collections::BTreeSet::new();
+        let prototypes = || {
+            changes.iter().filter_map(|change| match change {
+                Changed::Prototype(id) => Some(id.as_str()),
+                _ => None,
+            })
+        };
+        // Before, the entries' parents; after, the catalogue's. Both walks are linear.
+        let before = cycles_reached(
+            |id| self.entry_of(id).and_then(|e| e.parent.as_deref()),
+            prototypes(),
+        );
+        ids.extend(before.into_iter().flatten().map(str::to_owned));
+        ids.extend(
+            adaptation_cycles_from(catalogue, prototypes())
+                .into_iter()
+                .flatten(),
+        );
         for change in changes {
             match change {
                 Changed::Prototype(id) => {
@@ -459,7 +480,9 @@ impl Index {
             return None;
         }
         let average_length = self.average_length();
-        let mut scores: Vec<(u16, f32)> = vec![(0, 0.0); self.entries.len()];
+        // (words matched, score) per entry; a `u32` count, since a long address can hold more
+        // than 65,535 words (and `(u32, f32)` takes no more room than `(u16, f32)`).
+        let mut scores: Vec<(u32, f32)> = vec![(0, 0.0); self.entries.len()];
         // This word's best score per entry (exact or prefix), and which entries it touched:
         // plain vectors, reused, rather than a map per word.
         let mut best: Vec<f32> = vec![0.0; self.entries.len()];
@@ -499,7 +522,7 @@ impl Index {
                 slot.1 += std::mem::take(&mut best[doc as usize]);
             }
         }
-        let wanted = words.len() as u16;
+        let wanted = words.len() as u32;
         Some(
             scores
                 .into_iter()
