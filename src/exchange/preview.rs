@@ -101,7 +101,9 @@ pub fn outcome<T: Serialize + Clone + PartialEq>(
     let merged = merge_records(current, incoming);
     let heads_of = |r: &Record<T>| r.heads.iter().map(version_id).collect::<Vec<_>>();
     let (before, after) = (heads_of(current), heads_of(&merged));
-    if before == after {
+    // Exact: « Inchangé » and « Ignoré » only when the record stays as it is. Same heads but more
+    // replaced versions listed is a change (an update of what the record knows).
+    if before == after && merged.superseded == current.superseded {
         if heads_of(incoming).iter().all(|id| before.contains(id)) {
             Outcome::Unchanged
         } else {
