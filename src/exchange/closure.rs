@@ -35,8 +35,8 @@ pub const MAX_CONFLICTS: usize = 100;
 /// Most replaced version ids a record lists (`versions_remplacees`).
 pub const MAX_SUPERSEDED: usize = 10_000;
 /// Bytes the stored catalogue keeps free under [`Limits::max_bytes`], for what an export adds
-/// around its records (`exporte_par`, `exporte_le`).
-pub const EXPORT_HEADROOM: usize = 64 * 1024;
+/// around its records (`exporte_par`, `exporte_le`: under 200 bytes).
+pub const EXPORT_HEADROOM: usize = 1024;
 
 /// Size in bytes of the document the store assembles from records whose compact forms
 /// (`record_json`) add up to `record_bytes`, `counts` of them in each list.
@@ -201,7 +201,7 @@ pub fn check_merged(
         );
     }
 
-    for cycle in adaptation_cycles_from(&merged, incoming.prototypes.keys().map(String::as_str)) {
+    for cycle in adaptation_cycles_from(merged, incoming.prototypes.keys().map(String::as_str)) {
         let names: Vec<String> = cycle.iter().map(|id| format!("« {id} »")).collect();
         let mut path = cycle.clone();
         path.push(cycle[0].clone());

@@ -94,6 +94,11 @@ impl Serialize for WireDocument<'_> {
 /// ([`Limits::default`]'s `max_bytes`): what Prototèque writes, it reads.
 /// Deterministic: the same document always gives byte-identical output.
 pub fn export(doc: &Document) -> Vec<u8> {
+    export_within(doc, &Limits::default())
+}
+
+/// [`export`], compact when the pretty form would be larger than `limits.max_bytes`.
+pub fn export_within(doc: &Document, limits: &Limits) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"  ");
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
@@ -101,7 +106,7 @@ pub fn export(doc: &Document) -> Vec<u8> {
         .serialize(&mut ser)
         .expect("serialising in-memory data to a Vec cannot fail");
     out.push(b'\n');
-    if out.len() > Limits::default().max_bytes {
+    if out.len() > limits.max_bytes {
         out.clear();
         serde_json::to_writer(&mut out, &WireDocument(doc))
             .expect("serialising in-memory data to a Vec cannot fail");
