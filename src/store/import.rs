@@ -356,7 +356,7 @@ impl StoreError {
         StoreError {
             message: format!(
                 "Ce fichier n'a pas été importé : avec lui, le catalogue dépasserait les limites \
-                 que Prototèque sait relire et exporter. {}. Rien n'a été modifié.",
+                 que Prototèque sait relire et exporter ({}). Rien n'a été modifié.",
                 listed.join(" ; ")
             ),
         }
