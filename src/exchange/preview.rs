@@ -35,11 +35,12 @@ impl EntityKind {
 pub enum Outcome {
     /// New to this catalogue.
     Added,
-    /// A newer version replaces the current one.
+    /// A newer version replaces the current one, or the record learns of more replaced versions.
     Updated,
-    /// The catalogue already holds exactly this.
+    /// The catalogue already holds exactly this: the record stays as it is.
     Unchanged,
-    /// The file's version is older than (replaced by) what the catalogue holds.
+    /// The file's version is older than (replaced by) what the catalogue holds: the record stays
+    /// as it is.
     IgnoredOlder,
     /// The file's version and the catalogue's were edited concurrently: both are kept, one wins,
     /// the other stays reachable as a conflict.
