@@ -113,8 +113,11 @@ pub fn with_edit<T: Serialize + Clone>(
             let mut superseded = record.superseded.clone();
             superseded.extend(record.heads.iter().map(version_id));
             let extra = record.winner().extra.clone();
+            // At the highest revision, an edit keeps it: it still replaces every head (they are
+            // listed as replaced), and a file could not carry a higher one.
+            let revision = record.next_revision().min(super::MAX_REVISION);
             Record {
-                heads: vec![version(record.next_revision(), extra)],
+                heads: vec![version(revision, extra)],
                 superseded,
             }
         }

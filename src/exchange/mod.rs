@@ -2,6 +2,7 @@
 //! which outside bytes become trusted data ([`read_document`]), deterministic export, the
 //! order-independent merge that import performs, and the import preview.
 
+mod closure;
 mod door;
 mod edit;
 mod json;
@@ -11,6 +12,10 @@ mod problem;
 mod scan;
 mod wire;
 
+pub use closure::{
+    check_merged, document_bytes, merge_checked, record_bytes, EXPORT_HEADROOM, MAX_CONFLICTS,
+    MAX_REVISION, MAX_SUPERSEDED,
+};
 pub use door::{
     check_centre, check_prototype, check_rating, is_valid_id, read_centre_record, read_document,
     read_document_plain, read_prototype_record, read_rating_record, Limits, Reading,
@@ -21,7 +26,7 @@ pub use preview::{
     outcome, preview, preview_item, preview_keys, EntityKind, Outcome, Preview, PreviewItem,
 };
 pub use problem::{Problem, Problems};
-pub use wire::{assemble_document, export, record_json, Assembly};
+pub use wire::{assemble_document, export, export_within, record_json, Assembly};
 
 use crate::model::{Catalogue, Extra};
 

@@ -35,11 +35,12 @@ impl EntityKind {
 pub enum Outcome {
     /// New to this catalogue.
     Added,
-    /// A newer version replaces the current one.
+    /// A newer version replaces the current one, or the record learns of more replaced versions.
     Updated,
-    /// The catalogue already holds exactly this.
+    /// The catalogue already holds exactly this: the record stays as it is.
     Unchanged,
-    /// The file's version is older than (replaced by) what the catalogue holds.
+    /// The file's version is older than (replaced by) what the catalogue holds: the record stays
+    /// as it is.
     IgnoredOlder,
     /// The file's version and the catalogue's were edited concurrently: both are kept, one wins,
     /// the other stays reachable as a conflict.
@@ -101,7 +102,9 @@ pub fn outcome<T: Serialize + Clone + PartialEq>(
     let merged = merge_records(current, incoming);
     let heads_of = |r: &Record<T>| r.heads.iter().map(version_id).collect::<Vec<_>>();
     let (before, after) = (heads_of(current), heads_of(&merged));
-    if before == after {
+    // Exact: « Inchangé » and « Ignoré » only when the record stays as it is. Same heads but more
+    // replaced versions listed is a change (an update of what the record knows).
+    if before == after && merged.superseded == current.superseded {
         if heads_of(incoming).iter().all(|id| before.contains(id)) {
             Outcome::Unchanged
         } else {

@@ -1,7 +1,7 @@
 //! Serialisation of the exchange format. Keys in French; records sorted by id; every map sorted;
 //! so the same catalogue always gives the same bytes.
 
-use super::{Document, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_NAME};
+use super::{Document, Limits, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_NAME};
 use crate::model::{Catalogue, Extra, Record, Version};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -89,9 +89,16 @@ impl Serialize for WireDocument<'_> {
     }
 }
 
-/// Exports a document as pretty-printed UTF-8 JSON bytes (2-space indent, final newline).
+/// Exports a document as pretty-printed UTF-8 JSON bytes (2-space indent, final newline), or
+/// compact (one line, final newline) when the pretty form would be larger than a file may be
+/// ([`Limits::default`]'s `max_bytes`): what Prototèque writes, it reads.
 /// Deterministic: the same document always gives byte-identical output.
 pub fn export(doc: &Document) -> Vec<u8> {
+    export_within(doc, &Limits::default())
+}
+
+/// [`export`], compact when the pretty form would be larger than `limits.max_bytes`.
+pub fn export_within(doc: &Document, limits: &Limits) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"  ");
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
@@ -99,6 +106,12 @@ pub fn export(doc: &Document) -> Vec<u8> {
         .serialize(&mut ser)
         .expect("serialising in-memory data to a Vec cannot fail");
     out.push(b'\n');
+    if out.len() > limits.max_bytes {
+        out.clear();
+        serde_json::to_writer(&mut out, &WireDocument(doc))
+            .expect("serialising in-memory data to a Vec cannot fail");
+        out.push(b'\n');
+    }
     out
 }
 

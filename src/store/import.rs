@@ -1,7 +1,9 @@
 //! Importing a catalogue (a file, or the one shipped with the app): its records are merged
-//! with what is stored, previewed and written in **one readwrite transaction** (an error drops
-//! the transaction, which aborts it), and the import is logged ([`ImportEntry`]) with what
-//! undoing it needs (`undo::keep`) in the same transaction.
+//! with what is stored and previewed, the merged catalogue is checked against the rules a stored
+//! catalogue must meet (`exchange::check_merged`: what import writes, the app reads back), and
+//! only then written, in **one readwrite transaction** (an error drops the transaction, which
+//! aborts it); the import is logged ([`ImportEntry`]) with what undoing it needs (`undo::keep`)
+//! in the same transaction.
 //!
 //! Requests go out without waiting for each one, and only one request a slice is awaited: the
 //! previous slice's last write, so the browser writes while the next slice is prepared.
@@ -13,7 +15,9 @@ use super::row::{centre_fields, prototype_fields, rating_fields, Fields, Row};
 use super::schema::{CENTRES, IMPORTS, PROTOTYPES, RATINGS, WRITE_STORES};
 use super::tx::{answer, read_back, Tx};
 use super::undo::{self, Touched};
-use crate::exchange::{merge_records, outcome, EntityKind, Preview, PreviewItem};
+use crate::exchange::{
+    check_merged, merge_records, outcome, EntityKind, Limits, Preview, PreviewItem, Problems,
+};
 use crate::model::{Catalogue, Record};
 use crate::slicing::Slices;
 use indexed_db_futures::database::Database;
@@ -101,11 +105,21 @@ pub async fn import_log(db: &Database) -> Result<Vec<ImportEntry>> {
         .map_err(StoreError::from_read)
 }
 
+/// A row to write once the merged catalogue has passed the check.
+struct Pending {
+    store: &'static str,
+    id: String,
+    row: Row,
+}
+
 /// An import's progress through the records of a file.
 struct Writing<'p> {
     total: usize,
     done: usize,
     items: Vec<PreviewItem>,
+    pending: Vec<Pending>,
+    /// The merged catalogue's records' compact forms, added up (for the size rule).
+    bytes: i128,
     touched: Vec<Touched>,
     attempted: usize,
     slices: Slices,
@@ -114,77 +128,107 @@ struct Writing<'p> {
 }
 
 impl Writing<'_> {
-    /// Merges, previews and writes the records of one store, giving the page a turn every
-    /// [`SLICE_MS`](crate::slicing::SLICE_MS). `current` becomes the merged records.
+    /// Merges and previews the records of one store, giving the page a turn every
+    /// [`SLICE_MS`](crate::slicing::SLICE_MS): `current` becomes the merged records, and the rows
+    /// that changed wait in `pending` until the whole merged catalogue has been checked.
     #[allow(clippy::too_many_arguments)]
-    async fn records<T: Serialize + Clone + PartialEq>(
+    async fn merge<T: Serialize + Clone + PartialEq>(
         &mut self,
         tx: &Tx<'_>,
-        store_name: &str,
+        store_name: &'static str,
         kind: EntityKind,
         current: &mut BTreeMap<String, Record<T>>,
-        incoming: BTreeMap<String, Record<T>>,
+        incoming: &BTreeMap<String, Record<T>>,
         before: &BTreeMap<String, Row>,
         fields: Fields<T>,
     ) -> Result<()> {
-        let store = tx.store(store_name)?;
+        for (id, record) in incoming {
+            if self.slices.due() {
+                let share = 0.5 * self.done as f64 / self.total.max(1) as f64;
+                self.turn(tx, None, share).await?;
+            }
+            self.done += 1;
+            let existing = current.get(id);
+            self.items.push(PreviewItem {
+                kind,
+                id: id.clone(),
+                outcome: outcome(existing, record),
+            });
+            let merged = match existing {
+                // The very record already stored: nothing to merge or write.
+                Some(existing) if existing == record => continue,
+                Some(existing) => merge_records(existing, record),
+                None => record.clone(),
+            };
+            let row = Row::of(id, &merged, fields);
+            let previous = before.get(id);
+            if previous != Some(&row) {
+                self.bytes += row.json.len() as i128;
+                self.bytes -= previous.map_or(0, |p| p.json.len() as i128);
+                self.pending.push(Pending {
+                    store: store_name,
+                    id: id.clone(),
+                    row,
+                });
+            }
+            current.insert(id.clone(), merged);
+        }
+        Ok(())
+    }
+
+    /// Writes the pending rows, giving the page a turn every
+    /// [`SLICE_MS`](crate::slicing::SLICE_MS).
+    async fn write(&mut self, tx: &Tx<'_>, snapshot: &Snapshot) -> Result<()> {
         // The last write of the previous slice. Requests are answered in order, so waiting for
         // the newest one would wait for the browser to finish every write so far; waiting for
         // this one instead lets it write the current slice while the next one is prepared.
         let mut marker: Option<BasicRequest<String>> = None;
-        for (id, record) in incoming {
-            if self.slices.due() {
-                self.turn(tx, marker.take()).await?;
+        let pending = std::mem::take(&mut self.pending);
+        let total = pending.len().max(1);
+        for (done, Pending { store, id, row }) in pending.into_iter().enumerate() {
+            if self.fail_after.is_some_and(|n| self.touched.len() >= n) {
+                // Returning drops the transaction, which aborts it: nothing written above
+                // survives.
+                return Err(StoreError::import_interrupted());
             }
-            self.done += 1;
-            let existing = current.get(&id);
-            self.items.push(PreviewItem {
-                kind,
-                id: id.clone(),
-                outcome: outcome(existing, &record),
-            });
-            let merged = match existing {
-                // The very record already stored: nothing to merge or write.
-                Some(existing) if *existing == record => continue,
-                Some(existing) => merge_records(existing, &record),
-                None => record,
+            let before = match store {
+                CENTRES => &snapshot.centres,
+                PROTOTYPES => &snapshot.prototypes,
+                _ => &snapshot.ratings,
             };
-            let row = Row::of(&id, &merged, fields);
-            let previous = before.get(&id);
-            if previous != Some(&row) {
-                if self.fail_after.is_some_and(|n| self.touched.len() >= n) {
-                    // Returning drops the transaction, which aborts it: nothing written above
-                    // survives.
-                    return Err(StoreError::import_interrupted());
-                }
-                // Requests go out when built; a failed one aborts the transaction, which the
-                // commit reports. Only one request a slice is waited for.
-                let request = store
-                    .put(&row.stored())
-                    .with_key(id.clone())
-                    .serde()
-                    .map_err(StoreError::from_idb)?;
-                self.attempted += row.json.len();
-                self.touched
-                    .push(Touched::new(store_name, &id, previous, &row));
-                if self.slices.due() {
-                    self.turn(tx, marker.replace(request)).await?;
-                }
+            // Requests go out when built; a failed one aborts the transaction, which the commit
+            // reports. Only one request a slice is waited for.
+            let request = tx
+                .store(store)?
+                .put(&row.stored())
+                .with_key(id.clone())
+                .serde()
+                .map_err(StoreError::from_idb)?;
+            self.attempted += row.json.len();
+            self.touched
+                .push(Touched::new(store, &id, before.get(&id), &row));
+            if self.slices.due() {
+                let share = 0.5 + 0.5 * done as f64 / total as f64;
+                self.turn(tx, marker.replace(request), share).await?;
             }
-            current.insert(id, merged);
         }
         Ok(())
     }
 
     /// Gives the page its turn, waiting for the previous slice's last write (`marker`), or, when
-    /// there is none, for a small request; then says how far the import is and starts a new
-    /// slice.
-    async fn turn(&mut self, tx: &Tx<'_>, marker: Option<BasicRequest<String>>) -> Result<()> {
+    /// there is none, for a small request; then says how far the import is (`share`: merging is
+    /// the first half, writing the second) and starts a new slice.
+    async fn turn(
+        &mut self,
+        tx: &Tx<'_>,
+        marker: Option<BasicRequest<String>>,
+        share: f64,
+    ) -> Result<()> {
         match marker {
             Some(previous) => drop(previous.await.map_err(StoreError::from_idb)?),
             None => tx.breathe().await?,
         }
-        (self.progress)(self.done as f64 / self.total.max(1) as f64);
+        (self.progress)(share);
         self.slices.restart();
         Ok(())
     }
@@ -204,47 +248,60 @@ async fn import_inner(
     let mut merged = snapshot.catalogue_within(&tx).await?;
 
     // Only records the file carries can change: the others are not even looked at. Each is
-    // merged with the stored one, previewed, and written if its row changed.
+    // merged with the stored one and previewed; the rows that changed are written only once the
+    // merged catalogue has passed the rules a stored catalogue must meet
+    // (`exchange::check_merged`, the same as `exchange::merge_checked`, the law model).
     let mut w = Writing {
         total: incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len(),
         done: 0,
         items: Vec::new(),
+        pending: Vec::new(),
+        bytes: snapshot.record_bytes() as i128,
         touched: Vec::new(),
         attempted: 0,
         slices: Slices::new(),
         fail_after,
         progress,
     };
-    w.records(
+    w.merge(
         &tx,
         CENTRES,
         EntityKind::Centre,
         &mut merged.centres,
-        incoming.centres,
+        &incoming.centres,
         &snapshot.centres,
         centre_fields,
     )
     .await?;
-    w.records(
+    w.merge(
         &tx,
         PROTOTYPES,
         EntityKind::Prototype,
         &mut merged.prototypes,
-        incoming.prototypes,
+        &incoming.prototypes,
         &snapshot.prototypes,
         prototype_fields,
     )
     .await?;
-    w.records(
+    w.merge(
         &tx,
         RATINGS,
         EntityKind::Rating,
         &mut merged.ratings,
-        incoming.ratings,
+        &incoming.ratings,
         &snapshot.ratings,
         rating_fields,
     )
     .await?;
+    // Refused: returning drops the transaction, which aborts it; nothing was written.
+    check_merged(
+        &merged,
+        &incoming,
+        w.bytes.max(0) as usize,
+        &Limits::default(),
+    )
+    .map_err(|problems| StoreError::refused_import(&problems))?;
+    w.write(&tx, &snapshot).await?;
     let Writing {
         items,
         touched,
@@ -281,4 +338,27 @@ async fn import_inner(
         preview,
         catalogue: merged,
     })
+}
+
+impl StoreError {
+    /// A file that, merged with the stored catalogue, would break the rules a stored catalogue
+    /// must meet: every problem named, and nothing written.
+    fn refused_import(problems: &Problems) -> Self {
+        let mut listed: Vec<String> = problems
+            .list
+            .iter()
+            .take(10)
+            .map(|p| p.to_string())
+            .collect();
+        if problems.len() > listed.len() {
+            listed.push(format!("… et {} autre(s)", problems.len() - listed.len()));
+        }
+        StoreError {
+            message: format!(
+                "Ce fichier n'a pas été importé : avec lui, le catalogue dépasserait les limites \
+                 que Prototèque sait relire et exporter ({}). Rien n'a été modifié.",
+                listed.join(" ; ")
+            ),
+        }
+    }
 }

@@ -134,6 +134,15 @@ impl Snapshot {
         })
     }
 
+    /// The stored records' compact forms, added up (what `exchange::check_merged` counts).
+    pub(super) fn record_bytes(&self) -> usize {
+        [&self.centres, &self.prototypes, &self.ratings]
+            .iter()
+            .flat_map(|rows| rows.values())
+            .map(|r| r.json.len())
+            .sum()
+    }
+
     /// The stored records read back through the door inside `tx`, which stays open between
     /// slices.
     pub(super) async fn catalogue_within(&self, tx: &Tx<'_>) -> Result<Catalogue> {

@@ -9,11 +9,13 @@ use super::values::{
     short_list, short_or_empty, title, url, valid_id,
 };
 use crate::exchange::json::Value;
+use crate::exchange::Problems;
+use crate::model::{adaptation_cycles, Catalogue};
 use crate::model::{
     Centre, Criteria, ForkOrigin, Livret, Prototype, Rating, Record, Resource, Step, Theme,
     UsageKind, DEFAULT_LICENCE,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) const CENTRE: Kind<Centre> = Kind {
     body: centre,
@@ -259,14 +261,29 @@ pub(super) fn check_prototype_refs(
     }
 }
 
+/// A report's references, and every version of it (conflicts too, which a merge can make the
+/// winner) about the (prototype, centre) its id names.
 pub(super) fn check_rating_refs(
     cx: &mut Cx,
     at: Path,
+    id: &str,
     record: &Record<Rating>,
     centres: &BTreeSet<String>,
     prototypes: &BTreeSet<String>,
 ) {
     for body in record.heads.iter().filter_map(|v| v.body.as_ref()) {
+        // The file's own winner was checked with the id; a version that a merge can make the
+        // winner (any head, once ordered) must be about the same pair.
+        let expected = Rating::id_for(&body.prototype, &body.centre);
+        if expected != id {
+            cx.report(
+                Path::Key(&at, "conflits"),
+                format!(
+                    "une version en conflit porte sur « {expected} » : chaque version du rapport \
+                     « {id} » doit porter sur son prototype et son centre"
+                ),
+            );
+        }
         if !prototypes.contains(&body.prototype) {
             cx.report(
                 Path::Key(&at, "prototype"),
@@ -278,6 +295,33 @@ pub(super) fn check_rating_refs(
                 Path::Key(&at, "centre"),
                 format!("le centre « {} » est absent du fichier", body.centre),
             );
+        }
+    }
+}
+
+/// No prototype of the file is adapted from itself, or from one that descends from it: a cycle is
+/// reported on each of its prototypes (`first_seen`: where each id of the list stands).
+pub(super) fn check_adaptation_cycles(
+    problems: &mut Problems,
+    catalogue: &Catalogue,
+    first_seen: &BTreeMap<String, usize>,
+) {
+    let list = Path::Key(&Path::Root, "prototypes");
+    for cycle in adaptation_cycles(catalogue) {
+        let mut round = cycle.clone();
+        round.push(cycle[0].clone());
+        let message = if cycle.len() == 1 {
+            "ce prototype est adapté de lui-même (adapte_de)".to_owned()
+        } else {
+            format!(
+                "adaptation en boucle ({}) : un prototype ne peut pas descendre de lui-même",
+                round.join(" → ")
+            )
+        };
+        for id in &cycle {
+            let place = first_seen.get(id).copied().unwrap_or_default();
+            let path = Path::Key(&Path::Index(&list, place), "adapte_de");
+            problems.push(path.to_string(), message.clone());
         }
     }
 }

@@ -1,7 +1,9 @@
 //! A catalogue's header (format, version, export details), then the entries of its three lists
 //! read one by one, a slice at a time, each checked against the ids of the lists before it.
 
-use super::entities::{check_prototype_refs, check_rating_refs, CENTRE, PROTOTYPE, RATING};
+use super::entities::{
+    check_adaptation_cycles, check_prototype_refs, check_rating_refs, CENTRE, PROTOTYPE, RATING,
+};
 use super::fields::{Cx, Fields, Path};
 use super::reading::{fail, not_a_catalogue, Limits};
 use super::record::{record, Kind};
@@ -178,6 +180,9 @@ impl<'a> Entries<'a> {
             }
             let items = &self.lists[list as usize];
             if self.next >= items.len() {
+                if let List::Prototypes = list {
+                    check_adaptation_cycles(&mut self.problems, &self.catalogue, &self.first_seen);
+                }
                 self.list = list.next();
                 self.next = 0;
                 self.first_seen.clear();
@@ -207,12 +212,12 @@ impl<'a> Entries<'a> {
             match list {
                 List::Centres => {
                     self.centre_ids.extend(named.map(str::to_owned));
-                    let refs = |_: &mut Cx, _: &Record<_>| {};
+                    let refs = |_: &mut Cx, _: &str, _: &Record<_>| {};
                     entry(&mut cx, value, at, &CENTRE, &mut c.centres, seen, refs)
                 }
                 List::Prototypes => {
                     self.prototype_ids.extend(named.map(str::to_owned));
-                    let refs = |cx: &mut Cx, r: &Record<_>| {
+                    let refs = |cx: &mut Cx, _: &str, r: &Record<_>| {
                         check_prototype_refs(cx, at, r, &self.centre_ids)
                     };
                     entry(
@@ -226,8 +231,8 @@ impl<'a> Entries<'a> {
                     )
                 }
                 List::Ratings => {
-                    let refs = |cx: &mut Cx, r: &Record<_>| {
-                        check_rating_refs(cx, at, r, &self.centre_ids, &self.prototype_ids)
+                    let refs = |cx: &mut Cx, id: &str, r: &Record<_>| {
+                        check_rating_refs(cx, at, id, r, &self.centre_ids, &self.prototype_ids)
                     };
                     entry(&mut cx, value, at, &RATING, &mut c.ratings, seen, refs)
                 }
@@ -259,13 +264,13 @@ fn entry<T: Serialize>(
     kind: &Kind<T>,
     into: &mut BTreeMap<String, Record<T>>,
     first_seen: &mut BTreeMap<String, usize>,
-    check_refs: impl Fn(&mut Cx, &Record<T>),
+    check_refs: impl Fn(&mut Cx, &str, &Record<T>),
 ) {
     let Path::Index(list, i) = at else {
         unreachable!("an entry stands in a list")
     };
     if let Some((id, record)) = record(cx, value, at, kind) {
-        check_refs(cx, &record);
+        check_refs(cx, &id, &record);
         if let Some(first) = first_seen.get(&id) {
             cx.report(
                 at,

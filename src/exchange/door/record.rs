@@ -10,9 +10,7 @@ use crate::model::{Record, Version};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-/// Most concurrent versions kept in one record.
-const MAX_CONFLICTS: usize = 100;
-const MAX_SUPERSEDED: usize = 10_000;
+use crate::exchange::{MAX_CONFLICTS, MAX_SUPERSEDED};
 
 const ID: &str = "id";
 const CONFLICTS: &str = "conflits";

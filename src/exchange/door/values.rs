@@ -19,7 +19,7 @@ const MAX_ITEMS: usize = 100;
 /// Residents in one report: well above any real session.
 const MAX_PARTICIPANTS: u64 = 100_000;
 /// Revisions stay exact in JavaScript numbers.
-const MAX_REVISION: u64 = (1 << 53) - 1;
+const MAX_REVISION: u64 = crate::exchange::MAX_REVISION;
 
 /// The start of a text, for a message about it.
 pub(super) fn clip(s: &str) -> String {

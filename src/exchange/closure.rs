@@ -1,0 +1,275 @@
+//! What import writes, the app reads back, forever. The rules a stored catalogue must meet are
+//! **the rules of a file**: the store keeps each record in its file form and reloads them as one
+//! document through the door with [`Limits::default`], and an export of the stored catalogue must
+//! open again. So import checks the **merged result** against them ([`merge_checked`]) before
+//! anything is written: a file that would break them is refused, in French, naming the limit and
+//! the records concerned.
+//!
+//! The rules are stated here once, and read by the door too:
+//! - the list sizes and the size in bytes of [`Limits`] (the stored document, as the store
+//!   assembles it, keeps [`EXPORT_HEADROOM`] under `max_bytes`, for the export's header);
+//! - a record holds at most [`MAX_CONFLICTS`] concurrent versions besides its winner and lists
+//!   at most [`MAX_SUPERSEDED`] replaced versions, and never replaces all of its present versions;
+//! - revisions are at most [`MAX_REVISION`], half the exact-integer limit of JSON numbers, and an
+//!   edit at that revision keeps it (it still replaces every head: `merge::with_edit`);
+//! - references resolve (a prototype's centre, a report's prototype and centre), a report's
+//!   versions are all about the (prototype, centre) its id names, and no adaptation cycle.
+//!
+//! Laws (`tests/closure.rs`, `examples/fuzz_door.rs`): for any sequence of files that import
+//! accepts, the stored catalogue reads back through the door equal to the merged one, its export
+//! is accepted and gives the same catalogue, and so after the owner's next edit of any record.
+
+use super::door::Limits;
+use super::merge::{merge_records, version_id};
+use super::wire::{assemble_document, record_json};
+use super::Problems;
+use crate::model::{adaptation_cycles_from, Catalogue, Rating, Record};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Highest revision a file or a stored record may carry: 2^52, with room under 2^53 (beyond which
+/// JSON numbers are no longer exact in most readers).
+pub const MAX_REVISION: u64 = 1 << 52;
+/// Most concurrent versions a record keeps besides its winner (`conflits`).
+pub const MAX_CONFLICTS: usize = 100;
+/// Most replaced version ids a record lists (`versions_remplacees`).
+pub const MAX_SUPERSEDED: usize = 10_000;
+/// Bytes the stored catalogue keeps free under [`Limits::max_bytes`], for what an export adds
+/// around its records (`exporte_par`, `exporte_le`: under 200 bytes).
+pub const EXPORT_HEADROOM: usize = 1024;
+
+/// Size in bytes of the document the store assembles from records whose compact forms
+/// (`record_json`) add up to `record_bytes`, `counts` of them in each list.
+pub fn document_bytes(counts: [usize; 3], record_bytes: usize) -> usize {
+    let empty = assemble_document([], [], []).len();
+    let commas: usize = counts.iter().map(|n| n.saturating_sub(1)).sum();
+    empty + record_bytes + commas
+}
+
+/// The compact forms of `catalogue`'s records, added up (what [`document_bytes`] takes).
+pub fn record_bytes(catalogue: &Catalogue) -> usize {
+    fn sum<T: Serialize>(records: &BTreeMap<String, Record<T>>) -> usize {
+        records.iter().map(|(id, r)| record_json(id, r).len()).sum()
+    }
+    sum(&catalogue.centres) + sum(&catalogue.prototypes) + sum(&catalogue.ratings)
+}
+
+/// Merges `incoming` (a file read by the door) into `stored`, whose records' compact forms add up
+/// to `stored_bytes` ([`record_bytes`]), and checks the result against the rules of a stored
+/// catalogue (see the module documentation): the law model of `store::import`, which merges and
+/// checks the same way ([`check_merged`]) before it writes.
+pub fn merge_checked(
+    mut stored: Catalogue,
+    stored_bytes: usize,
+    incoming: &Catalogue,
+    limits: &Limits,
+) -> Result<Catalogue, Problems> {
+    let mut bytes = stored_bytes as i128;
+    bytes += merge_into(&mut stored.centres, &incoming.centres);
+    bytes += merge_into(&mut stored.prototypes, &incoming.prototypes);
+    bytes += merge_into(&mut stored.ratings, &incoming.ratings);
+    check_merged(&stored, incoming, bytes.max(0) as usize, limits)?;
+    Ok(stored)
+}
+
+/// Merges `incoming`'s records into `into`; gives how many bytes the records' compact forms grew
+/// by.
+fn merge_into<T: Serialize + Clone + PartialEq>(
+    into: &mut BTreeMap<String, Record<T>>,
+    incoming: &BTreeMap<String, Record<T>>,
+) -> i128 {
+    let mut grown = 0i128;
+    for (id, record) in incoming {
+        let merged = match into.get(id) {
+            Some(existing) if existing == record => continue,
+            Some(existing) => {
+                grown -= record_json(id, existing).len() as i128;
+                merge_records(existing, record)
+            }
+            None => record.clone(),
+        };
+        grown += record_json(id, &merged).len() as i128;
+        into.insert(id.clone(), merged);
+    }
+    grown
+}
+
+/// Checks `merged` — a stored catalogue that met the rules, with `incoming` merged into it, its
+/// records' compact forms adding up to `record_bytes` — against the rules of a stored catalogue.
+/// Only what `incoming` can have changed is looked at: its records, the counts, the size, and the
+/// adaptation cycles its prototypes reach. Every problem is listed, in French.
+pub fn check_merged(
+    merged: &Catalogue,
+    incoming: &Catalogue,
+    record_bytes: usize,
+    limits: &Limits,
+) -> Result<(), Problems> {
+    let mut problems = Problems::default();
+    for id in incoming.centres.keys() {
+        check_record(id, &merged.centres[id], "le centre", &mut problems);
+    }
+    for id in incoming.prototypes.keys() {
+        let record = &merged.prototypes[id];
+        check_record(id, record, "le prototype", &mut problems);
+        for centre in record
+            .heads
+            .iter()
+            .filter_map(|v| v.body.as_ref())
+            .map(|b| &b.centre)
+        {
+            if !merged.centres.contains_key(centre) {
+                problems.push(
+                    String::new(),
+                    format!(
+                        "le prototype « {id} » nomme le centre « {centre} », absent du catalogue"
+                    ),
+                );
+            }
+        }
+    }
+    for id in incoming.ratings.keys() {
+        let record = &merged.ratings[id];
+        check_record(id, record, "le rapport d'expérience", &mut problems);
+        for body in record.heads.iter().filter_map(|v| v.body.as_ref()) {
+            let expected = Rating::id_for(&body.prototype, &body.centre);
+            if expected != *id {
+                problems.push(
+                    String::new(),
+                    format!(
+                        "le rapport d'expérience « {id} » aurait une version sur « {expected} » \
+                         (chaque version d'un rapport porte sur le prototype et le centre de son \
+                         identifiant)"
+                    ),
+                );
+            }
+            if !merged.prototypes.contains_key(&body.prototype) {
+                problems.push(
+                    String::new(),
+                    format!(
+                        "le rapport d'expérience « {id} » nomme le prototype « {} », absent du \
+                         catalogue",
+                        body.prototype
+                    ),
+                );
+            }
+            if !merged.centres.contains_key(&body.centre) {
+                problems.push(
+                    String::new(),
+                    format!(
+                        "le rapport d'expérience « {id} » nomme le centre « {} », absent du \
+                         catalogue",
+                        body.centre
+                    ),
+                );
+            }
+        }
+    }
+
+    let counts = [
+        merged.centres.len(),
+        merged.prototypes.len(),
+        merged.ratings.len(),
+    ];
+    let most = [
+        limits.max_centres,
+        limits.max_prototypes,
+        limits.max_ratings,
+    ];
+    let nouns = ["centres", "prototypes", "rapports d'expérience"];
+    for ((count, most), noun) in counts.into_iter().zip(most).zip(nouns) {
+        if count > most {
+            problems.push(
+                String::new(),
+                format!(
+                    "le catalogue compterait {count} {noun} : au plus {most}, ce qu'un fichier \
+                     peut contenir"
+                ),
+            );
+        }
+    }
+    let size = document_bytes(counts, record_bytes);
+    let room = limits.max_bytes.saturating_sub(EXPORT_HEADROOM);
+    if size > room {
+        problems.push(
+            String::new(),
+            format!(
+                "le catalogue ferait {} octets : au plus {room} octets, pour que son export \
+                 s'ouvre encore (un fichier fait au plus {} Mo)",
+                size,
+                limits.max_bytes / (1024 * 1024)
+            ),
+        );
+    }
+
+    for cycle in adaptation_cycles_from(merged, incoming.prototypes.keys().map(String::as_str)) {
+        let names: Vec<String> = cycle.iter().map(|id| format!("« {id} »")).collect();
+        let mut path = cycle.clone();
+        path.push(cycle[0].clone());
+        problems.push(
+            String::new(),
+            if cycle.len() == 1 {
+                format!("le prototype {} serait adapté de lui-même", names[0])
+            } else {
+                format!(
+                    "les prototypes {} seraient adaptés les uns des autres en boucle ({})",
+                    names.join(", "),
+                    path.join(" → ")
+                )
+            },
+        );
+    }
+
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// The rules of one record: concurrent and replaced versions within limits, revisions within
+/// [`MAX_REVISION`], and not every present version declared replaced.
+fn check_record<T: Serialize>(id: &str, record: &Record<T>, noun: &str, problems: &mut Problems) {
+    let conflicts = record.heads.len().saturating_sub(1);
+    if conflicts > MAX_CONFLICTS {
+        problems.push(
+            String::new(),
+            format!(
+                "{noun} « {id} » aurait {conflicts} versions en conflit : au plus \
+                 {MAX_CONFLICTS} par enregistrement"
+            ),
+        );
+    }
+    if record.superseded.len() > MAX_SUPERSEDED {
+        problems.push(
+            String::new(),
+            format!(
+                "{noun} « {id} » aurait {} versions remplacées : au plus {MAX_SUPERSEDED} par \
+                 enregistrement",
+                record.superseded.len()
+            ),
+        );
+    }
+    if let Some(v) = record.heads.iter().find(|v| v.revision > MAX_REVISION) {
+        problems.push(
+            String::new(),
+            format!(
+                "{noun} « {id} » aurait la révision {} : au plus {MAX_REVISION}",
+                v.revision
+            ),
+        );
+    }
+    if !record.superseded.is_empty()
+        && record
+            .heads
+            .iter()
+            .any(|v| record.superseded.contains(&version_id(v)))
+    {
+        problems.push(
+            String::new(),
+            format!(
+                "{noun} « {id} » n'aurait plus que des versions déclarées remplacées (les \
+                 fichiers importés se remplacent l'un l'autre)"
+            ),
+        );
+    }
+}
