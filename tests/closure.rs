@@ -9,9 +9,9 @@
 
 use proptest::prelude::*;
 use prototheque::exchange::{
-    assemble_document, check_merged, document_bytes, export_within, merge_catalogues,
-    merge_checked, preview, read_document, record_bytes, record_json, version_id, with_edit,
-    Document, EntityKind, Limits, Outcome, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,
+    assemble_document, check_merged, check_stored_record, document_bytes, export_within,
+    merge_catalogues, merge_checked, preview, read_document, record_bytes, record_json, version_id,
+    with_edit, Document, EntityKind, Limits, Outcome, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,
 };
 use prototheque::model::{
     Catalogue, Centre, ForkOrigin, Livret, Prototype, Rating, Record, Theme, UsageKind, Version,
@@ -528,6 +528,36 @@ fn replaced_versions_across_two_files_beyond_the_limit_are_refused() {
         err.contains("versions remplacées : au plus 10000 par enregistrement"),
         "{err}"
     );
+}
+
+/// An owner who edits a record that already lists as many replaced versions as a record may
+/// would write one more: `store::save` holds the edited record to the stored rules first, so
+/// the edit is refused (nothing written) instead of leaving a record the next load refuses.
+#[test]
+fn an_edit_past_the_replaced_versions_limit_is_refused_before_it_is_written() {
+    let full = Record {
+        heads: vec![version(2, "echo", 1)],
+        superseded: (0..MAX_SUPERSEDED)
+            .map(|k| format!("1-echo-{k:016x}"))
+            .collect(),
+    };
+    check_stored_record("echo", &full, "le centre").expect("at the limit: readable");
+    let edited = with_edit(
+        Some(&full),
+        "echo",
+        "2026-03-01T00:00:00Z",
+        Some(centre("echo", 2)),
+    );
+    let err = check_stored_record("echo", &edited, "le centre").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("le centre « echo » aurait 10001 versions remplacées : au plus 10000"),
+        "{err}"
+    );
+    // And what the check lets through, the door reads back.
+    let limits = Limits::default();
+    let stored = import(&Catalogue::default(), &file(&single(full)), &limits).unwrap();
+    closed(&stored, &limits).unwrap();
 }
 
 #[test]

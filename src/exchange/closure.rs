@@ -228,6 +228,23 @@ pub fn check_merged(
 
 /// The rules of one record: concurrent and replaced versions within limits, revisions within
 /// [`MAX_REVISION`], and not every present version declared replaced.
+/// The rules one record of a stored catalogue must meet (conflicts, replaced versions, revision,
+/// a version left that is not replaced), whatever the rest of the catalogue: what a local edit
+/// is checked against before it is written (`store::save`).
+pub fn check_stored_record<T: Serialize>(
+    id: &str,
+    record: &Record<T>,
+    noun: &str,
+) -> Result<(), Problems> {
+    let mut problems = Problems::default();
+    check_record(id, record, noun, &mut problems);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
 fn check_record<T: Serialize>(id: &str, record: &Record<T>, noun: &str, problems: &mut Problems) {
     let conflicts = record.heads.len().saturating_sub(1);
     if conflicts > MAX_CONFLICTS {

@@ -146,3 +146,43 @@ impl StoreError {
 pub(super) fn warn(what: &str, detail: &JsValue) {
     web_sys::console::warn_2(&format!("Prototèque, {what} :").into(), detail);
 }
+
+/// The first problems of a list, for a message (at most ten, then how many more).
+fn first_problems(problems: &Problems) -> String {
+    let mut listed: Vec<String> = problems
+        .list
+        .iter()
+        .take(10)
+        .map(|p| p.to_string())
+        .collect();
+    if problems.len() > listed.len() {
+        listed.push(format!("… et {} autre(s)", problems.len() - listed.len()));
+    }
+    listed.join(" ; ")
+}
+
+impl StoreError {
+    /// A file that, merged with the stored catalogue, would break the rules a stored catalogue
+    /// must meet: every problem named, and nothing written.
+    pub(super) fn refused_import(problems: &Problems) -> Self {
+        StoreError {
+            message: format!(
+                "Ce fichier n'a pas été importé : avec lui, le catalogue dépasserait les limites \
+                 que Prototèque sait relire et exporter ({}). Rien n'a été modifié.",
+                first_problems(problems)
+            ),
+        }
+    }
+
+    /// A local edit whose record, merged with what is stored, would break the rules of a stored
+    /// catalogue: nothing written.
+    pub(super) fn refused_edit(problems: &Problems) -> Self {
+        StoreError {
+            message: format!(
+                "Cette modification n'a pas été enregistrée : l'enregistrement dépasserait les \
+                 limites que Prototèque sait relire et exporter ({}). Rien n'a été modifié.",
+                first_problems(problems)
+            ),
+        }
+    }
+}

@@ -16,7 +16,7 @@ use super::schema::{CENTRES, IMPORTS, PROTOTYPES, RATINGS, WRITE_STORES};
 use super::tx::{answer, read_back, Tx};
 use super::undo::{self, Touched};
 use crate::exchange::{
-    check_merged, merge_records, outcome, EntityKind, Limits, Preview, PreviewItem, Problems,
+    check_merged, merge_records, outcome, EntityKind, Limits, Preview, PreviewItem,
 };
 use crate::model::{Catalogue, Record};
 use crate::slicing::Slices;
@@ -338,27 +338,4 @@ async fn import_inner(
         preview,
         catalogue: merged,
     })
-}
-
-impl StoreError {
-    /// A file that, merged with the stored catalogue, would break the rules a stored catalogue
-    /// must meet: every problem named, and nothing written.
-    fn refused_import(problems: &Problems) -> Self {
-        let mut listed: Vec<String> = problems
-            .list
-            .iter()
-            .take(10)
-            .map(|p| p.to_string())
-            .collect();
-        if problems.len() > listed.len() {
-            listed.push(format!("… et {} autre(s)", problems.len() - listed.len()));
-        }
-        StoreError {
-            message: format!(
-                "Ce fichier n'a pas été importé : avec lui, le catalogue dépasserait les limites \
-                 que Prototèque sait relire et exporter ({}). Rien n'a été modifié.",
-                listed.join(" ; ")
-            ),
-        }
-    }
 }

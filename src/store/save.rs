@@ -9,8 +9,8 @@ use super::row::{centre_fields, prototype_fields, rating_fields, Fields, Row};
 use super::schema::{CATALOGUE_STORES, CENTRES, PROTOTYPES, RATINGS};
 use super::tx::{answer, read_back, Tx};
 use crate::exchange::{
-    merge_records, read_centre_record, read_prototype_record, read_rating_record, record_json,
-    Problems,
+    check_stored_record, merge_records, read_centre_record, read_prototype_record,
+    read_rating_record, record_json, Problems,
 };
 use crate::model::{Catalogue, Centre, Prototype, Rating, Record};
 use indexed_db_futures::database::Database;
@@ -35,6 +35,7 @@ async fn save_one<T: Serialize + Clone>(
     record: &Record<T>,
     read: ReadRecord<T>,
     fields: Fields<T>,
+    noun: &str,
 ) -> Result<Record<T>> {
     let store = tx.store(store_name)?;
     let existing: Option<Row> = read_back(store.get(id.to_owned()).serde()).await?;
@@ -46,6 +47,9 @@ async fn save_one<T: Serialize + Clone>(
         }
         None => record.clone(),
     };
+    // What the app writes, it must read back: the record is held to the stored rules first
+    // (an error drops the transaction, so nothing of this save is written).
+    check_stored_record(id, &merged, noun).map_err(|p| StoreError::refused_edit(&p))?;
     let row = Row::of(id, &merged, fields);
     answer(store.put(&row.stored()).with_key(id.to_owned()).serde()).await?;
     Ok(merged)
@@ -61,7 +65,16 @@ pub async fn save(db: &Database, changes: Vec<Change>) -> Result<Vec<Change>> {
         saved.push(match change {
             Change::Centre(id, r) => {
                 attempted += record_json(&id, &r).len();
-                let m = save_one(&tx, CENTRES, &id, &r, read_centre_record, centre_fields).await?;
+                let m = save_one(
+                    &tx,
+                    CENTRES,
+                    &id,
+                    &r,
+                    read_centre_record,
+                    centre_fields,
+                    "le centre",
+                )
+                .await?;
                 Change::Centre(id, m)
             }
             Change::Prototype(id, r) => {
@@ -73,13 +86,23 @@ pub async fn save(db: &Database, changes: Vec<Change>) -> Result<Vec<Change>> {
                     &r,
                     read_prototype_record,
                     prototype_fields,
+                    "le prototype",
                 )
                 .await?;
                 Change::Prototype(id, m)
             }
             Change::Rating(id, r) => {
                 attempted += record_json(&id, &r).len();
-                let m = save_one(&tx, RATINGS, &id, &r, read_rating_record, rating_fields).await?;
+                let m = save_one(
+                    &tx,
+                    RATINGS,
+                    &id,
+                    &r,
+                    read_rating_record,
+                    rating_fields,
+                    "le rapport",
+                )
+                .await?;
                 Change::Rating(id, m)
             }
         });
