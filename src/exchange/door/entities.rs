@@ -80,7 +80,7 @@ fn fork_origin(cx: &mut Cx, value: &Value, path: Path) -> Option<ForkOrigin> {
     Some(ForkOrigin {
         prototype: prototype?,
         revision: revision?,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     })
 }
 
@@ -93,7 +93,7 @@ fn step(cx: &mut Cx, value: &Value, path: Path) -> Option<Step> {
         title: title?,
         description: description?,
         duration,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     })
 }
 
@@ -104,7 +104,7 @@ fn resource(cx: &mut Cx, value: &Value, path: Path) -> Option<Resource> {
     Some(Resource {
         title: title?,
         url: url?,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     })
 }
 
@@ -144,7 +144,7 @@ fn livret(cx: &mut Cx, value: &Value, path: Path) -> Option<Livret> {
         pitfalls: pitfalls?,
         evaluation: evaluation?,
         resources: resources?,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     })
 }
 
@@ -200,7 +200,7 @@ fn criteria(cx: &mut Cx, value: &Value, path: Path) -> Option<Criteria> {
         digitally_excluded,
         cost,
         empowerment,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     };
     ok.then_some(criteria)
 }

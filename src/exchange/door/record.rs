@@ -46,7 +46,7 @@ fn version<T>(cx: &mut Cx, mut obj: Fields, kind: &Kind<T>) -> Option<Version<T>
         author: author?,
         at: date?,
         body,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     })
 }
 
@@ -73,6 +73,7 @@ pub(super) fn record<T: Serialize>(
     kind: &Kind<T>,
 ) -> Option<(String, Record<T>)> {
     let mut obj = Fields::of(cx, value, at)?;
+    let unknown_since = cx.unknown_bytes;
     let given_id = match (obj.has(ID), kind.derive_id) {
         (false, Some(_)) => None,
         _ => Some(obj.required(cx, ID, kind.id)),
@@ -89,8 +90,21 @@ pub(super) fn record<T: Serialize>(
             for (i, item) in items.iter().enumerate() {
                 let path = Path::Index(&conflicts_path, i);
                 if let Some(mut obj) = Fields::of(cx, item, path) {
-                    // A version inside `conflits` has no record keys of its own: stray ones go.
-                    obj.drop_keys(&[ID, CONFLICTS, SUPERSEDED]);
+                    // A version inside `conflits` has no record keys of its own: a stray id or
+                    // empty list goes, but versions nested in it would be lost, so they are refused.
+                    let nested = obj.take(CONFLICTS);
+                    if matches!(nested, Some(Value::Array(items)) if !items.is_empty())
+                        || matches!(nested, Some(v) if !matches!(v, Value::Array(_) | Value::Null))
+                    {
+                        cx.report(
+                            Path::Key(&path, CONFLICTS),
+                            "une version en conflit ne peut pas contenir d'autres versions en \
+                             conflit : placez-les toutes dans la liste « conflits » de \
+                             l'enregistrement",
+                        );
+                        conflicts.push(None);
+                    }
+                    obj.drop_keys(&[ID, SUPERSEDED]);
                     conflicts.push(version(cx, obj, kind));
                 }
             }
@@ -120,7 +134,11 @@ pub(super) fn record<T: Serialize>(
         }
     };
 
+    let within_bounds = cx.unknown_within_bounds(unknown_since, at);
     let winner = winner?;
+    if !within_bounds {
+        return None;
+    }
     let record_id = match given_id {
         Some(given) => given?,
         None => match (&winner.body, kind.derive_id) {

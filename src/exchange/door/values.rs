@@ -3,6 +3,7 @@
 //! in French what is wrong with the value it is given.
 
 use super::fields::{field_name, Cx, Path, Reader};
+use super::invisible;
 use crate::exchange::json::Value;
 
 /// Longest title (prototype, step, resource), in characters.
@@ -38,14 +39,21 @@ fn text_within(cx: &mut Cx, value: &Value, path: Path, min: usize, max: usize) -
     let trimmed = s.trim();
     // One pass over the bytes: characters counted (every byte that does not continue a UTF-8
     // sequence starts one) and control characters found (C0 and DEL in ASCII, C1 as C2 80–9F).
+    // Whether the text needs a closer look for invisible characters (below) is found on the way:
+    // they all lie past U+0340 but for the soft hyphen (C2 AD), and a text with a visible ASCII
+    // character cannot be invisible only; plain French text never needs it.
     let bytes = trimmed.as_bytes();
     let mut chars = 0;
     let mut control = false;
+    let mut wide = false;
+    let mut visible = false;
     for (i, &b) in bytes.iter().enumerate() {
         chars += usize::from(b & 0xC0 != 0x80);
         control |= (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r'))
             || b == 0x7F
             || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)));
+        wide |= b >= 0xCD;
+        visible |= b > 0x20 && b < 0x7F;
     }
     if chars < min {
         cx.report(path, format!("{} est vide", field_name(path.key())));
@@ -64,6 +72,12 @@ fn text_within(cx: &mut Cx, value: &Value, path: Path, min: usize, max: usize) -
             "le texte contient des caractères de contrôle invisibles",
         );
         return None;
+    }
+    if (wide || !visible) && chars > 0 {
+        if let Err(why) = invisible::check(trimmed) {
+            cx.report(path, why.message());
+            return None;
+        }
     }
     Some(trimmed.to_owned())
 }
@@ -281,9 +295,14 @@ pub(super) fn url(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
         .iter()
         .find(|p| lower.starts_with(*p));
     let ok = s.len() <= MAX_URL
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+        && !s.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || invisible::is_invisible(c)
+                || c == '"'
+                || c == '<'
+                || c == '>'
+        })
         && match web {
             Some(prefix) => {
                 let host = s[prefix.len()..]
