@@ -63,12 +63,6 @@ impl From<serde_json::Value> for Unknown {
     }
 }
 
-impl PartialEq<serde_json::Value> for Unknown {
-    fn eq(&self, other: &serde_json::Value) -> bool {
-        *self == Unknown::from(other.clone())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -326,7 +326,7 @@ fn text_problem(s: &str) -> Option<&'static str> {
         Err(invisible::Invisible::Tag) => {
             Some("contient des caractères d'étiquette Unicode invisibles")
         }
-        Err(invisible::Invisible::OnlyInvisible) => {
+        Err(invisible::Invisible::ShowsNothing) => {
             Some("ne contient que des caractères invisibles")
         }
     }
@@ -373,7 +373,7 @@ mod tests {
             ["c", "d"],
             "what was taken (a, b) is known; what was only asked about (d) is not"
         );
-        assert_eq!(unknown["d"], serde_json::json!([true]));
+        assert_eq!(unknown["d"], Unknown::from(serde_json::json!([true])));
     }
 
     #[test]

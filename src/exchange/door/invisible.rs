@@ -16,7 +16,7 @@
 pub(super) enum Invisible {
     Bidi,
     Tag,
-    OnlyInvisible,
+    ShowsNothing,
 }
 
 impl Invisible {
@@ -31,7 +31,7 @@ impl Invisible {
                 "le texte contient des caractères d'étiquette Unicode invisibles \
                  (U+E0000–U+E007F)"
             }
-            Invisible::OnlyInvisible => "le texte ne contient que des caractères invisibles",
+            Invisible::ShowsNothing => "le texte ne contient que des caractères invisibles",
         }
     }
 }
@@ -86,7 +86,7 @@ pub(super) fn check(text: &str) -> Result<(), Invisible> {
         return Err(Invisible::Tag);
     }
     if !visible && !text.is_empty() {
-        return Err(Invisible::OnlyInvisible);
+        return Err(Invisible::ShowsNothing);
     }
     Ok(())
 }
@@ -116,12 +116,12 @@ mod tests {
             ("caché\u{E0041}\u{E0042}", Invisible::Tag),
             ("\u{1F3F4}\u{E0067}\u{E0062}", Invisible::Tag),
             ("\u{E0001}\u{E0066}\u{E0072}", Invisible::Tag),
-            ("\u{200B}", Invisible::OnlyInvisible),
+            ("\u{200B}", Invisible::ShowsNothing),
             (
                 "\u{200B}\u{200D}\u{FEFF} \u{2060}",
-                Invisible::OnlyInvisible,
+                Invisible::ShowsNothing,
             ),
-            ("\u{00AD}", Invisible::OnlyInvisible),
+            ("\u{00AD}", Invisible::ShowsNothing),
         ] {
             assert_eq!(check(text), Err(why), "{text:?}");
         }
