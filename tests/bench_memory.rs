@@ -66,7 +66,9 @@ fn measure(what: &str, bytes: Vec<u8>) {
     let size = bytes.len();
     PEAK.store(LIVE.load(Relaxed), Relaxed);
     let before = LIVE.load(Relaxed);
+    let start = js_sys::Date::now();
     let outcome = read_document(&bytes, &Limits::default());
+    let ms = js_sys::Date::now() - start;
     let peak = PEAK.load(Relaxed);
     let kept = LIVE.load(Relaxed);
     let said = match &outcome {
@@ -78,7 +80,7 @@ fn measure(what: &str, bytes: Vec<u8>) {
     };
     drop(outcome);
     log(format!(
-        "BENCH mémoire, {what} : fichier {:.1} Mo ; {said} ; tas vivant avant {:.1} Mo, pic pendant la lecture {:.1} Mo = {:.2}× le fichier (cible ≤ 4×), résultat gardé {:.1} Mo ; mémoire wasm {:.1} Mo",
+        "BENCH mémoire, {what} : fichier {:.1} Mo ; {said} ; tas vivant avant {:.1} Mo, pic pendant la lecture {:.1} Mo = {:.2}× le fichier (cible ≤ 4×), résultat gardé {:.1} Mo ; mémoire wasm {:.1} Mo ; lecture {ms:.0} ms",
         mb(size),
         mb(before),
         mb(peak),

@@ -117,10 +117,7 @@ mod tests {
             ("\u{1F3F4}\u{E0067}\u{E0062}", Invisible::Tag),
             ("\u{E0001}\u{E0066}\u{E0072}", Invisible::Tag),
             ("\u{200B}", Invisible::ShowsNothing),
-            (
-                "\u{200B}\u{200D}\u{FEFF} \u{2060}",
-                Invisible::ShowsNothing,
-            ),
+            ("\u{200B}\u{200D}\u{FEFF} \u{2060}", Invisible::ShowsNothing),
             ("\u{00AD}", Invisible::ShowsNothing),
         ] {
             assert_eq!(check(text), Err(why), "{text:?}");
