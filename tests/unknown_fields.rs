@@ -149,3 +149,47 @@ fn invisible_characters_are_refused_in_known_and_unknown_texts() {
         assert!(with(fine, fine).is_ok(), "{fine:?}");
     }
 }
+
+/// Known texts are checked on bytes (fast), unknown ones on characters: the two agree on every
+/// character of the ranges where invisible ones live, alone or among visible ones.
+#[test]
+fn known_and_unknown_texts_follow_the_same_rules() {
+    let base = String::from_utf8(fixture("unknown-fields-are-kept")).unwrap();
+    let refused = |title: &str, unknown: &str| {
+        let file = base
+            .replace(
+                "\"Web radio du quartier\"",
+                &serde_json::to_string(title).unwrap(),
+            )
+            .replace("\"vert\"", &serde_json::to_string(unknown).unwrap());
+        read_document(file.as_bytes(), &Limits::default()).is_err()
+    };
+    let ranges = [
+        0..0x250,
+        0x0340..0x0350,
+        0x0600..0x0620,
+        0x1100..0x1200,
+        0x17B0..0x1810,
+        0x2000..0x2070,
+        0x3160..0x3170,
+        0xFE00..0xFF00,
+        0xFFA0..0xFFFF,
+        0x1BCA0..0x1BCA4,
+        0x1D170..0x1D180,
+        0x1F3F0..0x1F3F8,
+        0xE0000..0xE0100,
+    ];
+    for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+        // Known texts are trimmed first: white space is compared only inside a text.
+        let alone = (!c.is_whitespace()).then(|| c.to_string());
+        let inside = [format!("Radio {c} quartier"), format!("é{c}é")];
+        for text in inside.into_iter().chain(alone) {
+            assert_eq!(
+                refused(&text, "vert"),
+                refused("Web radio", &text),
+                "U+{:04X} in {text:?}",
+                c as u32
+            );
+        }
+    }
+}

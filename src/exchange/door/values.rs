@@ -40,19 +40,26 @@ fn text_within(cx: &mut Cx, value: &Value, path: Path, min: usize, max: usize) -
     // One pass over the bytes: characters counted (every byte that does not continue a UTF-8
     // sequence starts one) and control characters found (C0 and DEL in ASCII, C1 as C2 80–9F).
     // Whether the text needs a closer look for invisible characters (below) is found on the way:
-    // they all lie past U+0340 but for the soft hyphen (C2 AD), and a text with a visible ASCII
-    // character cannot be invisible only; plain French text never needs it.
+    // a bidi control (E2 80 AA–AE, E2 81 A6–A9) or a tag (F3 A0 …) is seen, or no visible ASCII
+    // character that would show the text is not invisible only. French text never needs it.
     let bytes = trimmed.as_bytes();
     let mut chars = 0;
     let mut control = false;
-    let mut wide = false;
+    let mut suspect = false;
     let mut visible = false;
     for (i, &b) in bytes.iter().enumerate() {
         chars += usize::from(b & 0xC0 != 0x80);
         control |= (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r'))
             || b == 0x7F
             || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)));
-        wide |= b >= 0xCD;
+        suspect |= match b {
+            0xE2 => matches!(
+                (bytes.get(i + 1), bytes.get(i + 2)),
+                (Some(0x80), Some(0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+            ),
+            0xF3 => bytes.get(i + 1) == Some(&0xA0),
+            _ => false,
+        };
         visible |= b > 0x20 && b < 0x7F;
     }
     if chars < min {
@@ -73,7 +80,7 @@ fn text_within(cx: &mut Cx, value: &Value, path: Path, min: usize, max: usize) -
         );
         return None;
     }
-    if (wide || !visible) && chars > 0 {
+    if (suspect || !visible) && chars > 0 {
         if let Err(why) = invisible::check(trimmed) {
             cx.report(path, why.message());
             return None;
