@@ -145,7 +145,7 @@ impl<'a> Entries<'a> {
             }
         });
         let extra = top.unknown(&mut cx);
-        cx.unknown_within_bounds(0, Path::Root);
+        cx.unknown_within_bounds(0, Path::Root, "du fichier");
         let total_bytes = lists.iter().map(Items::bytes).sum();
         Ok(Entries {
             problems,

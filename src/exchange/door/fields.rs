@@ -13,9 +13,9 @@ use std::fmt;
 pub(super) const UNKNOWN_MAX_DEPTH: usize = 8;
 /// Most items in a list or object inside an unknown field.
 pub(super) const UNKNOWN_MAX_ITEMS: usize = 1_000;
-/// Most bytes of unknown fields (names and values, as compact JSON) in one record — all its
-/// versions and every level of it — or in a file's header.
-pub(super) const UNKNOWN_MAX_BYTES: usize = 64 * 1024;
+/// Most bytes of unknown fields (names and values, as compact JSON) in one version of a record
+/// (every level of it: livret, steps…), or in a file's header.
+pub(super) const UNKNOWN_MAX_BYTES: usize = 16 * 1024;
 
 /// Where a value stands in the file, built without allocating until a problem is reported.
 #[derive(Clone, Copy)]
@@ -62,8 +62,8 @@ impl<'p> Cx<'p> {
     }
 
     /// Reports at `at` when the unknown fields kept since `since` (a value of `unknown_bytes`)
-    /// are more than a record may hold; `false` then.
-    pub fn unknown_within_bounds(&mut self, since: usize, at: Path<'_>) -> bool {
+    /// are more than a version (`of`: "de cette version") may hold; `false` then.
+    pub fn unknown_within_bounds(&mut self, since: usize, at: Path<'_>, of: &str) -> bool {
         let kept = self.unknown_bytes - since;
         if kept <= UNKNOWN_MAX_BYTES {
             return true;
@@ -71,8 +71,7 @@ impl<'p> Cx<'p> {
         self.report(
             at,
             format!(
-                "les champs inconnus de cet enregistrement sont trop volumineux ({} Kio ; au plus \
-                 {} Kio)",
+                "les champs inconnus {of} sont trop volumineux ({} Kio ; au plus {} Kio)",
                 kept.div_ceil(1024),
                 UNKNOWN_MAX_BYTES / 1024
             ),

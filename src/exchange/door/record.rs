@@ -28,10 +28,12 @@ pub(super) struct Kind<T> {
     pub derive_id: Option<fn(&T) -> String>,
 }
 
-/// Reads a version from its object, once the record's own keys are taken: the envelope, then the
-/// body unless it is a tombstone, whose leftover content fields are then kept as unknown fields
-/// rather than dropped.
-fn version<T>(cx: &mut Cx, mut obj: Fields, kind: &Kind<T>) -> Option<Version<T>> {
+/// Reads a version from its object (at `at`), once the record's own keys are taken: the
+/// envelope, then the body unless it is a tombstone, whose leftover content fields are then kept
+/// as unknown fields rather than dropped — within the bound on a version's unknown fields (a
+/// bound per version, not per record, so that merging versions from two files never crosses it).
+fn version<T>(cx: &mut Cx, mut obj: Fields, kind: &Kind<T>, at: Path) -> Option<Version<T>> {
+    let unknown_since = cx.unknown_bytes;
     let revision = obj.required(cx, "revision", revision);
     let author = obj.required(cx, "modifie_par", id);
     let date = obj.required(cx, "modifie_le", timestamp);
@@ -41,12 +43,16 @@ fn version<T>(cx: &mut Cx, mut obj: Fields, kind: &Kind<T>) -> Option<Version<T>
     } else {
         Some((kind.body)(cx, &mut obj)?)
     };
+    let extra = obj.unknown(cx);
+    if !cx.unknown_within_bounds(unknown_since, at, "de cette version") {
+        return None;
+    }
     Some(Version {
         revision: revision?,
         author: author?,
         at: date?,
         body,
-        extra: obj.unknown(cx),
+        extra,
     })
 }
 
@@ -73,14 +79,13 @@ pub(super) fn record<T: Serialize>(
     kind: &Kind<T>,
 ) -> Option<(String, Record<T>)> {
     let mut obj = Fields::of(cx, value, at)?;
-    let unknown_since = cx.unknown_bytes;
     let given_id = match (obj.has(ID), kind.derive_id) {
         (false, Some(_)) => None,
         _ => Some(obj.required(cx, ID, kind.id)),
     };
     let conflicts_value = obj.take(CONFLICTS);
     let superseded_value = obj.take(SUPERSEDED);
-    let winner = version(cx, obj, kind);
+    let winner = version(cx, obj, kind, at);
 
     let conflicts_path = Path::Key(&at, CONFLICTS);
     let mut conflicts = Vec::new();
@@ -105,7 +110,7 @@ pub(super) fn record<T: Serialize>(
                         conflicts.push(None);
                     }
                     obj.drop_keys(&[ID, SUPERSEDED]);
-                    conflicts.push(version(cx, obj, kind));
+                    conflicts.push(version(cx, obj, kind, path));
                 }
             }
         }
@@ -134,11 +139,7 @@ pub(super) fn record<T: Serialize>(
         }
     };
 
-    let within_bounds = cx.unknown_within_bounds(unknown_since, at);
     let winner = winner?;
-    if !within_bounds {
-        return None;
-    }
     let record_id = match given_id {
         Some(given) => given?,
         None => match (&winner.body, kind.derive_id) {
