@@ -7,6 +7,7 @@ mod facts;
 mod lineage;
 mod text;
 mod theme;
+mod unknown;
 mod versioned;
 
 pub use facts::Facts;
@@ -14,14 +15,15 @@ pub use lineage::{adaptation_cycles, adaptation_cycles_from, ancestry, family, L
 pub(crate) use lineage::{cycles_reached, on_adaptation_cycles};
 pub use text::fold;
 pub use theme::{Theme, UsageKind};
+pub use unknown::Unknown;
 pub use versioned::{Record, Version};
 
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Fields this version of Prototèque does not know, kept so that a round trip through an older
-/// app never drops what a newer one wrote.
-pub type Extra = BTreeMap<String, serde_json::Value>;
+/// app never drops what a newer one wrote (within the format's limits on them).
+pub type Extra = BTreeMap<String, Unknown>;
 
 /// Licence applied to new prototypes unless the author picks another.
 pub const DEFAULT_LICENCE: &str = "CC BY-SA 4.0";

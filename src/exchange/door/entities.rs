@@ -82,7 +82,7 @@ fn fork_origin(cx: &mut Cx, value: &Value, path: Path) -> Option<ForkOrigin> {
     Some(ForkOrigin {
         prototype: prototype?,
         revision: revision?,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     })
 }
 
@@ -95,7 +95,7 @@ fn step(cx: &mut Cx, value: &Value, path: Path) -> Option<Step> {
         title: title?,
         description: description?,
         duration,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     })
 }
 
@@ -106,7 +106,7 @@ fn resource(cx: &mut Cx, value: &Value, path: Path) -> Option<Resource> {
     Some(Resource {
         title: title?,
         url: url?,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     })
 }
 
@@ -146,7 +146,7 @@ fn livret(cx: &mut Cx, value: &Value, path: Path) -> Option<Livret> {
         pitfalls: pitfalls?,
         evaluation: evaluation?,
         resources: resources?,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     })
 }
 
@@ -202,7 +202,7 @@ fn criteria(cx: &mut Cx, value: &Value, path: Path) -> Option<Criteria> {
         digitally_excluded,
         cost,
         empowerment,
-        extra: obj.unknown(),
+        extra: obj.unknown(cx),
     };
     ok.then_some(criteria)
 }

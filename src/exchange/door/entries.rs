@@ -8,7 +8,7 @@ use super::fields::{Cx, Fields, Path};
 use super::reading::{fail, not_a_catalogue, Limits};
 use super::record::{record, Kind};
 use super::values::{clip, id, timestamp};
-use crate::exchange::json::{Map, Value};
+use crate::exchange::json::{self, Map, Value};
 use crate::exchange::scan::LISTS;
 use crate::exchange::{Document, Problems, FORMAT_MAJOR, FORMAT_NAME};
 use crate::model::{Catalogue, Extra, Record};
@@ -146,7 +146,8 @@ impl<'a> Entries<'a> {
                 None
             }
         });
-        let extra = top.unknown();
+        let extra = top.unknown(&mut cx);
+        cx.unknown_within_bounds(0, Path::Root, "du fichier");
         let total_bytes = lists.iter().map(Items::bytes).sum();
         Ok(Entries {
             problems,
@@ -193,8 +194,7 @@ impl<'a> Entries<'a> {
             let value = match items {
                 Items::Spans(spans) => {
                     self.done_bytes += spans[i].len();
-                    parsed =
-                        serde_json::from_slice::<Value>(&text[spans[i].clone()]).map_err(|_| ())?;
+                    parsed = json::parse(&text[spans[i].clone()]).map_err(|_| ())?;
                     &parsed
                 }
                 Items::Values(values) => {

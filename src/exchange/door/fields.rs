@@ -1,12 +1,21 @@
 //! How the door reads an object: field by field, by key, each key taken counting as read, so that
 //! what is left over are exactly the fields this version does not know, kept for the next export
-//! (a key is never both read and kept). Also where a value stands in the file ([`Path`]) and where
-//! problems go ([`Cx`]).
+//! (a key is never both read and kept) within the format's bounds on them. Also where a value
+//! stands in the file ([`Path`]) and where problems go ([`Cx`]).
 
+use super::invisible;
 use crate::exchange::json::{Map, Value};
 use crate::exchange::Problems;
-use crate::model::Extra;
+use crate::model::{Extra, Unknown};
 use std::fmt;
+
+/// Unknown fields may nest lists and objects at most this deep (a list of objects is 2).
+pub(super) const UNKNOWN_MAX_DEPTH: usize = 8;
+/// Most items in a list or object inside an unknown field.
+pub(super) const UNKNOWN_MAX_ITEMS: usize = 1_000;
+/// Most bytes of unknown fields (names and values, as compact JSON) in one version of a record
+/// (every level of it: livret, steps…), or in a file's header.
+pub(super) const UNKNOWN_MAX_BYTES: usize = 16 * 1024;
 
 /// Where a value stands in the file, built without allocating until a problem is reported.
 #[derive(Clone, Copy)]
@@ -40,11 +49,34 @@ impl<'a> Path<'a> {
 /// The reading context: where the problems found go.
 pub(super) struct Cx<'p> {
     pub problems: &'p mut Problems,
+    /// Bytes of unknown fields kept so far (see [`UNKNOWN_MAX_BYTES`]).
+    pub unknown_bytes: usize,
 }
 
 impl<'p> Cx<'p> {
     pub fn new(problems: &'p mut Problems) -> Self {
-        Cx { problems }
+        Cx {
+            problems,
+            unknown_bytes: 0,
+        }
+    }
+
+    /// Reports at `at` when the unknown fields kept since `since` (a value of `unknown_bytes`)
+    /// are more than a version (`of`: "de cette version") may hold; `false` then.
+    pub fn unknown_within_bounds(&mut self, since: usize, at: Path<'_>, of: &str) -> bool {
+        let kept = self.unknown_bytes - since;
+        if kept <= UNKNOWN_MAX_BYTES {
+            return true;
+        }
+        self.report(
+            at,
+            format!(
+                "les champs inconnus {of} sont trop volumineux ({} Kio ; au plus {} Kio)",
+                kept.div_ceil(1024),
+                UNKNOWN_MAX_BYTES / 1024
+            ),
+        );
+        false
     }
 
     pub fn report(&mut self, path: Path<'_>, message: impl Into<String>) {
@@ -190,8 +222,9 @@ impl<'v> Fields<'v> {
     }
 
     /// The fields no reader took, to keep for the next export. A repeated key keeps its last
-    /// value.
-    pub fn unknown(&self) -> Extra {
+    /// value. What they hold is checked (texts as known texts are, nesting, items) and measured
+    /// (see [`Cx::unknown_within_bounds`]); what is wrong is reported with its path.
+    pub fn unknown(&self, cx: &mut Cx) -> Extra {
         // Only the last value of a repeated key is marked: an earlier one is known by its key,
         // found among the few taken (never by comparing every field with every other one).
         let taken_keys = || {
@@ -203,9 +236,116 @@ impl<'v> Fields<'v> {
             .fields()
             .enumerate()
             .filter(|&(i, (key, _))| !self.was_taken(i) && !taken_keys().any(|k| k == key))
-            .map(|(_, (key, value))| (key.to_owned(), value.to_owned_json()))
+            .map(|(_, (key, value))| {
+                let kept = keep(cx, value, self.at, key, 1);
+                cx.unknown_bytes += compact_len(key) + 1 + compact_len(&kept) + 1;
+                (key.to_owned(), kept)
+            })
             .collect()
     }
+}
+
+/// An unknown field's value `value`, named `key` in the object at `parent`, checked and kept.
+fn keep(cx: &mut Cx, value: &Value, parent: Path, key: &str, depth: usize) -> Unknown {
+    if let Some(why) = text_problem(key) {
+        cx.report(parent, format!("le nom d'un champ inconnu {why}"));
+    }
+    let path = Path::Key(&parent, key);
+    keep_value(cx, value, path, depth)
+}
+
+fn keep_value(cx: &mut Cx, value: &Value, path: Path, depth: usize) -> Unknown {
+    let container = |cx: &mut Cx, len: usize| {
+        if depth > UNKNOWN_MAX_DEPTH {
+            cx.report(
+                path,
+                format!(
+                    "champ inconnu imbriqué trop profondément (au plus {UNKNOWN_MAX_DEPTH} niveaux \
+                     de listes et d'objets)"
+                ),
+            );
+            false
+        } else if len > UNKNOWN_MAX_ITEMS {
+            cx.report(
+                path,
+                format!("champ inconnu trop long ({len} éléments ; au plus {UNKNOWN_MAX_ITEMS})"),
+            );
+            false
+        } else {
+            true
+        }
+    };
+    match value {
+        Value::String(s) => {
+            if let Some(why) = text_problem(s) {
+                cx.report(path, format!("le champ inconnu {why}"));
+            }
+            value.to_unknown()
+        }
+        Value::Array(items) => {
+            if !container(cx, items.len()) {
+                return Unknown::Null;
+            }
+            let items = items.iter().enumerate();
+            Unknown::Array(
+                items
+                    .map(|(i, v)| keep_value(cx, v, Path::Index(&path, i), depth + 1))
+                    .collect(),
+            )
+        }
+        Value::Object(map) => {
+            if !container(cx, map.fields().count()) {
+                return Unknown::Null;
+            }
+            let mut fields = std::collections::BTreeMap::new();
+            for (k, v) in map.fields() {
+                fields.insert(k.to_owned(), keep(cx, v, path, k, depth + 1));
+            }
+            Unknown::Object(fields)
+        }
+        _ => value.to_unknown(),
+    }
+}
+
+/// What is wrong with a text inside an unknown field, if anything: the rules of known texts
+/// (no C0 or C1 control character but line breaks and tabs, nothing the `invisible` rules
+/// refuse).
+fn text_problem(s: &str) -> Option<&'static str> {
+    let control = s
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
+    if control {
+        return Some("contient des caractères de contrôle invisibles");
+    }
+    match invisible::check(s) {
+        Ok(()) => None,
+        Err(invisible::Invisible::Bidi) => {
+            Some("contient des caractères invisibles de contrôle de la direction d'écriture")
+        }
+        Err(invisible::Invisible::Tag) => {
+            Some("contient des caractères d'étiquette Unicode invisibles")
+        }
+        Err(invisible::Invisible::ShowsNothing) => {
+            Some("ne contient que des caractères invisibles")
+        }
+    }
+}
+
+/// Bytes of `value` written as compact JSON.
+fn compact_len(value: &(impl serde::Serialize + ?Sized)) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).expect("counting cannot fail");
+    count.0
 }
 
 #[cfg(test)]
@@ -213,7 +353,7 @@ mod tests {
     use super::*;
 
     fn object(json: &str) -> Value<'_> {
-        serde_json::from_str(json).unwrap()
+        crate::exchange::json::parse(json.as_bytes()).unwrap()
     }
 
     #[test]
@@ -226,13 +366,13 @@ mod tests {
         assert_eq!(obj.optional(&mut cx, "b", |_, v, _| v.as_u64()), None);
         assert!(obj.has("d"));
         obj.drop_keys(&["z"]);
-        let unknown = obj.unknown();
+        let unknown = obj.unknown(&mut cx);
         assert_eq!(
             unknown.keys().collect::<Vec<_>>(),
             ["c", "d"],
             "what was taken (a, b) is known; what was only asked about (d) is not"
         );
-        assert_eq!(unknown["d"], serde_json::json!([true]));
+        assert_eq!(unknown["d"], Unknown::from(serde_json::json!([true])));
     }
 
     #[test]
@@ -247,7 +387,7 @@ mod tests {
         let mut cx = Cx::new(&mut problems);
         let mut obj = Fields::of(&mut cx, &value, Path::Root).unwrap();
         obj.drop_keys(&["f3", "f70", "titre"]);
-        let unknown = obj.unknown();
+        let unknown = obj.unknown(&mut cx);
         assert_eq!(unknown.len(), 98);
         for taken in ["f3", "f70", "titre"] {
             assert!(!unknown.contains_key(taken), "{taken}");

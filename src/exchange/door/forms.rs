@@ -3,8 +3,9 @@
 
 use super::entities::{centre, prototype, rating};
 use super::fields::{Cx, Fields, Path};
+use super::reading::json_error_message;
 use super::values::valid_id;
-use crate::exchange::json::Value;
+use crate::exchange::json::{self, Value};
 use crate::exchange::Problems;
 use crate::model::{Centre, Prototype, Rating};
 use serde::Serialize;
@@ -13,7 +14,13 @@ use serde::Serialize;
 fn check<T: Serialize>(content: &T, body: fn(&mut Cx, &mut Fields) -> Option<T>) -> Problems {
     let mut problems = Problems::default();
     let json = serde_json::to_vec(content).expect("in-memory data serialises");
-    let value: Value = serde_json::from_slice(&json).expect("what was just written reads back");
+    let value = match json::parse(&json) {
+        Ok(value) => value,
+        Err(e) => {
+            problems.push(String::new(), json_error_message(&e));
+            return problems;
+        }
+    };
     if let Value::Object(obj) = &value {
         body(
             &mut Cx::new(&mut problems),

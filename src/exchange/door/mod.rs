@@ -4,6 +4,7 @@
 //! JSON path. Defaults and normalisation are applied here and nowhere else.
 //!
 //! One room per seam, each using only the ones listed before it:
+//! - `invisible`: which characters a text may not hide (bidi controls, tags, invisible-only);
 //! - `fields`: where a value stands (`Path`), where problems go (`Cx`), and how an object is read
 //!   (`Fields`, which records the keys it takes, so what is left over are the unknown fields);
 //! - `values`: the readers of single values (texts, lists, numbers, ids, dates, links);
@@ -18,6 +19,7 @@ mod entities;
 mod entries;
 mod fields;
 mod forms;
+mod invisible;
 mod reading;
 mod record;
 mod stored;

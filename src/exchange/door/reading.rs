@@ -3,7 +3,7 @@
 //! serde_json's precise messages for a broken file and which the sliced reading must agree with.
 
 use super::entries::{Entries, Items};
-use crate::exchange::json::{Map, Value};
+use crate::exchange::json::{self, Map, Value};
 use crate::exchange::scan::{Field, Scanner, LISTS};
 use crate::exchange::{Document, Problems};
 
@@ -158,7 +158,7 @@ fn read_whole(text: &[u8], limits: Limits) -> Result<Document, Problems> {
     };
     // From bytes, as everywhere in the app: one instantiation of the JSON reader (SliceRead)
     // rather than two, 8 KB less code to download.
-    let root: Value = match serde_json::from_slice(text.as_bytes()) {
+    let root: Value = match json::parse_document(text.as_bytes()) {
         Ok(value) => value,
         Err(e) => return fail(json_error_message(&e)),
     };
@@ -191,7 +191,7 @@ fn outlined(text: &[u8], fields: Vec<(String, Field)>, limits: Limits) -> Stage<
                 lists[slot.expect("only lists are scanned as lists")] = Items::Spans(spans);
             }
             Field::Value(span) => {
-                let Ok(value) = serde_json::from_slice::<Value>(&text[span]) else {
+                let Ok(value) = json::parse(&text[span]) else {
                     return Stage::Done(read_whole(text, limits));
                 };
                 if let Some(slot) = slot {
@@ -217,6 +217,9 @@ pub(super) fn not_a_catalogue(why: &str) -> String {
 /// A JSON syntax error, in French, with its line and column.
 pub(super) fn json_error_message(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
+    if let Some(message) = json::bound_message(e) {
+        return message;
+    }
     let place = format!("ligne {}, colonne {}", e.line(), e.column());
     match e.classify() {
         Category::Eof => format!(

@@ -26,10 +26,12 @@ pub(super) struct Kind<T> {
     pub derive_id: Option<fn(&T) -> String>,
 }
 
-/// Reads a version from its object, once the record's own keys are taken: the envelope, then the
-/// body unless it is a tombstone, whose leftover content fields are then kept as unknown fields
-/// rather than dropped.
-fn version<T>(cx: &mut Cx, mut obj: Fields, kind: &Kind<T>) -> Option<Version<T>> {
+/// Reads a version from its object (at `at`), once the record's own keys are taken: the
+/// envelope, then the body unless it is a tombstone, whose leftover content fields are then kept
+/// as unknown fields rather than dropped — within the bound on a version's unknown fields (a
+/// bound per version, not per record, so that merging versions from two files never crosses it).
+fn version<T>(cx: &mut Cx, mut obj: Fields, kind: &Kind<T>, at: Path) -> Option<Version<T>> {
+    let unknown_since = cx.unknown_bytes;
     let revision = obj.required(cx, "revision", revision);
     let author = obj.required(cx, "modifie_par", id);
     let date = obj.required(cx, "modifie_le", timestamp);
@@ -39,12 +41,16 @@ fn version<T>(cx: &mut Cx, mut obj: Fields, kind: &Kind<T>) -> Option<Version<T>
     } else {
         Some((kind.body)(cx, &mut obj)?)
     };
+    let extra = obj.unknown(cx);
+    if !cx.unknown_within_bounds(unknown_since, at, "de cette version") {
+        return None;
+    }
     Some(Version {
         revision: revision?,
         author: author?,
         at: date?,
         body,
-        extra: obj.unknown(),
+        extra,
     })
 }
 
@@ -77,7 +83,7 @@ pub(super) fn record<T: Serialize>(
     };
     let conflicts_value = obj.take(CONFLICTS);
     let superseded_value = obj.take(SUPERSEDED);
-    let winner = version(cx, obj, kind);
+    let winner = version(cx, obj, kind, at);
 
     let conflicts_path = Path::Key(&at, CONFLICTS);
     let mut conflicts = Vec::new();
@@ -87,9 +93,22 @@ pub(super) fn record<T: Serialize>(
             for (i, item) in items.iter().enumerate() {
                 let path = Path::Index(&conflicts_path, i);
                 if let Some(mut obj) = Fields::of(cx, item, path) {
-                    // A version inside `conflits` has no record keys of its own: stray ones go.
-                    obj.drop_keys(&[ID, CONFLICTS, SUPERSEDED]);
-                    conflicts.push(version(cx, obj, kind));
+                    // A version inside `conflits` has no record keys of its own: a stray id or
+                    // empty list goes, but versions nested in it would be lost, so they are refused.
+                    let nested = obj.take(CONFLICTS);
+                    if matches!(nested, Some(Value::Array(items)) if !items.is_empty())
+                        || matches!(nested, Some(v) if !matches!(v, Value::Array(_) | Value::Null))
+                    {
+                        cx.report(
+                            Path::Key(&path, CONFLICTS),
+                            "une version en conflit ne peut pas contenir d'autres versions en \
+                             conflit : placez-les toutes dans la liste « conflits » de \
+                             l'enregistrement",
+                        );
+                        conflicts.push(None);
+                    }
+                    obj.drop_keys(&[ID, SUPERSEDED]);
+                    conflicts.push(version(cx, obj, kind, path));
                 }
             }
         }

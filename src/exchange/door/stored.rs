@@ -6,14 +6,14 @@ use super::entities::{CENTRE, PROTOTYPE, RATING};
 use super::fields::{Cx, Path};
 use super::reading::json_error_message;
 use super::record::{record, Kind};
-use crate::exchange::json::Value;
+use crate::exchange::json;
 use crate::exchange::Problems;
 use crate::model::{Centre, Prototype, Rating, Record};
 use serde::Serialize;
 
 fn read_one<T: Serialize>(json: &str, kind: &Kind<T>) -> Result<(String, Record<T>), Problems> {
     let mut problems = Problems::default();
-    let value: Value = match serde_json::from_slice(json.as_bytes()) {
+    let value = match json::parse(json.as_bytes()) {
         Ok(value) => value,
         Err(e) => {
             problems.push(String::new(), json_error_message(&e));

@@ -3,6 +3,7 @@
 //! in French what is wrong with the value it is given.
 
 use super::fields::{field_name, Cx, Path, Reader};
+use super::invisible;
 use crate::exchange::json::Value;
 
 /// Longest title (prototype, step, resource), in characters.
@@ -38,14 +39,28 @@ fn text_within(cx: &mut Cx, value: &Value, path: Path, min: usize, max: usize) -
     let trimmed = s.trim();
     // One pass over the bytes: characters counted (every byte that does not continue a UTF-8
     // sequence starts one) and control characters found (C0 and DEL in ASCII, C1 as C2 80–9F).
+    // Whether the text needs a closer look for invisible characters (below) is found on the way:
+    // a bidi control (E2 80 AA–AE, E2 81 A6–A9) or a tag (F3 A0 …) is seen, or no visible ASCII
+    // character that would show the text is not invisible only. French text never needs it.
     let bytes = trimmed.as_bytes();
     let mut chars = 0;
     let mut control = false;
+    let mut suspect = false;
+    let mut visible = false;
     for (i, &b) in bytes.iter().enumerate() {
         chars += usize::from(b & 0xC0 != 0x80);
         control |= (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r'))
             || b == 0x7F
             || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)));
+        suspect |= match b {
+            0xE2 => matches!(
+                (bytes.get(i + 1), bytes.get(i + 2)),
+                (Some(0x80), Some(0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+            ),
+            0xF3 => bytes.get(i + 1) == Some(&0xA0),
+            _ => false,
+        };
+        visible |= b > 0x20 && b < 0x7F;
     }
     if chars < min {
         cx.report(path, format!("{} est vide", field_name(path.key())));
@@ -64,6 +79,12 @@ fn text_within(cx: &mut Cx, value: &Value, path: Path, min: usize, max: usize) -
             "le texte contient des caractères de contrôle invisibles",
         );
         return None;
+    }
+    if (suspect || !visible) && chars > 0 {
+        if let Err(why) = invisible::check(trimmed) {
+            cx.report(path, why.message());
+            return None;
+        }
     }
     Some(trimmed.to_owned())
 }
@@ -281,9 +302,14 @@ pub(super) fn url(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
         .iter()
         .find(|p| lower.starts_with(*p));
     let ok = s.len() <= MAX_URL
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+        && !s.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || invisible::is_invisible(c)
+                || c == '"'
+                || c == '<'
+                || c == '>'
+        })
         && match web {
             Some(prefix) => {
                 let host = s[prefix.len()..]
