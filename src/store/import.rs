@@ -5,7 +5,12 @@
 //!
 //! Requests go out without waiting for each one, and only one request a slice is awaited: the
 //! previous slice's last write, so the browser writes while the next slice is prepared.
+//!
+//! A record whose stored row is set aside (see `aside`) is left as it is: the file's version of
+//! it is not written, since merging with an unreadable row is impossible and writing over it
+//! would lose it. [`ImportReport::held_aside`] counts them.
 
+use super::aside::{Aside, Loaded};
 use super::channel::{notify, Heard};
 use super::error::{Result, StoreError};
 use super::load::Snapshot;
@@ -38,8 +43,14 @@ pub struct ImportEntry {
 /// What an import did.
 #[derive(Clone, Debug)]
 pub struct ImportReport {
+    /// What happened to each record of the file, but those [`held_aside`](Self::held_aside).
     pub preview: Preview,
+    /// The catalogue as stored after the import, as [`load`](super::load) would read it.
     pub catalogue: Catalogue,
+    /// The rows set aside to read it.
+    pub aside: Aside,
+    /// Records of the file left unwritten because the stored row of their id is set aside.
+    pub held_aside: usize,
 }
 
 /// Merges `incoming` into the stored catalogue in **one transaction**: the whole import is written
@@ -105,6 +116,9 @@ pub async fn import_log(db: &Database) -> Result<Vec<ImportEntry>> {
 struct Writing<'p> {
     total: usize,
     done: usize,
+    /// The rows set aside in the store: their records are not written.
+    aside: &'p Aside,
+    held_aside: usize,
     items: Vec<PreviewItem>,
     touched: Vec<Touched>,
     attempted: usize,
@@ -137,6 +151,10 @@ impl Writing<'_> {
                 self.turn(tx, marker.take()).await?;
             }
             self.done += 1;
+            if self.aside.holds(store_name, &id) {
+                self.held_aside += 1;
+                continue;
+            }
             let existing = current.get(&id);
             self.items.push(PreviewItem {
                 kind,
@@ -201,13 +219,18 @@ async fn import_inner(
 ) -> Result<ImportReport> {
     let tx = Tx::writing(db, WRITE_STORES)?;
     let snapshot = Snapshot::read(&tx, &|_| {}).await?;
-    let mut merged = snapshot.catalogue_within(&tx).await?;
+    let Loaded {
+        catalogue: mut merged,
+        aside,
+    } = snapshot.catalogue_within(&tx).await?;
 
     // Only records the file carries can change: the others are not even looked at. Each is
     // merged with the stored one, previewed, and written if its row changed.
     let mut w = Writing {
         total: incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len(),
         done: 0,
+        aside: &aside,
+        held_aside: 0,
         items: Vec::new(),
         touched: Vec::new(),
         attempted: 0,
@@ -249,6 +272,7 @@ async fn import_inner(
         items,
         touched,
         attempted,
+        held_aside,
         ..
     } = w;
     let preview = Preview { items };
@@ -274,11 +298,28 @@ async fn import_inner(
         .await?;
         undo::keep(&tx, log_key, touched).await?;
     }
+    let loaded = if aside.is_empty() {
+        Loaded {
+            catalogue: merged,
+            aside,
+        }
+    } else {
+        // What was written may lean on rows set aside (a report on a prototype set aside), which
+        // the next load would refuse in turn: the catalogue as it will read, rare enough to be
+        // read again.
+        drop(merged);
+        Snapshot::read(&tx, &|_| {})
+            .await?
+            .catalogue_within(&tx)
+            .await?
+    };
     progress(1.0);
     tx.commit(attempted + attempted / 4).await?;
     notify(&Heard::Everything);
     Ok(ImportReport {
         preview,
-        catalogue: merged,
+        catalogue: loaded.catalogue,
+        aside: loaded.aside,
+        held_aside,
     })
 }

@@ -4,6 +4,7 @@
 
 mod about;
 mod actions;
+mod aside;
 mod book;
 mod catalogue;
 mod centres;
@@ -177,6 +178,7 @@ pub fn Shell() -> impl IntoView {
         <PageLoadingStatus/>
         {use_context::<offline::Connectivity>().map(|_| view! { <offline::StatusBar/> })}
         <ForgetNotices/>
+        <aside::SetAsideNotice/>
         <main id="contenu" tabindex="-1">
             // A page's setup reads signals: they are its own, not the outlet's.
             {move || route.get().map(|route| untrack(|| page(&route)))}
