@@ -179,8 +179,8 @@ impl AppState {
 
     async fn open_and_seed(self) -> Result<store::Loaded, String> {
         let db = store::open(store::DB_NAME).await.map_err(|e| e.message)?;
-        // Held from now on, whatever follows: what is stored can still be exported, and an
-        // import undone, when something below fails.
+        // Held at once: whatever fails below (the shipped catalogue, reading what is stored),
+        // the app keeps its way to storage.
         self.db.set_value(Some(db.clone()));
         let seed = fetch_seed().await;
         let known = store::get_setting(&db, SEED_SETTING)
@@ -281,12 +281,12 @@ impl AppState {
             aside,
             ..
         } = report;
-        self.aside.set(aside);
         // With rows set aside, records the import wrote can be left out of the catalogue (a
         // report on a prototype set aside): then the index is built anew (rare).
-        let aside = self.aside.with_untracked(|a| !a.is_empty());
+        let anew = !aside.is_empty();
+        self.aside.set(aside);
         let index = self.index.try_update_untracked(Option::take).flatten();
-        let Some(mut index) = index.filter(|_| !aside) else {
+        let Some(mut index) = index.filter(|_| !anew) else {
             return self.index_anew(catalogue, progress).await;
         };
         // Finding what such an import touched costs about as much as indexing everything, and
