@@ -161,7 +161,7 @@ async fn figures_at_20000_prototypes() {
         .await
         .unwrap();
     let start = now();
-    let loaded = store::load(&db).await.unwrap();
+    let loaded = store::load(&db).await.unwrap().catalogue;
     let loaded_ms = now() - start;
     let start = now();
     let _ = Index::build(&loaded);
@@ -175,7 +175,7 @@ async fn figures_at_20000_prototypes() {
         .await
         .unwrap();
     let start = now();
-    let small = store::load(&db).await.unwrap();
+    let small = store::load(&db).await.unwrap().catalogue;
     let _ = Index::build(&small);
     let seed_ms = now() - start;
     db.close();

@@ -177,7 +177,7 @@ async fn small_then_full(
     db: &indexed_db_futures::database::Database,
 ) -> prototheque::model::Catalogue {
     import_small(db).await;
-    let before = store::load(db).await.unwrap();
+    let before = store::load(db).await.unwrap().catalogue;
     store::import(
         db,
         doc(FULL_CATALOGUE),
@@ -229,6 +229,34 @@ export async function make_rows_text(name) {
   db.close();
   return bytes;
 }
+// Writes rows that cannot be read back, by hand: a value that is not a row, a centre without
+// its name (as a newer version might write it), a prototype of that centre, two records in one
+// row, and a record under another key.
+export async function write_bad_rows(name) {
+  const db = await req(indexedDB.open(name));
+  const tx = db.transaction(["centres", "prototypes", "ratings"], "readwrite");
+  const text = (record) => ({ json: new TextEncoder().encode(JSON.stringify(record)) });
+  const envelope = { revision: 1, modifie_par: "echo", modifie_le: "2026-01-01T00:00:00Z" };
+  const prototype = (id, centre) => ({ id, ...envelope, titre: "Prototype " + id, resume: "Résumé.",
+    theme: "parentalite", centre, type_usage: "atelier", cree_le: "2026-01-01" });
+  tx.objectStore("ratings").put(42, "x");
+  tx.objectStore("centres").put(text({ id: "fantome", ...envelope, nom_v2: { fr: "Fantôme" } }), "fantome");
+  tx.objectStore("prototypes").put({ ...text(prototype("orphelin", "fantome")), centre: "fantome" }, "orphelin");
+  const two = JSON.stringify(prototype("zz-double", "echo")) + "," + JSON.stringify(prototype("zz-autre", "echo"));
+  tx.objectStore("prototypes").put({ json: new TextEncoder().encode(two) }, "zz-double");
+  tx.objectStore("prototypes").put(text(prototype("autre-id", "echo")), "cle");
+  await new Promise((ok) => (tx.oncomplete = ok));
+  db.close();
+}
+// How many rows the catalogue's stores hold.
+export async function count_rows(name) {
+  const db = await req(indexedDB.open(name));
+  const tx = db.transaction(["centres", "prototypes", "ratings"]);
+  let n = 0;
+  for (const s of ["centres", "prototypes", "ratings"]) n += await req(tx.objectStore(s).count());
+  db.close();
+  return n;
+}
 // Replaces one prototype's text by bytes that are not UTF-8.
 export async function damage_row(name, key) {
   const db = await req(indexedDB.open(name));
@@ -245,6 +273,8 @@ extern "C" {
     async fn make_undo_legacy(name: &str) -> wasm_bindgen::JsValue;
     async fn make_rows_text(name: &str) -> wasm_bindgen::JsValue;
     async fn damage_row(name: &str, key: &str);
+    async fn write_bad_rows(name: &str);
+    async fn count_rows(name: &str) -> wasm_bindgen::JsValue;
 }
 
 #[wasm_bindgen_test]
@@ -253,7 +283,10 @@ async fn an_undo_kept_by_an_earlier_version_still_works() {
     let before = small_then_full(&db).await;
     let touched = make_undo_legacy(&name).await.as_f64().unwrap();
     assert!(touched > 3.0);
-    assert_eq!(store::undo_last_import(&db).await.expect("undo"), before);
+    assert_eq!(
+        store::undo_last_import(&db).await.expect("undo").catalogue,
+        before
+    );
     db.close();
 }
 
@@ -261,19 +294,24 @@ async fn an_undo_kept_by_an_earlier_version_still_works() {
 async fn rows_kept_as_text_by_an_earlier_version_are_still_read() {
     let (name, db) = fresh_named_db().await;
     let before = small_then_full(&db).await;
-    let after = store::load(&db).await.unwrap();
+    let after = store::load(&db).await.unwrap().catalogue;
     let rows = after.centres.len() + after.prototypes.len() + after.ratings.len();
     // This version writes bytes; the rewrite turns every one of them into text.
     assert_eq!(make_rows_text(&name).await.as_f64(), Some(rows as f64));
-    assert_eq!(store::load(&db).await.unwrap(), after);
+    assert_eq!(store::load(&db).await.unwrap().catalogue, after);
     // The undo recognises what the import wrote, whichever form it is now kept in.
-    assert_eq!(store::undo_last_import(&db).await.expect("undo"), before);
-    assert_eq!(store::load(&db).await.unwrap(), before);
+    assert_eq!(
+        store::undo_last_import(&db).await.expect("undo").catalogue,
+        before
+    );
+    assert_eq!(store::load(&db).await.unwrap().catalogue, before);
     db.close();
 }
 
+/// A row that cannot be read back no longer stops the load (it is set aside, see below); a
+/// local edit over it is refused, since it cannot be merged with, and says so.
 #[wasm_bindgen_test]
-async fn a_row_that_cannot_be_read_back_says_so_and_asks_for_a_reload() {
+async fn a_row_that_cannot_be_read_back_is_set_aside_and_an_edit_over_it_asks_for_a_reload() {
     let (name, db) = fresh_named_db().await;
     store::import(
         &db,
@@ -284,11 +322,186 @@ async fn a_row_that_cannot_be_read_back_says_so_and_asks_for_a_reload() {
     )
     .await
     .unwrap();
+    let full = doc(FULL_CATALOGUE);
     damage_row(&name, "radio").await;
-    let message = store::load(&db).await.expect_err("damaged row").message;
+    let loaded = store::load(&db).await.expect("the rest loads");
+    // The report on the prototype set aside is set aside in turn.
+    assert_eq!(
+        loaded.aside.rows().collect::<Vec<_>>(),
+        [("prototypes", "radio"), ("ratings", "radio:arbrisseau")]
+    );
+    assert!(!loaded.catalogue.prototypes.contains_key("radio"));
+    assert_eq!(loaded.catalogue.prototypes.len(), 2);
+    let edited = full.prototypes["radio"].clone();
+    let message = store::save(&db, vec![store::Change::Prototype("radio".into(), edited)])
+        .await
+        .expect_err("damaged row")
+        .message;
     assert!(message.contains("n'ont pas pu être relues"), "{message}");
     assert!(message.contains("Rechargez la page"), "{message}");
     db.close();
+}
+
+/// Issue 19: start-up never fails as a whole. Rows written by hand into IndexedDB — not a row at
+/// all, text that is not UTF-8, a record a newer version might write, two records in one row, a
+/// record under another key, and a prototype whose centre is one of those — are set aside, kept
+/// as they are, and offered as a file; the rest loads, and imports, undo and export keep working.
+#[wasm_bindgen_test]
+async fn bad_rows_written_by_hand_are_set_aside_and_the_rest_of_the_catalogue_loads() {
+    let (name, db) = fresh_named_db().await;
+    import_small(&db).await;
+    damage_row(&name, "b").await;
+    write_bad_rows(&name).await;
+    assert_eq!(count_rows(&name).await.as_f64(), Some(8.0));
+
+    let loaded = store::load(&db).await.expect("the rest loads");
+    let mut rest = doc(SMALL_CATALOGUE);
+    rest.prototypes.remove("b");
+    assert_eq!(loaded.catalogue, rest);
+    let set_aside = [
+        ("centres", "fantome"),
+        ("prototypes", "b"),
+        ("prototypes", "cle"),
+        ("prototypes", "orphelin"),
+        ("prototypes", "zz-double"),
+        ("ratings", "x"),
+    ];
+    assert_eq!(loaded.aside.len(), 6);
+    assert_eq!(loaded.aside.rows().collect::<Vec<_>>(), set_aside);
+
+    // The file holds every row as stored, with why it was set aside.
+    let file: serde_json::Value =
+        serde_json::from_slice(&loaded.aside.file("2026-06-01T00:00:00Z")).unwrap();
+    assert_eq!(file["format"], "prototheque-elements-illisibles");
+    let elements = file["elements"].as_array().unwrap();
+    let found: Vec<(&str, &str)> = elements
+        .iter()
+        .map(|e| (e["magasin"].as_str().unwrap(), e["cle"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, set_aside);
+    let element = |key: &str| elements.iter().find(|e| e["cle"] == key).unwrap();
+    assert_eq!(element("x")["ligne"], 42);
+    assert_eq!(
+        element("b")["ligne"]["json"],
+        serde_json::json!([0x7b, 0xff, 0xfe, 0x7d])
+    );
+    assert_eq!(element("b")["ligne"]["theme"], "e-administration");
+    let why = |key: &str| element(key)["problemes"].to_string();
+    assert!(
+        why("orphelin").contains("centre « fantome »"),
+        "{}",
+        why("orphelin")
+    );
+    assert!(why("cle").contains("« autre-id »"), "{}", why("cle"));
+    assert!(why("fantome").contains("nom"), "{}", why("fantome"));
+
+    // An import works, leaves the rows set aside alone, and can be undone.
+    let report = store::import(
+        &db,
+        doc(FULL_CATALOGUE),
+        "b.json",
+        "2026-05-02T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .expect("import");
+    assert_eq!(report.held_aside, 0);
+    assert_eq!(report.aside, loaded.aside);
+    let after = store::load(&db).await.unwrap();
+    assert_eq!(after.catalogue, report.catalogue);
+    assert_eq!(
+        after.catalogue.prototypes.len(),
+        loaded.catalogue.prototypes.len() + 3
+    );
+    assert_eq!(store::undo_last_import(&db).await.expect("undo"), loaded);
+    assert_eq!(store::load(&db).await.unwrap(), loaded);
+
+    // A file bringing a valid version of a row set aside: that record is not written over it.
+    let report = store::import(
+        &db,
+        doc(SMALL_CATALOGUE),
+        "a.json",
+        "2026-05-03T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .expect("import");
+    assert_eq!(report.held_aside, 1);
+    assert_eq!(report.catalogue, loaded.catalogue);
+    assert_eq!(store::load(&db).await.unwrap(), loaded);
+    assert_eq!(store::undo_last_import(&db).await.expect("undo"), loaded);
+
+    // Local edits are saved, and export writes the rest, which reads back.
+    let (id, record) = loaded.catalogue.prototypes.iter().next().unwrap();
+    let mut body = record.current().unwrap().clone();
+    body.title = "Titre changé".into();
+    let edited =
+        prototheque::exchange::with_edit(Some(record), "echo", "2026-06-01T00:00:00Z", Some(body));
+    store::save(&db, vec![store::Change::Prototype(id.clone(), edited)])
+        .await
+        .expect("save");
+    let now = store::load(&db).await.unwrap();
+    assert_eq!(now.aside, loaded.aside);
+    assert_eq!(
+        now.catalogue.prototypes[id].current().unwrap().title,
+        "Titre changé"
+    );
+    let exported = prototheque::exchange::export(&prototheque::exchange::Document {
+        catalogue: now.catalogue.clone(),
+        ..Default::default()
+    });
+    assert_eq!(
+        read_document(&exported, &Limits::default())
+            .unwrap()
+            .catalogue,
+        now.catalogue
+    );
+
+    // Nothing was deleted: every row written by hand is still there, as it was.
+    assert_eq!(count_rows(&name).await.as_f64(), Some(8.0));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&now.aside.file("2026-06-01T00:00:00Z"))
+            .unwrap()["elements"],
+        file["elements"]
+    );
+    db.close();
+}
+
+/// The notice says how many rows were set aside, and offers them.
+#[wasm_bindgen_test]
+async fn the_rows_set_aside_are_told_on_the_page_with_their_download() {
+    let (name, db) = fresh_named_db().await;
+    import_small(&db).await;
+    write_bad_rows(&name).await;
+    let loaded = store::load(&db).await.unwrap();
+    db.close();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
+        .unwrap();
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        let state = AppState::preloaded(loaded.catalogue.clone());
+        state.aside.set(loaded.aside.clone());
+        provide_context(state);
+        view! { <Shell/> }
+    });
+    tick().await;
+    assert_eq!(
+        texts(&root, ".set-aside p"),
+        [
+            "5 éléments enregistrés dans ce navigateur sont illisibles : ils ont été mis de côté, \
+          sans être effacés. Le reste du catalogue est disponible."
+        ]
+    );
+    assert_eq!(
+        texts(&root, ".set-aside button"),
+        ["Télécharger les éléments mis de côté"]
+    );
+    assert_eq!(texts(&root, "li.card h2").len(), 2);
+    drop(handle);
 }
 
 const FULL_CATALOGUE: &str = r#"{
@@ -328,7 +541,7 @@ async fn every_entity_type_round_trips_through_the_store() {
     )
     .await
     .expect("import");
-    let loaded = store::load(&db).await.expect("load");
+    let loaded = store::load(&db).await.expect("load").catalogue;
     assert_eq!(loaded, catalogue);
     assert!(loaded.prototypes["radio"].in_conflict());
     assert!(loaded.prototypes["ancien"].current().is_none());
@@ -351,14 +564,14 @@ async fn an_import_that_fails_half_way_leaves_the_store_exactly_as_before() {
     )
     .await
     .unwrap();
-    let before = store::load(&db).await.unwrap();
+    let before = store::load(&db).await.unwrap().catalogue;
     let log_before = store::import_log(&db).await.unwrap();
 
     let err = store::import_failing_after(&db, doc(FULL_CATALOGUE), 3)
         .await
         .unwrap_err();
     assert!(err.message.contains("rien n'a été enregistré"));
-    assert_eq!(store::load(&db).await.unwrap(), before);
+    assert_eq!(store::load(&db).await.unwrap().catalogue, before);
     assert_eq!(store::import_log(&db).await.unwrap(), log_before);
     db.close();
 }
@@ -371,7 +584,7 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
     use std::rc::Rc;
     let db = fresh_db().await;
     import_small(&db).await;
-    let before = store::load(&db).await.unwrap();
+    let before = store::load(&db).await.unwrap().catalogue;
     let big = prototheque::synth::catalogue(3_000, 200, 9);
     let seen = RefCell::new(Vec::new());
     // A timer that ticks while the import runs: it only fires if the page gets turns.
@@ -399,8 +612,11 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
     let mut expected = before.clone();
     expected = prototheque::exchange::merge_catalogues(&expected, &big);
     assert_eq!(report.catalogue, expected);
-    assert_eq!(store::load(&db).await.unwrap(), expected);
-    assert_eq!(store::undo_last_import(&db).await.expect("undo"), before);
+    assert_eq!(store::load(&db).await.unwrap().catalogue, expected);
+    assert_eq!(
+        store::undo_last_import(&db).await.expect("undo").catalogue,
+        before
+    );
 
     // The same file twice: the second import finds everything unchanged, writes nothing, and
     // still gives the page its turns.
@@ -440,12 +656,12 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
 async fn undo_restores_the_exact_previous_state_and_only_once() {
     let db = fresh_db().await;
     let before = small_then_full(&db).await;
-    assert_ne!(store::load(&db).await.unwrap(), before);
+    assert_ne!(store::load(&db).await.unwrap().catalogue, before);
     assert!(store::can_undo(&db).await.unwrap());
 
-    let restored = store::undo_last_import(&db).await.expect("undo");
+    let restored = store::undo_last_import(&db).await.expect("undo").catalogue;
     assert_eq!(restored, before);
-    assert_eq!(store::load(&db).await.unwrap(), before);
+    assert_eq!(store::load(&db).await.unwrap().catalogue, before);
     assert!(!store::can_undo(&db).await.unwrap());
     let err = store::undo_last_import(&db).await.unwrap_err();
     assert_eq!(err.message, "Il n'y a pas d'import à annuler.");
@@ -470,14 +686,14 @@ async fn undo_is_refused_when_a_record_changed_since_the_import() {
     store::import_seed(&db, newer.clone(), "2026-06-01T00:00:00Z")
         .await
         .unwrap();
-    let now = store::load(&db).await.unwrap();
+    let now = store::load(&db).await.unwrap().catalogue;
     let err = store::undo_last_import(&db).await.unwrap_err();
     assert!(
         err.message.contains("ne peut plus être annulé"),
         "{}",
         err.message
     );
-    assert_eq!(store::load(&db).await.unwrap(), now);
+    assert_eq!(store::load(&db).await.unwrap().catalogue, now);
     db.close();
 }
 
@@ -533,11 +749,19 @@ async fn a_database_of_schema_version_1_is_migrated_without_losing_records() {
         Some("2026-01-01T00:00:00Z/42")
     );
     assert_eq!(
-        store::load(&db).await.unwrap(),
+        store::load(&db).await.unwrap().catalogue,
         prototheque::model::Catalogue::default()
     );
     import_small(&db).await;
-    assert_eq!(store::load(&db).await.unwrap().live_prototypes().count(), 2);
+    assert_eq!(
+        store::load(&db)
+            .await
+            .unwrap()
+            .catalogue
+            .live_prototypes()
+            .count(),
+        2
+    );
     db.close();
 }
 
@@ -577,7 +801,7 @@ async fn other_tabs_hear_which_records_an_edit_wrote() {
     wait(1, said.clone()).await;
     assert_eq!(said.borrow().as_slice(), ["modifie"]);
 
-    let catalogue = store::load(&db).await.unwrap();
+    let catalogue = store::load(&db).await.unwrap().catalogue;
     let (id, record) = catalogue.prototypes.iter().next().unwrap();
     let mut body = record.current().unwrap().clone();
     body.title = "Titre changé dans un autre onglet".into();

@@ -142,6 +142,27 @@ impl StoreError {
     }
 }
 
+/// Why a stored row was set aside (see `aside`), as the file of rows set aside says it.
+pub(super) mod reason {
+    /// What the file of rows set aside says it holds.
+    pub(in crate::store) const FILE_NOTE: &str =
+        "Éléments enregistrés dans ce navigateur que Prototèque n'a pas pu relire : ils ont été \
+         mis de côté, sans être effacés. Chacun est donné tel qu'il est enregistré (« ligne »), \
+         avec ce qui empêche de le relire (« problemes »).";
+
+    /// A row that is not in the form of a row at all.
+    pub(in crate::store) fn not_a_row() -> String {
+        "cette ligne n'a pas la forme d'un enregistrement de Prototèque (elle a peut-être été \
+         écrite par une version plus récente)"
+            .to_owned()
+    }
+
+    /// A row holding another record than the one its key names.
+    pub(in crate::store) fn not_its_key(id: &str, key: &str) -> String {
+        format!("cette ligne, enregistrée sous « {key} », contient l'élément « {id} »")
+    }
+}
+
 /// The technical detail of a failure, in the console.
 pub(super) fn warn(what: &str, detail: &JsValue) {
     web_sys::console::warn_2(&format!("Prototèque, {what} :").into(), detail);

@@ -7,7 +7,12 @@
 //!
 //! Requests go out without waiting for each one, and only one request a slice is awaited: the
 //! previous slice's last write, so the browser writes while the next slice is prepared.
+//!
+//! A record whose stored row is set aside (see `aside`) is left as it is: the file's version of
+//! it is not written, since merging with an unreadable row is impossible and writing over it
+//! would lose it. [`ImportReport::held_aside`] counts them.
 
+use super::aside::{Aside, Loaded};
 use super::channel::{notify, Heard};
 use super::error::{Result, StoreError};
 use super::load::Snapshot;
@@ -42,8 +47,14 @@ pub struct ImportEntry {
 /// What an import did.
 #[derive(Clone, Debug)]
 pub struct ImportReport {
+    /// What happened to each record of the file, but those [`held_aside`](Self::held_aside).
     pub preview: Preview,
+    /// The catalogue as stored after the import, as [`load`](super::load) would read it.
     pub catalogue: Catalogue,
+    /// The rows set aside to read it.
+    pub aside: Aside,
+    /// Records of the file left unwritten because the stored row of their id is set aside.
+    pub held_aside: usize,
 }
 
 /// Merges `incoming` into the stored catalogue in **one transaction**: the whole import is written
@@ -236,7 +247,7 @@ impl Writing<'_> {
 
 async fn import_inner(
     db: &Database,
-    incoming: Catalogue,
+    mut incoming: Catalogue,
     source: &str,
     at: &str,
     log: bool,
@@ -245,14 +256,28 @@ async fn import_inner(
 ) -> Result<ImportReport> {
     let tx = Tx::writing(db, WRITE_STORES)?;
     let snapshot = Snapshot::read(&tx, &|_| {}).await?;
-    let mut merged = snapshot.catalogue_within(&tx).await?;
+    let Loaded {
+        catalogue: mut merged,
+        aside,
+    } = snapshot.catalogue_within(&tx).await?;
+    // The file's records whose stored row is set aside are left out, before anything else.
+    let before = incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len();
+    if !aside.is_empty() {
+        incoming.centres.retain(|id, _| !aside.holds(CENTRES, id));
+        incoming
+            .prototypes
+            .retain(|id, _| !aside.holds(PROTOTYPES, id));
+        incoming.ratings.retain(|id, _| !aside.holds(RATINGS, id));
+    }
+    let total = incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len();
+    let held_aside = before - total;
 
     // Only records the file carries can change: the others are not even looked at. Each is
     // merged with the stored one and previewed; the rows that changed are written only once the
     // merged catalogue has passed the rules a stored catalogue must meet
     // (`exchange::check_merged`, the same as `exchange::merge_checked`, the law model).
     let mut w = Writing {
-        total: incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len(),
+        total,
         done: 0,
         items: Vec::new(),
         pending: Vec::new(),
@@ -331,11 +356,27 @@ async fn import_inner(
         .await?;
         undo::keep(&tx, log_key, touched).await?;
     }
+    let loaded = if aside.is_empty() {
+        Loaded {
+            catalogue: merged,
+            aside,
+        }
+    } else {
+        // With rows set aside, the catalogue is given as the next load will read it (rare
+        // enough to be read again).
+        drop(merged);
+        Snapshot::read(&tx, &|_| {})
+            .await?
+            .catalogue_within(&tx)
+            .await?
+    };
     progress(1.0);
     tx.commit(attempted + attempted / 4).await?;
     notify(&Heard::Everything);
     Ok(ImportReport {
         preview,
-        catalogue: merged,
+        catalogue: loaded.catalogue,
+        aside: loaded.aside,
+        held_aside,
     })
 }

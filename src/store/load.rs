@@ -3,18 +3,31 @@
 //! turns the previous batch into values; then the rows are put back into one document a slice at
 //! a time (`exchange::Assembly`) and sent through the door (`exchange::Reading`), like any file.
 //! [`Snapshot`] is also how an import or an undo sees what is stored, inside its transaction.
+//!
+//! Start-up never fails as a whole because of what is stored: rows that cannot be read back are
+//! set aside (`aside`) and the rest is read again. A row not even in the form of a row is set
+//! aside as it is read; when the door refuses the document, each row is first read on its own
+//! (one that is not one record, or not the record its key names, would shift the entries after
+//! it, and the paths of the door's problems with them), then the rows the door's problems point
+//! at are set aside, round after round: a report on a prototype set aside is refused in turn.
+//! Each round sets aside at least one row, or ends with the door's message.
 
-use super::error::{Result, StoreError};
+use super::aside::{entry_of, Aside, Loaded};
+use super::error::{reason, Result, StoreError};
 use super::row::Row;
 use super::schema::{CATALOGUE_STORES, CENTRES, PROTOTYPES, RATINGS};
 use super::tx::{answer, Tx};
-use crate::exchange::{Assembly, Limits, Reading};
+use crate::exchange::{
+    read_centre_record, read_prototype_record, read_rating_record, Assembly, Limits, Problems,
+    Reading,
+};
 use crate::model::Catalogue;
 use crate::slicing::{page_turn, Slices};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::KeyRange;
+use indexed_db_futures::{DeserialiseFromJs, KeyRange};
 use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
 
 /// Rows read per request: each batch becomes Rust values in its own turn of the page.
 const BATCH: usize = 1000;
@@ -26,14 +39,15 @@ const AHEAD: usize = 4;
 /// 20,000 prototypes: it keeps a progress bar moving at an even pace.
 const ROWS_SHARE: f64 = 0.45;
 
-/// The whole catalogue, read in one transaction (a consistent snapshot, also what export uses).
-pub async fn load(db: &Database) -> Result<Catalogue> {
+/// The whole catalogue, read in one transaction (a consistent snapshot, also what export uses),
+/// with the rows set aside to read it.
+pub async fn load(db: &Database) -> Result<Loaded> {
     load_with_progress(db, &|_| {}).await
 }
 
 /// [`load`], telling `progress` the share done: reading the rows is the first [`ROWS_SHARE`],
 /// reading them through the door the rest.
-pub async fn load_with_progress(db: &Database, progress: &dyn Fn(f64)) -> Result<Catalogue> {
+pub async fn load_with_progress(db: &Database, progress: &dyn Fn(f64)) -> Result<Loaded> {
     let tx = Tx::reading(db, CATALOGUE_STORES)?;
     let snapshot = Snapshot::read(&tx, &|done| progress(ROWS_SHARE * done)).await?;
     // The rows are a consistent snapshot; reading them back needs no transaction.
@@ -59,14 +73,16 @@ async fn keys(tx: &Tx<'_>, store: &str) -> Result<Vec<String>> {
 
 /// Every row of `store`, keyed by id, read inside `tx` a batch at a time: given all its `keys`
 /// (from [`keys`]), each batch's range is asked for a few batches ahead of the one becoming Rust
-/// values. `read` hears how many rows each batch brought.
+/// values. `read` hears how many rows each batch brought. A value not in the form of a row is
+/// set aside into `aside`, as it is.
 async fn rows(
     tx: &Tx<'_>,
-    store: &str,
+    store_name: &str,
     keys: &[String],
     read: &dyn Fn(usize),
+    aside: &mut Aside,
 ) -> Result<BTreeMap<String, Row>> {
-    let store = tx.store(store)?;
+    let store = tx.store(store_name)?;
     let ask = |batch: &[String]| {
         let range = KeyRange::Bound(
             batch[0].clone(),
@@ -75,9 +91,9 @@ async fn rows(
             false,
         );
         store
-            .get_all()
+            .get_all::<JsValue>()
             .with_query::<String, _>(range)
-            .serde()
+            .primitive()
             .map_err(StoreError::from_idb)
     };
     let mut batches = keys.chunks(BATCH);
@@ -91,7 +107,7 @@ async fn rows(
         let Some((batch, request)) = asked.pop_front() else {
             return Ok(rows);
         };
-        let values: Vec<Row> = request
+        let values: Vec<JsValue> = request
             .await
             .map_err(StoreError::from_read)?
             .collect::<std::result::Result<_, _>>()
@@ -100,7 +116,14 @@ async fn rows(
         if values.len() != batch.len() {
             return Err(StoreError::changed_while_read());
         }
-        rows.extend(batch.iter().cloned().zip(values));
+        for (key, value) in batch.iter().zip(values) {
+            match Row::deserialise_from_js(value.clone()) {
+                Ok(row) => {
+                    rows.insert(key.clone(), row);
+                }
+                Err(_) => aside.put_raw(store_name, key, &value),
+            }
+        }
         read(batch.len());
     }
 }
@@ -110,7 +133,25 @@ pub(super) struct Snapshot {
     pub(super) centres: BTreeMap<String, Row>,
     pub(super) prototypes: BTreeMap<String, Row>,
     pub(super) ratings: BTreeMap<String, Row>,
+    /// The values not in the form of a row (not in the maps above).
+    unreadable: Aside,
 }
+
+/// Reads one stored record's text on its own, through the door: its id.
+type ReadAlone = fn(&str) -> std::result::Result<String, Problems>;
+
+/// Each list's store, and how one of its records is read on its own.
+const LISTS: [(&str, ReadAlone); 3] = [
+    (CENTRES, |json| read_centre_record(json).map(|(id, _)| id)),
+    (PROTOTYPES, |json| {
+        read_prototype_record(json).map(|(id, _)| id)
+    }),
+    (RATINGS, |json| read_rating_record(json).map(|(id, _)| id)),
+];
+
+/// The rows of each list still being read, in key order: the door's `prototypes[3]` is
+/// `kept[1][3]`.
+type Kept<'s> = [Vec<(&'s String, &'s Row)>; 3];
 
 impl Snapshot {
     /// All stored records; `progress` hears the share of them read so far.
@@ -127,10 +168,12 @@ impl Snapshot {
             progress(done.get() as f64 / total as f64);
         };
         let [centres, prototypes, ratings] = &keys;
+        let mut unreadable = Aside::default();
         Ok(Snapshot {
-            centres: rows(tx, CENTRES, centres, &read).await?,
-            prototypes: rows(tx, PROTOTYPES, prototypes, &read).await?,
-            ratings: rows(tx, RATINGS, ratings, &read).await?,
+            centres: rows(tx, CENTRES, centres, &read, &mut unreadable).await?,
+            prototypes: rows(tx, PROTOTYPES, prototypes, &read, &mut unreadable).await?,
+            ratings: rows(tx, RATINGS, ratings, &read, &mut unreadable).await?,
+            unreadable,
         })
     }
 
@@ -145,55 +188,136 @@ impl Snapshot {
 
     /// The stored records read back through the door inside `tx`, which stays open between
     /// slices.
-    pub(super) async fn catalogue_within(&self, tx: &Tx<'_>) -> Result<Catalogue> {
+    pub(super) async fn catalogue_within(&self, tx: &Tx<'_>) -> Result<Loaded> {
         self.catalogue_in_slices(|| tx.breathe(), &|_| {}).await
     }
 
     /// The stored records read back through the door, a slice at a time, calling `pause`
     /// between slices (inside a transaction, a small request that keeps it open; outside, a
-    /// turn of the page).
-    /// `progress` hears the share of the door's reading done.
+    /// turn of the page); the rows that cannot be read are set aside (see the module doc).
+    /// `progress` hears the share of the door's first reading done.
     async fn catalogue_in_slices<F, Fut>(
         &self,
         mut pause: F,
         progress: &dyn Fn(f64),
-    ) -> Result<Catalogue>
+    ) -> Result<Loaded>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
     {
-        let lists = [&self.centres, &self.prototypes, &self.ratings];
-        let bytes = lists
-            .iter()
-            .flat_map(|rows| rows.values())
-            .map(|r| r.json.len() + 1)
-            .sum();
-        let mut doc = Assembly::new(bytes);
-        let mut slices = Slices::new();
-        for rows in lists {
-            doc.next_list();
-            for row in rows.values() {
-                doc.push(&row.json);
-                if slices.due() {
-                    pause().await?;
-                    slices.restart();
+        let mut aside = self.unreadable.clone();
+        let mut kept: Kept =
+            [&self.centres, &self.prototypes, &self.ratings].map(|rows| rows.iter().collect());
+        let mut progress = Some(progress);
+        let mut read_alone = false;
+        loop {
+            let outcome = door(&kept, &mut pause, progress.take().unwrap_or(&|_| {})).await?;
+            let problems = match outcome {
+                Ok(catalogue) if read_alone || same_records(&catalogue, &kept) => {
+                    return Ok(Loaded { catalogue, aside });
+                }
+                Ok(_) => Problems::default(),
+                Err(problems) => problems,
+            };
+            if !read_alone {
+                read_alone = true;
+                set_aside_alone(&mut kept, &mut aside, &mut pause).await?;
+                continue;
+            }
+            // Every row left is one record under its own key: the paths name them.
+            let mut named: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+            for (list, index, said) in problems.list.iter().filter_map(entry_of) {
+                if index < kept[list].len() {
+                    named.entry((list, index)).or_default().push(said);
                 }
             }
+            if named.is_empty() {
+                return Err(StoreError::unreadable(problems));
+            }
+            // From the last, so that the indexes still to remove stay where they are.
+            for ((list, index), said) in named.into_iter().rev() {
+                let (key, row) = kept[list].remove(index);
+                aside.put_row(LISTS[list].0, key, row, said);
+            }
         }
-        let doc = doc.finish();
-        pause().await?;
-        let mut reading = Reading::new(doc.as_bytes(), Limits::default());
-        slices.restart();
-        while let Some(done) = reading.step(32 * 1024) {
+    }
+}
+
+/// The `kept` rows put back into one document and read through the door, a slice at a time.
+async fn door<F, Fut>(
+    kept: &Kept<'_>,
+    pause: &mut F,
+    progress: &dyn Fn(f64),
+) -> Result<std::result::Result<Catalogue, Problems>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let bytes = kept.iter().flatten().map(|(_, r)| r.json.len() + 1).sum();
+    let mut doc = Assembly::new(bytes);
+    let mut slices = Slices::new();
+    for rows in kept {
+        doc.next_list();
+        for (_, row) in rows {
+            doc.push(&row.json);
             if slices.due() {
-                progress(done);
                 pause().await?;
                 slices.restart();
             }
         }
-        reading
-            .finish()
-            .map(|d| d.catalogue)
-            .map_err(StoreError::unreadable)
     }
+    let doc = doc.finish();
+    pause().await?;
+    let mut reading = Reading::new(doc.as_bytes(), Limits::default());
+    slices.restart();
+    while let Some(done) = reading.step(32 * 1024) {
+        if slices.due() {
+            progress(done);
+            pause().await?;
+            slices.restart();
+        }
+    }
+    Ok(reading.finish().map(|d| d.catalogue))
+}
+
+/// True when `catalogue` holds exactly the records of the `kept` rows, each under its row's key:
+/// then no row held something else than its record.
+fn same_records(catalogue: &Catalogue, kept: &Kept) -> bool {
+    let keys = |list: usize| kept[list].iter().map(|(key, _)| *key);
+    catalogue.centres.keys().eq(keys(0))
+        && catalogue.prototypes.keys().eq(keys(1))
+        && catalogue.ratings.keys().eq(keys(2))
+}
+
+/// Reads each `kept` row on its own, setting aside the ones that are not one record, or not the
+/// record their key names.
+async fn set_aside_alone<F, Fut>(
+    kept: &mut Kept<'_>,
+    aside: &mut Aside,
+    pause: &mut F,
+) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut slices = Slices::new();
+    for (rows, (store, read)) in kept.iter_mut().zip(LISTS) {
+        let mut readable = Vec::with_capacity(rows.len());
+        for (key, row) in rows.drain(..) {
+            match read(&row.json) {
+                Ok(id) if id == *key => readable.push((key, row)),
+                Ok(id) => aside.put_row(store, key, row, vec![reason::not_its_key(&id, key)]),
+                Err(problems) => {
+                    let said = problems.list.iter().map(|p| p.to_string()).collect();
+                    aside.put_row(store, key, row, said);
+                }
+            }
+            if slices.due() {
+                pause().await?;
+                slices.restart();
+            }
+        }
+        *rows = readable;
+    }
+    Ok(())
 }

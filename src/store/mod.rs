@@ -15,6 +15,8 @@
 //! - `row`: how a record is kept (its text as UTF-8 bytes, the indexed fields);
 //! - `settings`: a few texts kept by key;
 //! - `load`: the whole catalogue read back, in batches then in slices, through the door;
+//! - `aside`: the rows that cannot be read back, set aside (kept, never written over) and
+//!   offered as a file;
 //! - `save`: local edits, merged with what is stored; the records other tabs announced;
 //! - `import`: a file merged in one transaction, and the import log;
 //! - `undo`: what undoing the last import needs, and the undo itself;
@@ -22,6 +24,7 @@
 //!
 //! Long work is cut into slices by `crate::slicing`, which `ui` uses too.
 
+mod aside;
 mod channel;
 mod error;
 mod import;
@@ -33,6 +36,7 @@ mod settings;
 mod tx;
 mod undo;
 
+pub use aside::{Aside, Loaded};
 pub use channel::{on_change, ChangeListener, Heard};
 pub use error::StoreError;
 pub use import::{

@@ -4,6 +4,7 @@
 //! snapshots kept as objects by earlier versions are still read). [`undo_last_import`] puts the
 //! previous rows back, and refuses, changing nothing, if a record changed since.
 
+use super::aside::Loaded;
 use super::channel::{notify, Heard};
 use super::error::{Result, StoreError};
 use super::import::ImportEntry;
@@ -11,7 +12,6 @@ use super::load::Snapshot;
 use super::row::Row;
 use super::schema::{IMPORTS, UNDO, WRITE_STORES};
 use super::tx::{answer, read_back, Tx};
-use crate::model::Catalogue;
 use crate::slicing::Slices;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -127,7 +127,8 @@ impl StoredUndo {
 
 /// Undoes the last import exactly, in one transaction. Refuses (changing nothing) when there is
 /// none, or when a record it wrote was changed since: undoing would then lose that change.
-pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
+/// It gives the catalogue as [`load`](super::load) would read it now, with the rows set aside.
+pub async fn undo_last_import(db: &Database) -> Result<Loaded> {
     let tx = Tx::writing(db, WRITE_STORES)?;
     let undo_store = tx.store(UNDO)?;
     let undo: Option<StoredUndo> =
@@ -158,7 +159,7 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
         answer(imports.put(&entry).with_key(undo.log_key).serde()).await?;
     }
     answer(undo_store.delete(LAST_IMPORT.to_owned()).primitive()).await?;
-    let catalogue = Snapshot::read(&tx, &|_| {})
+    let loaded = Snapshot::read(&tx, &|_| {})
         .await?
         .catalogue_within(&tx)
         .await?;
@@ -170,7 +171,7 @@ pub async fn undo_last_import(db: &Database) -> Result<Catalogue> {
         .sum();
     tx.commit(attempted).await?;
     notify(&Heard::Everything);
-    Ok(catalogue)
+    Ok(loaded)
 }
 
 /// True when there is an import that [`undo_last_import`] can try to undo.

@@ -6,6 +6,7 @@
 //! the router, the app's state, components (`widgets`, `livret`, `export`), the search in the
 //! address (`search_url`). A page module uses these, never another page's module.
 
+mod aside;
 mod export;
 mod livret;
 mod need_centre;
@@ -176,6 +177,7 @@ pub fn Shell() -> impl IntoView {
         <PageLoadingStatus/>
         {use_context::<offline::Connectivity>().map(|_| view! { <offline::StatusBar/> })}
         <ForgetNotices/>
+        <aside::SetAsideNotice/>
         <main id="contenu" tabindex="-1">
             // A page's setup reads signals: they are its own, not the outlet's.
             {move || route.get().map(|route| untrack(|| page(&route)))}

@@ -41,6 +41,9 @@ pub struct AppState {
     /// The outcome of the last action, shown where it happened (page path, area of the page):
     /// kept here so that it survives the page re-rendering with the changed data.
     pub notice: RwSignal<Option<Notice>>,
+    /// The stored rows that could not be read back, set aside to load the rest (shown by
+    /// `aside::SetAsideNotice`, which offers them as a file).
+    pub aside: RwSignal<store::Aside>,
     db: StoredValue<Option<Database>, LocalStorage>,
     listener: StoredValue<Option<ChangeListener>, LocalStorage>,
 }
@@ -153,6 +156,7 @@ impl AppState {
             persistence: RwSignal::new(None),
             my_centre: RwSignal::new(None),
             notice: RwSignal::new(None),
+            aside: RwSignal::new(store::Aside::default()),
             db: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
         }
@@ -173,8 +177,11 @@ impl AppState {
         state
     }
 
-    async fn open_and_seed(self) -> Result<Catalogue, String> {
+    async fn open_and_seed(self) -> Result<store::Loaded, String> {
         let db = store::open(store::DB_NAME).await.map_err(|e| e.message)?;
+        // Held at once: whatever fails below (the shipped catalogue, reading what is stored),
+        // the app keeps its way to storage.
+        self.db.set_value(Some(db.clone()));
         let seed = fetch_seed().await;
         let known = store::get_setting(&db, SEED_SETTING)
             .await
@@ -192,19 +199,18 @@ impl AppState {
             Ok(_) => None,
             Err(message) => Some(message),
         };
-        let catalogue = store::load_with_progress(&db, &|done| self.loading.set(LOAD_SHARE * done))
+        let loaded = store::load_with_progress(&db, &|done| self.loading.set(LOAD_SHARE * done))
             .await
             .map_err(|e| e.message)?;
         let mine = store::get_setting(&db, MY_CENTRE).await.ok().flatten();
         self.my_centre
-            .set(mine.filter(|id| catalogue.centre(id).is_some()));
-        self.db.set_value(Some(db));
+            .set(mine.filter(|id| loaded.catalogue.centre(id).is_some()));
         let listener = store::on_change(move |heard| self.heard(heard));
         self.listener.set_value(listener);
         match seed_error {
             // Without the shipped catalogue and nothing stored yet, say why the page is empty.
-            Some(message) if catalogue.prototypes.is_empty() => Err(message),
-            _ => Ok(catalogue),
+            Some(message) if loaded.catalogue.prototypes.is_empty() => Err(message),
+            _ => Ok(loaded),
         }
     }
 
@@ -226,16 +232,18 @@ impl AppState {
     }
 
     /// Shows a whole new catalogue (loaded, reloaded, restored), with its index built anew, a
-    /// slice at a time.
-    pub async fn set_catalogue(self, loaded: Result<Catalogue, String>) {
+    /// slice at a time, and the rows set aside to read it.
+    pub async fn set_catalogue(self, loaded: Result<store::Loaded, String>) {
         match loaded {
-            Ok(catalogue) => {
+            Ok(store::Loaded { catalogue, aside }) => {
                 let progress = |done| self.loading.set(LOAD_SHARE + (1.0 - LOAD_SHARE) * done);
-                self.index_anew(catalogue, progress).await
+                self.index_anew(catalogue, progress).await;
+                self.aside.set(aside);
             }
             Err(message) => {
                 self.index.set(None);
                 self.catalogue.set(Some(Err(message)));
+                self.aside.set(store::Aside::default());
             }
         }
     }
@@ -266,8 +274,19 @@ impl AppState {
     /// (re)indexed, or all of them when it touched a large part of the catalogue, a slice at a
     /// time so that the page stays responsive; `progress` hears the share done. Pages see the new
     /// catalogue and index together, at the end.
-    pub async fn imported(self, catalogue: Catalogue, preview: &Preview, progress: impl Fn(f64)) {
-        let Some(mut index) = self.index.try_update_untracked(Option::take).flatten() else {
+    pub async fn imported(self, report: store::ImportReport, progress: impl Fn(f64)) {
+        let store::ImportReport {
+            preview,
+            catalogue,
+            aside,
+            ..
+        } = report;
+        // With rows set aside, records the import wrote can be left out of the catalogue (a
+        // report on a prototype set aside): then the index is built anew (rare).
+        let anew = !aside.is_empty();
+        self.aside.set(aside);
+        let index = self.index.try_update_untracked(Option::take).flatten();
+        let Some(mut index) = index.filter(|_| !anew) else {
             return self.index_anew(catalogue, progress).await;
         };
         // Finding what such an import touched costs about as much as indexing everything, and
@@ -280,7 +299,7 @@ impl AppState {
         if changed.saturating_mul(4) >= index.len() {
             return self.index_anew(catalogue, progress).await;
         }
-        let changes = changes(preview, &catalogue);
+        let changes = changes(&preview, &catalogue);
         let affected = index.affected(&catalogue, &changes);
         slicing::page_turn().await;
         index.remove(&affected);
@@ -365,7 +384,7 @@ impl AppState {
 
     /// A consistent snapshot of the stored catalogue (one read transaction), for export.
     pub async fn snapshot(self) -> Result<Catalogue, String> {
-        self.with_db(|db| async move { store::load(&db).await })
+        self.with_db(|db| async move { store::load(&db).await.map(|l| l.catalogue) })
             .await
             .unwrap_or_else(|| {
                 Err(store::StoreError {

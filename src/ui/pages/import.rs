@@ -218,11 +218,13 @@ pub fn ImportPage() -> impl IntoView {
                     // Writing a national file ends with a long step (the transaction's data let
                     // go): the page gets a turn after it.
                     slicing::page_turn().await;
-                    let message = format!("Import terminé. {}", summary(&report.preview));
+                    let message = format!(
+                        "Import terminé. {}{}",
+                        summary(&report.preview),
+                        crate::ui::aside::held_aside(report.held_aside)
+                    );
                     state
-                        .imported(report.catalogue, &report.preview, |p| {
-                            progress.set(WRITING + (1.0 - WRITING) * p)
-                        })
+                        .imported(report, |p| progress.set(WRITING + (1.0 - WRITING) * p))
                         .await;
                     step.set(Step::Done {
                         message,
