@@ -17,6 +17,40 @@ const SEED_SETTING: &str = "catalogue-fourni";
 /// Setting holding "Mon centre".
 const MY_CENTRE: &str = "mon-centre";
 
+/// Merging the shipped catalogue into this browser's, once per new version of it.
+type SeedImporting = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<store::ImportReport, store::StoreError>>>,
+>;
+
+/// The code that merges the shipped catalogue could not be downloaded.
+#[cfg_attr(not(feature = "split"), allow(dead_code))]
+struct SeedImportUnavailable;
+
+/// With the `split` feature (release builds), the import machinery (merge, the stored rules'
+/// check, the writes in slices) is a wasm chunk, fetched only when the shipped catalogue is new
+/// to this browser (and by the import page): a return visit neither downloads nor compiles it.
+/// The split point makes this function `async`, and a failed download its `Err`.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(seed_import, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn seed_import(
+    db: Database,
+    seed: Catalogue,
+    at: String,
+) -> Result<SeedImporting, SeedImportUnavailable> {
+    Ok(Box::pin(
+        async move { store::import_seed(&db, seed, &at).await },
+    ))
+}
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for SeedImportUnavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        SeedImportUnavailable
+    }
+}
+
 /// A message about an action's outcome, for one area of one page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
@@ -188,13 +222,24 @@ impl AppState {
             .map_err(|e| e.message)?;
         let seed_error = match seed {
             Ok((version, seed)) if known.as_deref() != Some(&version) => {
-                store::import_seed(&db, seed, &now_utc())
-                    .await
-                    .map_err(|e| e.message)?;
-                store::put_setting(&db, SEED_SETTING, &version)
-                    .await
-                    .map_err(|e| e.message)?;
-                None
+                let importing = seed_import(db.clone(), seed, now_utc());
+                #[cfg(feature = "split")]
+                let importing = importing.await;
+                match importing {
+                    Ok(importing) => {
+                        importing.await.map_err(|e| e.message)?;
+                        store::put_setting(&db, SEED_SETTING, &version)
+                            .await
+                            .map_err(|e| e.message)?;
+                        None
+                    }
+                    // Tried again at the next start: the setting still names the old seed.
+                    Err(SeedImportUnavailable) => Some(
+                        "Le catalogue partagé n'a pas pu être ajouté : vérifiez la connexion à \
+                         Internet, puis rechargez la page."
+                            .to_owned(),
+                    ),
+                }
             }
             Ok(_) => None,
             Err(message) => Some(message),
