@@ -212,19 +212,19 @@ impl Snapshot {
         let mut kept: Kept =
             [&self.centres, &self.prototypes, &self.ratings].map(|rows| rows.iter().collect());
         let mut progress = Some(progress);
-        let mut read_alone = false;
+        let mut alone_checked = false;
         loop {
             let outcome = door(&kept, pause, progress.take().unwrap_or(&|_| {})).await?;
             let problems = match outcome {
-                Ok(catalogue) if read_alone || same_records(&catalogue, &kept) => {
+                Ok(catalogue) if alone_checked || same_records(&catalogue, &kept) => {
                     aside.sort();
                     return Ok(Loaded { catalogue, aside });
                 }
                 Ok(_) => Problems::default(),
                 Err(problems) => problems,
             };
-            if !read_alone {
-                read_alone = true;
+            if !alone_checked {
+                alone_checked = true;
                 set_aside_alone(&mut kept, &mut aside, pause).await?;
                 continue;
             }
