@@ -484,7 +484,7 @@ async fn the_rows_set_aside_are_told_on_the_page_with_their_download() {
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let state = AppState::preloaded(loaded.catalogue.clone());
-        state.aside.set(loaded.aside.clone());
+        state.set_aside.set(loaded.aside.count());
         provide_context(state);
         view! { <Shell/> }
     });

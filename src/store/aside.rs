@@ -6,6 +6,9 @@
 //!
 //! Which rows: `load` finds them (see `Snapshot::catalogue_in_slices`), from the door's problems,
 //! whose JSON paths (`prototypes[3].titre`) name the entries of the document it assembled.
+//!
+//! A row set aside is kept as it was read (the browser's value, or the row); it becomes JSON only
+//! when the file is written, which the app does in a chunk of its own.
 
 use super::error::reason;
 use super::row::Row;
@@ -13,7 +16,6 @@ use crate::exchange::Problem;
 use crate::model::Catalogue;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The catalogue read back from storage, and the rows set aside to read it.
@@ -23,17 +25,35 @@ pub struct Loaded {
     pub aside: Aside,
 }
 
-/// The stored rows set aside, by store and key.
+/// The stored rows set aside, in order of store and key (once read).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Aside {
-    rows: BTreeMap<(String, String), Unreadable>,
+    rows: Vec<Unreadable>,
 }
 
-/// One row set aside: what stops it being read, and the row as stored.
-#[derive(Clone, Debug, PartialEq)]
+/// One row set aside: where it is, what stops it being read, and the row as stored.
+#[derive(Clone, Debug)]
 struct Unreadable {
-    problems: Vec<String>,
-    row: Value,
+    store: &'static str,
+    key: String,
+    problems: Vec<Problem>,
+    row: Stored,
+}
+
+/// A row set aside, as it was read.
+#[derive(Clone, Debug)]
+enum Stored {
+    /// Not even in the form of a row: the value IndexedDB gave.
+    Raw(JsValue),
+    Row(Row),
+}
+
+/// The same rows set aside, for the same reasons. (Two reads of one stored value give two
+/// JavaScript objects, which are never equal: the rows are compared by where they are.)
+impl PartialEq for Unreadable {
+    fn eq(&self, other: &Self) -> bool {
+        (self.store, &self.key, &self.problems) == (other.store, &other.key, &other.problems)
+    }
 }
 
 /// The document assembled from the rows lists them under these keys, in this order (the file
@@ -50,33 +70,58 @@ impl Aside {
         self.rows.is_empty()
     }
 
-    /// The rows set aside, as (store, key), in order.
-    pub fn rows(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.rows.keys().map(|(s, k)| (s.as_str(), k.as_str()))
+    /// [`Aside::len`], as the app counts in its signals.
+    pub fn count(&self) -> u32 {
+        u32::try_from(self.rows.len()).unwrap_or(u32::MAX)
     }
 
-    /// True when row `key` of `store` is set aside.
+    /// The rows set aside, as (store, key), in order.
+    pub fn rows(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.rows.iter().map(|u| (u.store, u.key.as_str()))
+    }
+
+    /// True when row `key` of `store` is set aside (once [`Aside::sort`] put them in order).
     pub(super) fn holds(&self, store: &str, key: &str) -> bool {
-        // Asked for every record of an import: nothing to look up in the usual case.
-        !self.rows.is_empty() && self.rows.contains_key(&(store.to_owned(), key.to_owned()))
+        self.rows
+            .binary_search_by(|u| (u.store, u.key.as_str()).cmp(&(store, key)))
+            .is_ok()
     }
 
     /// Sets aside a row that is not even in the form of a row (read as the raw value stored).
-    pub(super) fn put_raw(&mut self, store: &str, key: &str, value: &JsValue) {
-        self.put(store, key, vec![reason::not_a_row()], raw(value, 0));
+    pub(super) fn put_raw(&mut self, store: &'static str, key: &str, value: &JsValue) {
+        self.put(
+            store,
+            key,
+            vec![reason::not_a_row()],
+            Stored::Raw(value.clone()),
+        );
     }
 
     /// Sets aside a row that the door refuses, for `problems`.
-    pub(super) fn put_row(&mut self, store: &str, key: &str, row: &Row, problems: Vec<String>) {
-        let row = serde_json::to_value(row).expect("a row serialises");
-        self.put(store, key, problems, row);
+    pub(super) fn put_row(
+        &mut self,
+        store: &'static str,
+        key: &str,
+        row: &Row,
+        problems: Vec<Problem>,
+    ) {
+        self.put(store, key, problems, Stored::Row(row.clone()));
     }
 
-    fn put(&mut self, store: &str, key: &str, problems: Vec<String>, row: Value) {
-        self.rows.insert(
-            (store.to_owned(), key.to_owned()),
-            Unreadable { problems, row },
-        );
+    fn put(&mut self, store: &'static str, key: &str, problems: Vec<Problem>, row: Stored) {
+        let key = key.to_owned();
+        self.rows.push(Unreadable {
+            store,
+            key,
+            problems,
+            row,
+        });
+    }
+
+    /// Puts the rows in order of store and key, once all are set aside.
+    pub(super) fn sort(&mut self) {
+        self.rows
+            .sort_by(|a, b| (a.store, &a.key).cmp(&(b.store, &b.key)));
     }
 
     /// The file offered to people: every row set aside, as stored, with what stops it being
@@ -93,8 +138,8 @@ impl Aside {
         struct Element<'a> {
             magasin: &'a str,
             cle: &'a str,
-            problemes: &'a [String],
-            ligne: &'a Value,
+            problemes: Vec<String>,
+            ligne: Value,
         }
         let file = File {
             format: "prototheque-elements-illisibles",
@@ -103,33 +148,34 @@ impl Aside {
             elements: self
                 .rows
                 .iter()
-                .map(|((store, key), u)| Element {
-                    magasin: store,
-                    cle: key,
-                    problemes: &u.problems,
-                    ligne: &u.row,
+                .map(|u| Element {
+                    magasin: u.store,
+                    cle: &u.key,
+                    problemes: u.problems.iter().map(|p| p.to_string()).collect(),
+                    ligne: match &u.row {
+                        Stored::Raw(value) => raw(value, 0),
+                        Stored::Row(row) => serde_json::to_value(row).expect("a row serialises"),
+                    },
                 })
                 .collect(),
         };
-        serde_json::to_vec_pretty(&file).expect("in-memory data serialises")
+        serde_json::to_vec(&file).expect("in-memory data serialises")
     }
 }
 
-/// Which entry of the assembled document `problem` is about — (list, index) — and what it says
-/// about it, its path now relative to the record (`titre : le titre est vide`). `None` for a
-/// problem with the document as a whole or with a list as a whole.
-pub(super) fn entry_of(problem: &Problem) -> Option<(usize, usize, String)> {
+/// Which entry of the assembled document `problem` is about — (list, index) — and the problem
+/// with its path relative to the record (`titre`). `None` for a problem with the document as a
+/// whole or with a list as a whole.
+pub(super) fn entry_of(problem: &Problem) -> Option<(usize, usize, Problem)> {
     let (list, rest) = LISTS
         .iter()
         .enumerate()
         .find_map(|(i, key)| Some((i, problem.path.strip_prefix(key)?.strip_prefix('[')?)))?;
     let (index, rest) = rest.split_once(']')?;
     let index = index.parse().ok()?;
-    let said = match rest.strip_prefix('.').unwrap_or(rest) {
-        "" => problem.message.clone(),
-        field => format!("{field} : {}", problem.message),
-    };
-    Some((list, index, said))
+    let path = rest.strip_prefix('.').unwrap_or(rest).to_owned();
+    let message = problem.message.clone();
+    Some((list, index, Problem { path, message }))
 }
 
 /// How deep a raw value is copied: a value stored by hand can be nested without end (or even

@@ -144,6 +144,8 @@ impl StoreError {
 
 /// Why a stored row was set aside (see `aside`), as the file of rows set aside says it.
 pub(super) mod reason {
+    use crate::exchange::Problem;
+
     /// What the file of rows set aside says it holds.
     pub(in crate::store) const FILE_NOTE: &str =
         "Éléments enregistrés dans ce navigateur que Prototèque n'a pas pu relire : ils ont été \
@@ -151,15 +153,26 @@ pub(super) mod reason {
          avec ce qui empêche de le relire (« problemes »).";
 
     /// A row that is not in the form of a row at all.
-    pub(in crate::store) fn not_a_row() -> String {
-        "cette ligne n'a pas la forme d'un enregistrement de Prototèque (elle a peut-être été \
-         écrite par une version plus récente)"
-            .to_owned()
+    pub(in crate::store) fn not_a_row() -> Problem {
+        whole(
+            "cette ligne n'a pas la forme d'un enregistrement de Prototèque (elle a peut-être \
+             été écrite par une version plus récente)"
+                .to_owned(),
+        )
     }
 
     /// A row holding another record than the one its key names.
-    pub(in crate::store) fn not_its_key(id: &str, key: &str) -> String {
-        format!("cette ligne, enregistrée sous « {key} », contient l'élément « {id} »")
+    pub(in crate::store) fn not_its_key(id: &str, key: &str) -> Problem {
+        whole(format!(
+            "cette ligne, enregistrée sous « {key} », contient l'élément « {id} »"
+        ))
+    }
+
+    fn whole(message: String) -> Problem {
+        Problem {
+            path: String::new(),
+            message,
+        }
     }
 }
 

@@ -18,8 +18,8 @@ use super::row::Row;
 use super::schema::{CATALOGUE_STORES, CENTRES, PROTOTYPES, RATINGS};
 use super::tx::{answer, Tx};
 use crate::exchange::{
-    read_centre_record, read_prototype_record, read_rating_record, Assembly, Limits, Problems,
-    Reading,
+    read_centre_record, read_prototype_record, read_rating_record, Assembly, Limits, Problem,
+    Problems, Reading,
 };
 use crate::model::Catalogue;
 use crate::slicing::{page_turn, Slices};
@@ -27,6 +27,8 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::{DeserialiseFromJs, KeyRange};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::JsValue;
 
 /// Rows read per request: each batch becomes Rust values in its own turn of the page.
@@ -77,7 +79,7 @@ async fn keys(tx: &Tx<'_>, store: &str) -> Result<Vec<String>> {
 /// set aside into `aside`, as it is.
 async fn rows(
     tx: &Tx<'_>,
-    store_name: &str,
+    store_name: &'static str,
     keys: &[String],
     read: &dyn Fn(usize),
     aside: &mut Aside,
@@ -137,21 +139,25 @@ pub(super) struct Snapshot {
     unreadable: Aside,
 }
 
-/// Reads one stored record's text on its own, through the door: its id.
-type ReadAlone = fn(&str) -> std::result::Result<String, Problems>;
+/// The catalogue's stores, in the order of the document's lists.
+const LISTS: [&str; 3] = [CENTRES, PROTOTYPES, RATINGS];
 
-/// Each list's store, and how one of its records is read on its own.
-const LISTS: [(&str, ReadAlone); 3] = [
-    (CENTRES, |json| read_centre_record(json).map(|(id, _)| id)),
-    (PROTOTYPES, |json| {
-        read_prototype_record(json).map(|(id, _)| id)
-    }),
-    (RATINGS, |json| read_rating_record(json).map(|(id, _)| id)),
-];
+/// The id of a record of list `list`, read on its own through the door.
+fn read_alone(list: usize, json: &str) -> std::result::Result<String, Problems> {
+    match list {
+        0 => read_centre_record(json).map(|(id, _)| id),
+        1 => read_prototype_record(json).map(|(id, _)| id),
+        _ => read_rating_record(json).map(|(id, _)| id),
+    }
+}
 
 /// The rows of each list still being read, in key order: the door's `prototypes[3]` is
 /// `kept[1][3]`.
 type Kept<'s> = [Vec<(&'s String, &'s Row)>; 3];
+
+/// What is called between slices: one type for every caller, so that the reading below is
+/// compiled once (it weighs on the first download).
+type Pause<'p> = dyn FnMut() -> Pin<Box<dyn Future<Output = Result<()>> + 'p>> + 'p;
 
 impl Snapshot {
     /// All stored records; `progress` hears the share of them read so far.
@@ -196,63 +202,74 @@ impl Snapshot {
     /// between slices (inside a transaction, a small request that keeps it open; outside, a
     /// turn of the page); the rows that cannot be read are set aside (see the module doc).
     /// `progress` hears the share of the door's first reading done.
-    async fn catalogue_in_slices<F, Fut>(
+    async fn catalogue_in_slices<'p, F, Fut>(
         &self,
         mut pause: F,
         progress: &dyn Fn(f64),
     ) -> Result<Loaded>
     where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<()>>,
+        F: FnMut() -> Fut + 'p,
+        Fut: Future<Output = Result<()>> + 'p,
     {
+        let mut pause = move || Box::pin(pause()) as Pin<Box<dyn Future<Output = _>>>;
+        self.read_back(&mut pause, progress).await
+    }
+
+    /// [`Snapshot::catalogue_in_slices`], for one type of `pause`.
+    async fn read_back(&self, pause: &mut Pause<'_>, progress: &dyn Fn(f64)) -> Result<Loaded> {
         let mut aside = self.unreadable.clone();
         let mut kept: Kept =
             [&self.centres, &self.prototypes, &self.ratings].map(|rows| rows.iter().collect());
         let mut progress = Some(progress);
-        let mut read_alone = false;
+        let mut alone_checked = false;
         loop {
-            let outcome = door(&kept, &mut pause, progress.take().unwrap_or(&|_| {})).await?;
+            let outcome = door(&kept, pause, progress.take().unwrap_or(&|_| {})).await?;
             let problems = match outcome {
-                Ok(catalogue) if read_alone || same_records(&catalogue, &kept) => {
+                Ok(catalogue) if alone_checked || same_records(&catalogue, &kept) => {
+                    aside.sort();
                     return Ok(Loaded { catalogue, aside });
                 }
                 Ok(_) => Problems::default(),
                 Err(problems) => problems,
             };
-            if !read_alone {
-                read_alone = true;
-                set_aside_alone(&mut kept, &mut aside, &mut pause).await?;
+            if !alone_checked {
+                alone_checked = true;
+                set_aside_alone(&mut kept, &mut aside, pause).await?;
                 continue;
             }
             // Every row left is one record under its own key: the paths name them.
-            let mut named: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
-            for (list, index, said) in problems.list.iter().filter_map(entry_of) {
-                if index < kept[list].len() {
-                    named.entry((list, index)).or_default().push(said);
+            let mut said: [Vec<Vec<Problem>>; 3] =
+                [0, 1, 2].map(|l| vec![Vec::new(); kept[l].len()]);
+            let mut named = false;
+            for (list, index, what) in problems.list.iter().filter_map(entry_of) {
+                if let Some(said) = said[list].get_mut(index) {
+                    said.push(what);
+                    named = true;
                 }
             }
-            if named.is_empty() {
+            if !named {
                 return Err(StoreError::unreadable(problems));
             }
-            // From the last, so that the indexes still to remove stay where they are.
-            for ((list, index), said) in named.into_iter().rev() {
-                let (key, row) = kept[list].remove(index);
-                aside.put_row(LISTS[list].0, key, row, said);
+            for (list, said) in said.into_iter().enumerate() {
+                let rows = std::mem::take(&mut kept[list]);
+                for ((key, row), said) in rows.into_iter().zip(said) {
+                    if said.is_empty() {
+                        kept[list].push((key, row));
+                    } else {
+                        aside.put_row(LISTS[list], key, row, said);
+                    }
+                }
             }
         }
     }
 }
 
 /// The `kept` rows put back into one document and read through the door, a slice at a time.
-async fn door<F, Fut>(
+async fn door(
     kept: &Kept<'_>,
-    pause: &mut F,
+    pause: &mut Pause<'_>,
     progress: &dyn Fn(f64),
-) -> Result<std::result::Result<Catalogue, Problems>>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<()>>,
-{
+) -> Result<std::result::Result<Catalogue, Problems>> {
     let bytes = kept.iter().flatten().map(|(_, r)| r.json.len() + 1).sum();
     let mut doc = Assembly::new(bytes);
     let mut slices = Slices::new();
@@ -291,26 +308,19 @@ fn same_records(catalogue: &Catalogue, kept: &Kept) -> bool {
 
 /// Reads each `kept` row on its own, setting aside the ones that are not one record, or not the
 /// record their key names.
-async fn set_aside_alone<F, Fut>(
+async fn set_aside_alone(
     kept: &mut Kept<'_>,
     aside: &mut Aside,
-    pause: &mut F,
-) -> Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<()>>,
-{
+    pause: &mut Pause<'_>,
+) -> Result<()> {
     let mut slices = Slices::new();
-    for (rows, (store, read)) in kept.iter_mut().zip(LISTS) {
+    for (list, rows) in kept.iter_mut().enumerate() {
         let mut readable = Vec::with_capacity(rows.len());
         for (key, row) in rows.drain(..) {
-            match read(&row.json) {
+            match read_alone(list, &row.json) {
                 Ok(id) if id == *key => readable.push((key, row)),
-                Ok(id) => aside.put_row(store, key, row, vec![reason::not_its_key(&id, key)]),
-                Err(problems) => {
-                    let said = problems.list.iter().map(|p| p.to_string()).collect();
-                    aside.put_row(store, key, row, said);
-                }
+                Ok(id) => aside.put_row(LISTS[list], key, row, vec![reason::not_its_key(&id, key)]),
+                Err(problems) => aside.put_row(LISTS[list], key, row, problems.list),
             }
             if slices.due() {
                 pause().await?;

@@ -4,11 +4,15 @@
 use super::export::download;
 use super::state::{now_utc, today, AppState};
 use super::widgets::count;
+use crate::store;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::future::Future;
+use std::pin::Pin;
 
 /// "3 éléments enregistrés dans ce navigateur sont illisibles : ils ont été mis de côté, sans
 /// être effacés."
-fn told(n: usize) -> String {
+fn told(n: u32) -> String {
     if n == 1 {
         "1 élément enregistré dans ce navigateur est illisible : il a été mis de côté, sans être \
          effacé."
@@ -17,7 +21,7 @@ fn told(n: usize) -> String {
         format!(
             "{} éléments enregistrés dans ce navigateur sont illisibles : ils ont été mis de \
              côté, sans être effacés.",
-            count(n)
+            count(n as usize)
         )
     }
 }
@@ -43,24 +47,70 @@ fn file_name(day: &str) -> String {
     format!("prototheque-elements-illisibles-{day}.json")
 }
 
+/// Reads the rows set aside as they are stored now (one read transaction, like an export), writes
+/// them into a file and offers it.
+async fn write_and_offer(state: AppState) -> Result<(), String> {
+    let loaded = state
+        .with_db(|db| async move { store::load(&db).await })
+        .await
+        .ok_or("Le stockage n'est pas encore prêt ; réessayez dans un instant.")?
+        .map_err(|e| e.message)?;
+    state.set_aside.set(loaded.aside.count());
+    let bytes = loaded.aside.file(&now_utc());
+    download(&bytes, &file_name(&today()), "application/json")
+}
+
+type Writing = Pin<Box<dyn Future<Output = Result<(), String>>>>;
+
+/// The file writer could not be downloaded (release builds fetch it on the first click).
+#[cfg_attr(not(feature = "split"), allow(dead_code))]
+struct WriterUnavailable;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for WriterUnavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        WriterUnavailable
+    }
+}
+
+/// With the `split` feature (release builds) the file writer is a wasm chunk of its own, like
+/// the export's (`ui/export.rs`): only a browser with rows set aside needs it.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(set_aside_file, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn writer(state: AppState) -> Result<Writing, WriterUnavailable> {
+    Ok(Box::pin(write_and_offer(state)))
+}
+
 /// Says that stored rows were set aside, when there are, and offers them as a file.
 #[component]
 pub fn SetAsideNotice() -> impl IntoView {
     let Some(state) = use_context::<AppState>() else {
         return ().into_any();
     };
-    let n = Memo::new(move |_| state.aside.with(|a| a.len()));
     let failed = RwSignal::new(None::<String>);
     let offer = move |_| {
-        let bytes = state.aside.with_untracked(|a| a.file(&now_utc()));
-        failed.set(download(&bytes, &file_name(&today()), "application/json").err());
+        spawn_local(async move {
+            let writer = writer(state);
+            #[cfg(feature = "split")]
+            let writer = writer.await;
+            let written = match writer {
+                Ok(writing) => writing.await,
+                Err(WriterUnavailable) => Err("Le fichier n'a pas pu être préparé : vérifiez la \
+                     connexion à Internet, puis réessayez."
+                    .into()),
+            };
+            failed.set(written.err());
+        })
     };
+    let n = move || state.set_aside.get();
     view! {
-        {move || (n.get() > 0).then(|| view! {
+        {move || (n() > 0).then(|| view! {
             <div class="notice set-aside" role="status">
-                <p>{told(n.get())}" Le reste du catalogue est disponible."</p>
+                <p>{told(n())}" Le reste du catalogue est disponible."</p>
                 <button type="button" on:click=offer>"Télécharger les éléments mis de côté"</button>
-                {move || failed.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+                " "<span class="error" role="alert">{move || failed.get()}</span>
             </div>
         })}
     }

@@ -75,9 +75,10 @@ pub struct AppState {
     /// The outcome of the last action, shown where it happened (page path, area of the page):
     /// kept here so that it survives the page re-rendering with the changed data.
     pub notice: RwSignal<Option<Notice>>,
-    /// The stored rows that could not be read back, set aside to load the rest (shown by
-    /// `aside::SetAsideNotice`, which offers them as a file).
-    pub aside: RwSignal<store::Aside>,
+    /// How many stored rows could not be read back and were set aside to load the rest (told by
+    /// `aside::SetAsideNotice`, which offers them as a file). A `u32`, as the header's count of
+    /// pages loading: one copy of the signal's code in the first download.
+    pub set_aside: RwSignal<u32>,
     db: StoredValue<Option<Database>, LocalStorage>,
     listener: StoredValue<Option<ChangeListener>, LocalStorage>,
 }
@@ -190,7 +191,7 @@ impl AppState {
             persistence: RwSignal::new(None),
             my_centre: RwSignal::new(None),
             notice: RwSignal::new(None),
-            aside: RwSignal::new(store::Aside::default()),
+            set_aside: RwSignal::new(0),
             db: StoredValue::new_local(None),
             listener: StoredValue::new_local(None),
         }
@@ -283,12 +284,12 @@ impl AppState {
             Ok(store::Loaded { catalogue, aside }) => {
                 let progress = |done| self.loading.set(LOAD_SHARE + (1.0 - LOAD_SHARE) * done);
                 self.index_anew(catalogue, progress).await;
-                self.aside.set(aside);
+                self.set_aside.set(aside.count());
             }
             Err(message) => {
                 self.index.set(None);
                 self.catalogue.set(Some(Err(message)));
-                self.aside.set(store::Aside::default());
+                self.set_aside.set(0);
             }
         }
     }
@@ -329,7 +330,7 @@ impl AppState {
         // With rows set aside, records the import wrote can be left out of the catalogue (a
         // report on a prototype set aside): then the index is built anew (rare).
         let anew = !aside.is_empty();
-        self.aside.set(aside);
+        self.set_aside.set(aside.count());
         let index = self.index.try_update_untracked(Option::take).flatten();
         let Some(mut index) = index.filter(|_| !anew) else {
             return self.index_anew(catalogue, progress).await;
