@@ -12,8 +12,8 @@
 //!     cargo run --release --example fuzz_door -- 60
 
 use prototheque::exchange::{
-    assemble_document, check_merged, export_within, merge_checked, read_document, record_bytes,
-    record_json, with_edit, Document, Limits,
+    check_merged, export_within, merge_checked, read_document, record_bytes, stored_document,
+    with_edit, Document, Limits,
 };
 use prototheque::model::{Catalogue, Record};
 use std::collections::BTreeMap;
@@ -257,19 +257,7 @@ fn sequence(inputs: &[Vec<u8>], limits: &Limits, pick: usize) -> (u64, Result<()
 
 /// Laws (a) and (b): the stored catalogue reloads equal; its export is accepted and gives it back.
 fn closed(stored: &Catalogue, limits: &Limits) -> Result<(), String> {
-    fn rows<T: serde::Serialize>(records: &BTreeMap<String, Record<T>>) -> Vec<String> {
-        records.iter().map(|(id, r)| record_json(id, r)).collect()
-    }
-    let (c, p, r) = (
-        rows(&stored.centres),
-        rows(&stored.prototypes),
-        rows(&stored.ratings),
-    );
-    let assembled = assemble_document(
-        c.iter().map(String::as_str),
-        p.iter().map(String::as_str),
-        r.iter().map(String::as_str),
-    );
+    let assembled = stored_document(stored);
     match read_document(assembled.as_bytes(), limits) {
         Ok(back) if back.catalogue == *stored => {}
         Ok(_) => return Err("(a) the reload differs".into()),

@@ -9,8 +9,8 @@
 
 use proptest::prelude::*;
 use prototheque::exchange::{
-    assemble_document, check_merged, check_stored_record, document_bytes, export_within,
-    merge_catalogues, merge_checked, preview, read_document, record_bytes, record_json, version_id,
+    check_merged, check_stored_record, document_bytes, export_within, merge_catalogues,
+    merge_checked, preview, read_document, record_bytes, record_json, stored_document, version_id,
     with_edit, Document, EntityKind, Limits, Outcome, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,
 };
 use prototheque::model::{
@@ -152,20 +152,12 @@ fn doc(catalogue: &Catalogue) -> Document {
 /// The stored catalogue as the store keeps it (one compact record each), read back as the store
 /// does.
 fn reload(stored: &Catalogue, limits: &Limits) -> Result<Catalogue, String> {
-    fn rows<T: serde::Serialize>(records: &BTreeMap<String, Record<T>>) -> Vec<String> {
-        records.iter().map(|(id, r)| record_json(id, r)).collect()
-    }
-    let (c, p, r) = (
-        rows(&stored.centres),
-        rows(&stored.prototypes),
-        rows(&stored.ratings),
-    );
-    let assembled = assemble_document(
-        c.iter().map(String::as_str),
-        p.iter().map(String::as_str),
-        r.iter().map(String::as_str),
-    );
-    let counts = [c.len(), p.len(), r.len()];
+    let assembled = stored_document(stored);
+    let counts = [
+        stored.centres.len(),
+        stored.prototypes.len(),
+        stored.ratings.len(),
+    ];
     assert_eq!(
         document_bytes(counts, record_bytes(stored)),
         assembled.len(),

@@ -26,7 +26,7 @@ pub use preview::{
     outcome, preview, preview_item, preview_keys, EntityKind, Outcome, Preview, PreviewItem,
 };
 pub use problem::{Problem, Problems};
-pub use wire::{assemble_document, export, export_within, record_json, Assembly};
+pub use wire::{assemble_document, export, export_within, record_json, stored_document, Assembly};
 
 use crate::model::{Catalogue, Extra};
 

@@ -144,6 +144,24 @@ pub fn assemble_document<'a>(
     doc.finish()
 }
 
+/// The document the store reads back for `catalogue`: each record in its stored form
+/// ([`record_json`]), put together by [`assemble_document`]. What the closure laws reload.
+pub fn stored_document(catalogue: &Catalogue) -> String {
+    fn rows<T: Serialize>(records: &BTreeMap<String, Record<T>>) -> Vec<String> {
+        records.iter().map(|(id, r)| record_json(id, r)).collect()
+    }
+    let (c, p, r) = (
+        rows(&catalogue.centres),
+        rows(&catalogue.prototypes),
+        rows(&catalogue.ratings),
+    );
+    assemble_document(
+        c.iter().map(String::as_str),
+        p.iter().map(String::as_str),
+        r.iter().map(String::as_str),
+    )
+}
+
 /// [`assemble_document`] a record at a time, for callers that pause in between: the lists come
 /// in the file's order (centres, prototypes, reports), each begun by [`Assembly::next_list`].
 pub struct Assembly {
