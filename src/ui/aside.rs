@@ -1,6 +1,7 @@
 //! The stored rows set aside at start-up (see `store::Aside`): a notice on every page saying how
 //! many, that they were kept, and a button that downloads them as a file.
 
+use super::chunk::{ChunkUnavailable, FILE_UNAVAILABLE};
 use super::export::download;
 use super::state::{now_utc, today, AppState};
 use super::widgets::count;
@@ -62,24 +63,13 @@ async fn write_and_offer(state: AppState) -> Result<(), String> {
 
 type Writing = Pin<Box<dyn Future<Output = Result<(), String>>>>;
 
-/// The file writer could not be downloaded (release builds fetch it on the first click).
-#[cfg_attr(not(feature = "split"), allow(dead_code))]
-struct WriterUnavailable;
-
-#[cfg(feature = "split")]
-impl From<leptos::wasm_split::SplitLoaderError> for WriterUnavailable {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-        WriterUnavailable
-    }
-}
-
 /// With the `split` feature (release builds) the file writer is a wasm chunk of its own, like
 /// the export's (`ui/export.rs`): only a browser with rows set aside needs it.
 #[cfg_attr(
     feature = "split",
     leptos::wasm_split::wasm_split(set_aside_file, wasm_split_path = ::leptos::wasm_split, fallible)
 )]
-fn writer(state: AppState) -> Result<Writing, WriterUnavailable> {
+fn writer(state: AppState) -> Result<Writing, ChunkUnavailable> {
     Ok(Box::pin(write_and_offer(state)))
 }
 
@@ -97,9 +87,7 @@ pub fn SetAsideNotice() -> impl IntoView {
             let writer = writer.await;
             let written = match writer {
                 Ok(writing) => writing.await,
-                Err(WriterUnavailable) => Err("Le fichier n'a pas pu être préparé : vérifiez la \
-                     connexion à Internet, puis réessayez."
-                    .into()),
+                Err(ChunkUnavailable) => Err(FILE_UNAVAILABLE.into()),
             };
             failed.set(written.err());
         })

@@ -1,6 +1,7 @@
 //! Export: a catalogue file download with a meaningful French name; on phones, the Web Share API
 //! where the browser can share files.
 
+use super::chunk::{ChunkUnavailable, FILE_UNAVAILABLE};
 use super::state::{now_utc, AppState};
 use crate::exchange::{export, subset, Document};
 use crate::model::Catalogue;
@@ -116,10 +117,6 @@ async fn write_and_offer(
 
 type Writing = Pin<Box<dyn Future<Output = Result<String, String>>>>;
 
-/// The file writer could not be downloaded (release builds fetch it on the first export).
-#[cfg_attr(not(feature = "split"), allow(dead_code))]
-struct WriterUnavailable;
-
 /// With the `split` feature (release builds), the file writer is a wasm chunk of its own,
 /// downloaded on the first export rather than with the catalogue (see `pages!` in `ui/mod.rs`):
 /// the split point makes this function `async`, and a failed download its `Err`.
@@ -132,17 +129,10 @@ fn writer(
     selection: Selection,
     subject: Option<String>,
     sharing: bool,
-) -> Result<Writing, WriterUnavailable> {
+) -> Result<Writing, ChunkUnavailable> {
     Ok(Box::pin(write_and_offer(
         state, selection, subject, sharing,
     )))
-}
-
-#[cfg(feature = "split")]
-impl From<leptos::wasm_split::SplitLoaderError> for WriterUnavailable {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-        WriterUnavailable
-    }
 }
 
 /// Download (and, where possible, share) buttons for a selection.
@@ -166,9 +156,7 @@ pub fn ExportButtons(
             let writer = writer.await;
             let result = match writer {
                 Ok(writing) => writing.await,
-                Err(WriterUnavailable) => Err("Le fichier n'a pas pu être préparé : vérifiez la \
-                     connexion à Internet, puis réessayez."
-                    .into()),
+                Err(ChunkUnavailable) => Err(FILE_UNAVAILABLE.into()),
             };
             status.set(Some(result));
         });

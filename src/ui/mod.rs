@@ -7,6 +7,7 @@
 //! address (`search_url`). A page module uses these, never another page's module.
 
 mod aside;
+mod chunk;
 mod export;
 mod livret;
 mod need_centre;

@@ -6,6 +6,7 @@ use crate::model::{Catalogue, Facts};
 use crate::search::{Changed, Index};
 use crate::slicing;
 use crate::store::{self, ChangeListener};
+use crate::ui::chunk::ChunkUnavailable;
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,10 +23,6 @@ type SeedImporting = std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<store::ImportReport, store::StoreError>>>,
 >;
 
-/// The code that merges the shipped catalogue could not be downloaded.
-#[cfg_attr(not(feature = "split"), allow(dead_code))]
-struct SeedImportUnavailable;
-
 /// With the `split` feature (release builds), the import machinery (merge, the stored rules'
 /// check, the writes in slices) is a wasm chunk, fetched only when the shipped catalogue is new
 /// to this browser (and by the import page): a return visit neither downloads nor compiles it.
@@ -38,17 +35,10 @@ fn seed_import(
     db: Database,
     seed: Catalogue,
     at: String,
-) -> Result<SeedImporting, SeedImportUnavailable> {
+) -> Result<SeedImporting, ChunkUnavailable> {
     Ok(Box::pin(
         async move { store::import_seed(&db, seed, &at).await },
     ))
-}
-
-#[cfg(feature = "split")]
-impl From<leptos::wasm_split::SplitLoaderError> for SeedImportUnavailable {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-        SeedImportUnavailable
-    }
 }
 
 /// A message about an action's outcome, for one area of one page.
@@ -235,7 +225,7 @@ impl AppState {
                         None
                     }
                     // Tried again at the next start: the setting still names the old seed.
-                    Err(SeedImportUnavailable) => Some(
+                    Err(ChunkUnavailable) => Some(
                         "Le catalogue partagé n'a pas pu être ajouté : vérifiez la connexion à \
                          Internet, puis rechargez la page."
                             .to_owned(),
