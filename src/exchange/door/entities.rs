@@ -252,12 +252,17 @@ pub(super) fn check_prototype_refs(
     centres: &BTreeSet<String>,
 ) {
     for body in record.heads.iter().filter_map(|v| v.body.as_ref()) {
-        if !centres.contains(&body.centre) {
-            cx.report(
-                Path::Key(&at, "centre"),
-                format!("le centre « {} » est absent du fichier", body.centre),
-            );
-        }
+        check_centre_ref(cx, at, &body.centre, centres);
+    }
+}
+
+/// A version names a centre of the file.
+fn check_centre_ref(cx: &mut Cx, at: Path, centre: &str, centres: &BTreeSet<String>) {
+    if !centres.contains(centre) {
+        cx.report(
+            Path::Key(&at, "centre"),
+            format!("le centre « {centre} » est absent du fichier"),
+        );
     }
 }
 
@@ -290,12 +295,7 @@ pub(super) fn check_rating_refs(
                 format!("le prototype « {} » est absent du fichier", body.prototype),
             );
         }
-        if !centres.contains(&body.centre) {
-            cx.report(
-                Path::Key(&at, "centre"),
-                format!("le centre « {} » est absent du fichier", body.centre),
-            );
-        }
+        check_centre_ref(cx, at, &body.centre, centres);
     }
 }
 
