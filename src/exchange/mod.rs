@@ -2,6 +2,7 @@
 //! which outside bytes become trusted data ([`read_document`]), deterministic export, the
 //! order-independent merge that import performs, and the import preview.
 
+pub mod b64;
 mod closure;
 mod door;
 mod edit;
