@@ -140,6 +140,8 @@ pub fn catalogue(prototypes: usize, centres: usize, seed: u64) -> Catalogue {
             territory: format!("Territoire {}", i % 50),
             commune: town.to_owned(),
             tiers_lieu: format!("Tiers-lieu {i}"),
+            keys: Vec::new(),
+            revoked: Vec::new(),
         };
         c.centres
             .insert(id.clone(), with_edit(None, &id, at, Some(centre)));

@@ -44,6 +44,8 @@ fn centre(id: &str, n: u32) -> Centre {
         territory: "Lille Sud".into(),
         commune: "Lille".into(),
         tiers_lieu: String::new(),
+        keys: Vec::new(),
+        revoked: Vec::new(),
     }
 }
 
@@ -470,6 +472,7 @@ fn version(revision: u64, author: &str, n: u32) -> Version<Centre> {
         at: "2026-01-01T00:00:00Z".into(),
         body: Some(centre("echo", n)),
         extra: Default::default(),
+        signature: None,
     }
 }
 

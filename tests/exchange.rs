@@ -120,6 +120,8 @@ fn centre_record(id: &str) -> Record<Centre> {
             territory: "Lille Sud".into(),
             commune: "Lille".into(),
             tiers_lieu: String::new(),
+            keys: Vec::new(),
+            revoked: Vec::new(),
         }),
     )
 }

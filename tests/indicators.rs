@@ -8,6 +8,9 @@ use prototheque::model::{Catalogue, Facts};
 use prototheque::search::{Index, Query};
 use serde_json::{json, Value};
 
+mod common;
+use common::vouched_for_all;
+
 fn v(author: &str, extra: Value) -> Value {
     let mut base =
         json!({ "revision": 1, "modifie_par": author, "modifie_le": "2026-04-01T10:00:00Z" });
@@ -51,9 +54,11 @@ fn small_catalogue() -> Catalogue {
             v("c", json!({ "id": "p2:c", "supprime": true, "participants": 100 })),
         ],
     });
-    read_document(doc.to_string().as_bytes(), &Limits::default())
-        .unwrap()
-        .catalogue
+    vouched_for_all(
+        read_document(doc.to_string().as_bytes(), &Limits::default())
+            .unwrap()
+            .catalogue,
+    )
 }
 
 #[test]
@@ -116,7 +121,7 @@ fn indicators_of_the_seed_match_its_content() {
         .iter()
         .map(|e| e["participants"].as_u64().unwrap_or(0))
         .sum();
-    let catalogue = read_document(&bytes, &Limits::default()).unwrap().catalogue;
+    let catalogue = vouched_for_all(read_document(&bytes, &Limits::default()).unwrap().catalogue);
     let i = compute(&catalogue);
     assert_eq!(
         (i.prototypes, i.centres_with_prototype, i.residents),
@@ -231,4 +236,36 @@ fn csv_neutralises_every_formula_start() {
         csv(&[], &[row]),
         "\u{feff}\r\na=b;Centre n° 4 - Lille; =1;'déjà;;—;48\r\n"
     );
+}
+
+#[test]
+fn only_what_vouched_centres_signed_counts() {
+    let signed = small_catalogue();
+    // Unsigned, as files written before signatures are: nothing counts.
+    let mut unsigned = signed.clone();
+    for record in unsigned.prototypes.values_mut() {
+        record.heads.iter_mut().for_each(|v| v.signature = None);
+    }
+    for record in unsigned.ratings.values_mut() {
+        record.heads.iter_mut().for_each(|v| v.signature = None);
+    }
+    let i = compute(&unsigned);
+    assert_eq!((i.prototypes, i.reports, i.residents), (0, 0, 0));
+    assert_eq!(
+        i.centres, 3,
+        "the centres themselves are still signed and vouched"
+    );
+    // Signed, but by centres this browser does not vouch for (keys first met in a file): the
+    // work shows, yet nothing counts, so that invented centres cannot award the label.
+    let mut unvouched = signed.clone();
+    unvouched.vouched.clear();
+    let i = compute(&unvouched);
+    assert_eq!((i.prototypes, i.centres, i.reports), (0, 0, 0));
+    assert!(Facts::of(&unvouched).reports("p1").is_empty());
+    // Only Gamma (c) unvouched: its report on p1 no longer counts, Bêta's still does.
+    let mut one_less = signed;
+    one_less.vouched.remove("c");
+    let facts = Facts::of(&one_less);
+    assert_eq!(facts.reports("p1").len(), 1);
+    assert_eq!(facts.reports("p1")[0].centre, "b");
 }

@@ -2,6 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use prototheque::exchange::{read_document, Limits};
+
+mod common;
 use prototheque::label::{assess, Status, CRITERIA};
 use prototheque::model::Catalogue;
 use serde_json::{json, Value};
@@ -69,9 +71,11 @@ fn world(livret: Value, licence: &str, reports: &[(&str, u8, u32)], forks: &[&st
         })))
         .collect();
     let doc = json!({ "format": "prototheque-catalogue", "version": "1.0", "centres": centres, "prototypes": prototypes, "evaluations": evaluations });
-    read_document(doc.to_string().as_bytes(), &Limits::default())
-        .unwrap()
-        .catalogue
+    common::vouched_for_all(
+        read_document(doc.to_string().as_bytes(), &Limits::default())
+            .unwrap()
+            .catalogue,
+    )
 }
 
 fn met(c: &Catalogue) -> Vec<&'static str> {

@@ -23,6 +23,7 @@ fn record<T>(author: &str, body: T) -> Record<T> {
         at: AT.into(),
         body: Some(body),
         extra: Default::default(),
+        signature: None,
     })
 }
 
@@ -98,6 +99,8 @@ fn catalogue_of<'a>(
             territory: "Lille".into(),
             commune: "Lille".into(),
             tiers_lieu: String::new(),
+            keys: Vec::new(),
+            revoked: Vec::new(),
         };
         c.centres.insert(id.into(), record(id, centre));
     }
@@ -105,7 +108,7 @@ fn catalogue_of<'a>(
         let body = make(centre, origin.as_deref());
         c.prototypes.insert(id, record(centre, body));
     }
-    c
+    common::vouched_for_all(c)
 }
 
 fn generation(n: usize) -> String {

@@ -2,6 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use prototheque::exchange::{export, read_document, Limits};
+
+mod common;
 use prototheque::label::{self, Status};
 use prototheque::model::Theme;
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,9 +41,7 @@ fn seed_is_in_canonical_export_form() {
 
 #[test]
 fn seed_has_the_programme_shape() {
-    let catalogue = read_document(&seed_bytes(), &Limits::default())
-        .unwrap()
-        .catalogue;
+    let catalogue = common::seed();
     let centres: BTreeMap<_, _> = catalogue.live_centres().collect();
     assert_eq!(centres.len(), 8);
     let territories: BTreeSet<_> = centres.values().map(|c| c.territory.as_str()).collect();
@@ -79,9 +79,7 @@ fn seed_has_the_programme_shape() {
 
 #[test]
 fn seed_shows_lineage_reports_and_the_label() {
-    let catalogue = read_document(&seed_bytes(), &Limits::default())
-        .unwrap()
-        .catalogue;
+    let catalogue = common::seed();
     let forks: Vec<_> = catalogue
         .live_prototypes()
         .filter_map(|(_, p)| p.forked_from.as_ref())
@@ -107,9 +105,7 @@ fn seed_shows_lineage_reports_and_the_label() {
 #[test]
 fn seed_has_a_three_generation_lineage() {
     use prototheque::model::{ancestry, family, Facts};
-    let catalogue = read_document(&seed_bytes(), &Limits::default())
-        .unwrap()
-        .catalogue;
+    let catalogue = common::seed();
     assert_eq!(
         ancestry(&catalogue, "faubourg-de-bethune-pouvoir-d-agir"),
         ["chemin-rouge-pouvoir-d-agir", "belencontre-pouvoir-d-agir"]
@@ -123,9 +119,7 @@ fn seed_has_a_three_generation_lineage() {
 #[test]
 fn the_facts_about_one_prototype_are_those_of_the_whole_catalogue() {
     use prototheque::model::{family, Facts};
-    let catalogue = read_document(&seed_bytes(), &Limits::default())
-        .unwrap()
-        .catalogue;
+    let catalogue = common::seed();
     let all = Facts::of(&catalogue);
     for (id, p) in catalogue.live_prototypes() {
         let about = Facts::about(&catalogue, |p| p == id);

@@ -90,7 +90,11 @@ mod tests {
     #[test]
     fn refuses_other_spellings() {
         assert_eq!(decode("Zg=="), None, "padding");
-        assert_eq!(decode("Zh"), None, "unused bits set: another spelling of « f »");
+        assert_eq!(
+            decode("Zh"),
+            None,
+            "unused bits set: another spelling of « f »"
+        );
         assert_eq!(decode("Z"), None, "a lone sextet");
         assert_eq!(decode("Zm9v+g"), None, "standard alphabet");
         assert_eq!(decode("Zm 9v"), None);

@@ -32,14 +32,29 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     hash
 }
 
-/// Total order on versions, best first: higher revision, then later date, then author id, then
-/// version id, so that every centre picks the same winner.
+/// Total order on versions, best first: signed before unsigned (an unsigned version never
+/// replaces a signed one), then higher revision, later date, author id, version id, and the
+/// signature's own text, so that every centre picks the same winner and the same copy.
 fn better<T>(a: &(String, Version<T>), b: &(String, Version<T>)) -> Ordering {
-    (b.1.revision, &b.1.at, &b.1.author, &b.0).cmp(&(a.1.revision, &a.1.at, &a.1.author, &a.0))
+    fn key<T>(v: &(String, Version<T>)) -> impl Ord + '_ {
+        let signature = v.1.signature.as_ref().map(|s| (&s.key, &s.value));
+        (
+            signature.is_some(),
+            v.1.revision,
+            &v.1.at,
+            &v.1.author,
+            &v.0,
+            signature,
+        )
+    }
+    key(b).cmp(&key(a))
 }
 
-/// Puts `versions` in head order, without duplicates and without replaced versions. If a
-/// (hostile) set of files replaced every version, all are kept: data is never dropped to zero.
+/// Puts `versions` in head order, without duplicates (of two copies of one version, a signed one
+/// is kept) and without replaced versions. A signed version is dropped as replaced only when a
+/// signed version of the same author with a higher revision is there too: a file cannot make a
+/// centre's signed work disappear by listing its id. If a (hostile) set of files replaced every
+/// version, all are kept: data is never dropped to zero.
 pub(super) fn normalise<T: Serialize>(versions: Vec<Version<T>>, record: &mut Record<T>) {
     // One version is its own head order, and is kept even if replaced (never zero): no need to
     // hash it. This is the common case, and hashing serialises the whole version.
@@ -50,9 +65,22 @@ pub(super) fn normalise<T: Serialize>(versions: Vec<Version<T>>, record: &mut Re
     let mut keyed: Vec<(String, Version<T>)> =
         versions.into_iter().map(|v| (version_id(&v), v)).collect();
     keyed.sort_by(better);
-    keyed.dedup_by(|a, b| a.0 == b.0);
-    if keyed.iter().any(|(id, _)| !record.superseded.contains(id)) {
-        keyed.retain(|(id, _)| !record.superseded.contains(id));
+    // Copies of one version need not be next to each other (signed ones come first).
+    let mut seen = std::collections::BTreeSet::new();
+    keyed.retain(|(id, _)| seen.insert(id.clone()));
+    let outranked = |v: &Version<T>| {
+        v.signature.is_none()
+            || keyed.iter().any(|(_, w)| {
+                w.signature.is_some() && w.author == v.author && w.revision > v.revision
+            })
+    };
+    let replaced: Vec<bool> = keyed
+        .iter()
+        .map(|(id, v)| record.superseded.contains(id) && outranked(v))
+        .collect();
+    if replaced.contains(&false) {
+        let mut replaced = replaced.into_iter();
+        keyed.retain(|_| !replaced.next().unwrap_or(false));
     }
     record.heads = keyed.into_iter().map(|(_, v)| v).collect();
 }
@@ -106,6 +134,8 @@ pub fn with_edit<T: Serialize + Clone>(
         at: at.to_owned(),
         body,
         extra,
+        // The caller signs it, where this browser holds a key of `author`.
+        signature: None,
     };
     match record {
         None => Record::new(version(1, Default::default())),

@@ -2,6 +2,7 @@
 //! which outside bytes become trusted data ([`read_document`]), deterministic export, the
 //! order-independent merge that import performs, and the import preview.
 
+mod admit;
 pub mod b64;
 mod closure;
 mod door;
@@ -11,8 +12,10 @@ mod merge;
 mod preview;
 mod problem;
 mod scan;
+pub mod signing;
 mod wire;
 
+pub use admit::{admit, signature_checks, Admission, Check, NetworkKeys, Refusal, Verdicts};
 pub use closure::{
     check_merged, check_stored_record, document_bytes, merge_checked, record_bytes,
     EXPORT_HEADROOM, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,

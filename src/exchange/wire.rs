@@ -2,7 +2,7 @@
 //! so the same catalogue always gives the same bytes.
 
 use super::{Document, Limits, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_NAME};
-use crate::model::{Catalogue, Extra, Record, Version};
+use crate::model::{Catalogue, Extra, Record, Signature, Version};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,15 +38,34 @@ impl<'a, T: Serialize> WireVersion<'a, T> {
     }
 }
 
+/// One version with its signature, if any: what a file carries. The signature is not part of
+/// [`WireVersion`], which is what a version's id and its signed bytes are made from.
+#[derive(Serialize)]
+pub(super) struct WireSigned<'a, T: Serialize> {
+    #[serde(flatten)]
+    version: WireVersion<'a, T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<&'a Signature>,
+}
+
+impl<'a, T: Serialize> WireSigned<'a, T> {
+    fn of(version: &'a Version<T>) -> Self {
+        WireSigned {
+            version: WireVersion::of(version),
+            signature: version.signature.as_ref(),
+        }
+    }
+}
+
 /// A record as it stands in a file: the winning version's fields at top level, the losing
 /// concurrent versions under `conflits`, known-replaced version ids under `versions_remplacees`.
 #[derive(Serialize)]
 struct WireRecord<'a, T: Serialize> {
     id: &'a str,
     #[serde(flatten)]
-    winner: WireVersion<'a, T>,
+    winner: WireSigned<'a, T>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    conflits: Vec<WireVersion<'a, T>>,
+    conflits: Vec<WireSigned<'a, T>>,
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     versions_remplacees: &'a BTreeSet<String>,
 }
@@ -57,8 +76,8 @@ impl<T: Serialize> Serialize for Records<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.0.iter().map(|(id, record)| WireRecord {
             id,
-            winner: WireVersion::of(record.winner()),
-            conflits: record.conflicts().iter().map(WireVersion::of).collect(),
+            winner: WireSigned::of(record.winner()),
+            conflits: record.conflicts().iter().map(WireSigned::of).collect(),
             versions_remplacees: &record.superseded,
         }))
     }
@@ -120,8 +139,8 @@ pub fn export_within(doc: &Document, limits: &Limits) -> Vec<u8> {
 pub fn record_json<T: Serialize>(id: &str, record: &Record<T>) -> String {
     serde_json::to_string(&WireRecord {
         id,
-        winner: WireVersion::of(record.winner()),
-        conflits: record.conflicts().iter().map(WireVersion::of).collect(),
+        winner: WireSigned::of(record.winner()),
+        conflits: record.conflicts().iter().map(WireSigned::of).collect(),
         versions_remplacees: &record.superseded,
     })
     .expect("serialising in-memory data to a String cannot fail")

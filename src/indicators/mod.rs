@@ -5,7 +5,7 @@
 //! or `u64` sums, which no catalogue a browser can hold overflows.
 
 use crate::label::{self, Status};
-use crate::model::{on_adaptation_cycles, Catalogue, Facts, Rating, Theme};
+use crate::model::{on_adaptation_cycles, Catalogue, Counted, Facts, Prototype, Rating, Theme};
 use std::collections::BTreeMap;
 
 /// The programme's targets.
@@ -89,6 +89,7 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
             .position(|x| *x == t)
             .expect("every theme is in ALL")
     };
+    let counted = Counted::of(catalogue);
     let mut i = Indicators::default();
     let mut matrix: BTreeMap<&str, [usize; 7]> = catalogue
         .live_centres()
@@ -98,7 +99,7 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
     let mut adapted: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut activity: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let looped = on_adaptation_cycles(catalogue);
-    for (id, p) in catalogue.live_prototypes() {
+    for (id, p) in counted_prototypes(&counted, catalogue) {
         i.prototypes += 1;
         i.per_theme[theme_index(p.theme)] += 1;
         matrix.entry(p.centre.as_str()).or_insert([0; 7])[theme_index(p.theme)] += 1;
@@ -116,7 +117,7 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
             activity.entry(month).or_default().0 += 1;
         }
     }
-    for r in counted_reports(catalogue) {
+    for r in counted_reports(&counted, catalogue) {
         i.reports += 1;
         i.residents += u64::from(r.participants);
         if (1..=5).contains(&r.note) {
@@ -127,7 +128,10 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
         }
     }
     (i.labelled, i.candidates) = (labelled, candidates);
-    i.centres = catalogue.live_centres().count();
+    i.centres = catalogue
+        .live_centres()
+        .filter(|(id, _)| counted.centre(id))
+        .count();
     i.centres_with_prototype = matrix
         .values()
         .filter(|row| row.iter().any(|n| *n > 0))
@@ -163,22 +167,36 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
 /// 2,000 centres).
 /// Centres that gave nothing are absent.
 pub fn by_centre(catalogue: &Catalogue) -> BTreeMap<&str, (usize, usize)> {
+    let counted = Counted::of(catalogue);
     let mut given: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for (_, p) in catalogue.live_prototypes() {
+    for (_, p) in counted_prototypes(&counted, catalogue) {
         given.entry(p.centre.as_str()).or_default().0 += 1;
     }
-    for r in counted_reports(catalogue) {
+    for r in counted_reports(&counted, catalogue) {
         given.entry(r.centre.as_str()).or_default().1 += 1;
     }
     given
 }
 
-/// The reports indicators count: live ones on live prototypes.
-fn counted_reports(catalogue: &Catalogue) -> impl Iterator<Item = &Rating> {
-    catalogue
-        .live_ratings()
+/// The reports indicators count: live ones on live prototypes, by vouched centres, signed.
+fn counted_reports<'a, 'c: 'a>(
+    counted: &'a Counted<'c>,
+    catalogue: &'c Catalogue,
+) -> impl Iterator<Item = &'c Rating> + 'a {
+    counted
+        .ratings()
         .map(|(_, r)| r)
         .filter(|r| catalogue.prototype(&r.prototype).is_some())
+}
+
+/// The prototypes indicators count: live ones whose current version is their vouched author's.
+fn counted_prototypes<'a, 'c: 'a>(
+    counted: &'a Counted<'c>,
+    catalogue: &'c Catalogue,
+) -> impl Iterator<Item = (&'c str, &'c Prototype)> + 'a {
+    catalogue
+        .live_prototypes()
+        .filter(|(id, _)| counted.prototype(id))
 }
 
 /// First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").

@@ -136,10 +136,9 @@ pub fn assess_with(prototype: &Prototype, id: &str, facts: &Facts) -> Assessment
     let appreciated = others.len() >= MIN_OTHER_CENTRES
         && others.iter().map(|r| f64::from(r.note)).sum::<f64>() / others.len() as f64
             >= MIN_AVERAGE;
-    let reproduced = facts
-        .adaptations(id)
-        .iter()
-        .any(|(_, p)| p.centre != prototype.centre);
+    let reproduced = facts.adaptations(id).iter().any(|(adaptation, p)| {
+        p.centre != prototype.centre && facts.counted().prototype(adaptation)
+    });
     let met = [
         livret_complete(prototype),
         free_licence(prototype),
@@ -147,7 +146,9 @@ pub fn assess_with(prototype: &Prototype, id: &str, facts: &Facts) -> Assessment
         appreciated,
         reproduced,
     ];
-    let status = if met.iter().all(|m| *m) {
+    // A prototype whose current version is not its vouched author's own is never labelled: an
+    // unsigned copy, or one signed by a key first met in a file, cannot carry the label.
+    let status = if met.iter().all(|m| *m) && facts.counted().prototype(id) {
         Status::Labelled
     } else if met[0] && met[1] {
         Status::Candidate

@@ -1,12 +1,13 @@
 use super::lineage::on_adaptation_cycles;
-use super::{Catalogue, Prototype, Rating};
+use super::{Catalogue, Counted, Prototype, Rating};
 use std::collections::BTreeMap;
 
 /// Facts about each prototype that need the whole catalogue — its experience reports and the
 /// adaptations made from it — gathered in one pass so that pages, the label and search do not
-/// each rescan the catalogue per prototype. Reports on a deleted prototype are left out, and so
+/// each rescan the catalogue per prototype. Only the reports that count are gathered ([`Counted`]); reports on a deleted prototype are left out, and so
 /// are the links of adaptation cycles (see `model::lineage`): the adaptations form a forest.
 pub struct Facts<'c> {
+    counted: Counted<'c>,
     reports: BTreeMap<&'c str, Vec<&'c Rating>>,
     adaptations: BTreeMap<&'c str, Vec<(&'c str, &'c Prototype)>>,
 }
@@ -20,8 +21,9 @@ impl<'c> Facts<'c> {
     /// adaptation, for lineages): what a page about a few prototypes needs, without gathering
     /// the reports on 20,000 others.
     pub fn about(catalogue: &'c Catalogue, wanted: impl Fn(&str) -> bool) -> Self {
+        let counted = Counted::of(catalogue);
         let mut reports: BTreeMap<&str, Vec<&Rating>> = BTreeMap::new();
-        for (_, rating) in catalogue.live_ratings() {
+        for (_, rating) in counted.ratings() {
             if !wanted(&rating.prototype) {
                 continue;
             }
@@ -46,17 +48,24 @@ impl<'c> Facts<'c> {
             }
         }
         Facts {
+            counted,
             reports,
             adaptations,
         }
     }
 
-    /// Live experience reports on prototype `id` (none if it is deleted).
+    /// What counts toward the label and the indicators (see [`Counted`]).
+    pub fn counted(&self) -> &Counted<'c> {
+        &self.counted
+    }
+
+    /// Live experience reports on prototype `id` that count (none if it is deleted).
     pub fn reports(&self, id: &str) -> &[&'c Rating] {
         self.reports.get(id).map_or(&[], Vec::as_slice)
     }
 
-    /// Live prototypes adapted directly from `id`, by id (none on an adaptation cycle).
+    /// Live prototypes adapted directly from `id`, by id (none on an adaptation cycle), whether
+    /// they count or not (a lineage shows them all).
     pub fn adaptations(&self, id: &str) -> &[(&'c str, &'c Prototype)] {
         self.adaptations.get(id).map_or(&[], Vec::as_slice)
     }

@@ -7,6 +7,7 @@ mod facts;
 mod lineage;
 mod text;
 mod theme;
+mod trust;
 mod unknown;
 mod versioned;
 
@@ -15,11 +16,12 @@ pub use lineage::{adaptation_cycles, adaptation_cycles_from, ancestry, family, L
 pub(crate) use lineage::{cycles_reached, on_adaptation_cycles};
 pub use text::fold;
 pub use theme::{Theme, UsageKind};
+pub use trust::{prototype_owner, rating_owner, Counted, Keyring};
 pub use unknown::Unknown;
 pub use versioned::{Record, Version};
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Fields this version of Prototèque does not know, kept so that a round trip through an older
 /// app never drops what a newer one wrote (within the format's limits on them).
@@ -38,6 +40,24 @@ pub struct Centre {
     pub territory: String,
     pub commune: String,
     pub tiers_lieu: String,
+    /// The public keys of the centre's devices (Ed25519, base64url): who may sign as the centre.
+    /// Left out when empty, so a centre written before keys existed keeps its version id.
+    #[serde(rename = "cles", skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
+    /// Keys the centre withdrew (a lost device): nothing they signed counts any more.
+    #[serde(rename = "cles_revoquees", skip_serializing_if = "Vec::is_empty")]
+    pub revoked: Vec<String>,
+}
+
+/// An author's signature on one version: the public key that made it and the Ed25519
+/// signature of the version's signed bytes (`exchange::signing::message`), both base64url
+/// without padding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Signature {
+    #[serde(rename = "cle")]
+    pub key: String,
+    #[serde(rename = "valeur")]
+    pub value: String,
 }
 
 /// A reproducible digital practice, with the livret that lets another centre run it.
@@ -176,6 +196,11 @@ pub struct Catalogue {
     pub centres: BTreeMap<String, Record<Centre>>,
     pub prototypes: BTreeMap<String, Record<Prototype>>,
     pub ratings: BTreeMap<String, Record<Rating>>,
+    /// Centres whose keys this browser holds for true: the network's list names them, a person
+    /// checked their fingerprint, or this browser signs for them. Not data of any file: the store
+    /// fills it, export leaves it out, and only what these centres sign counts toward the label
+    /// and the indicators (see [`Counted`]).
+    pub vouched: BTreeSet<String>,
 }
 
 impl Catalogue {

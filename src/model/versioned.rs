@@ -1,4 +1,4 @@
-use super::Extra;
+use super::{Extra, Signature};
 use std::collections::BTreeSet;
 
 /// One version of an entity: who wrote it, when, at which Lamport revision, and its content.
@@ -14,6 +14,9 @@ pub struct Version<T> {
     pub body: Option<T>,
     /// Unknown top-level fields of the entity, kept through round trips.
     pub extra: Extra,
+    /// The author's signature over this version (see `exchange::signing`), if it has one. Not
+    /// part of what the version *is*: its id and its signed bytes leave it out.
+    pub signature: Option<Signature>,
 }
 
 /// Everything one catalogue knows about one entity (a centre, a prototype, a report).

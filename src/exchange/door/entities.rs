@@ -5,7 +5,7 @@
 use super::fields::{Cx, Fields, Path};
 use super::record::Kind;
 use super::values::{
-    day, id, list, long, long_list, long_or_empty, participants, revision, score, short,
+    day, id, key_list, list, long, long_list, long_or_empty, participants, revision, score, short,
     short_list, short_or_empty, title, url, valid_id,
 };
 use crate::exchange::json::Value;
@@ -40,11 +40,15 @@ pub(super) fn centre(cx: &mut Cx, obj: &mut Fields) -> Option<Centre> {
     let territory = obj.or_default(cx, "territoire", short_or_empty);
     let commune = obj.or_default(cx, "commune", short_or_empty);
     let tiers_lieu = obj.or_default(cx, "tiers_lieu", short_or_empty);
+    let keys = obj.or_empty(cx, "cles", key_list);
+    let revoked = obj.or_empty(cx, "cles_revoquees", key_list);
     Some(Centre {
         name: name?,
         territory,
         commune,
         tiers_lieu,
+        keys: keys?,
+        revoked: revoked?,
     })
 }
 

@@ -112,6 +112,8 @@ pub(super) fn field_name(key: &str) -> &'static str {
         "modifie_le" => "la date de modification",
         "cree_le" => "la date de création",
         "date" => "la date",
+        "cle" => "la clé",
+        "valeur" => "la valeur",
         _ => "ce champ",
     }
 }
@@ -173,6 +175,11 @@ impl<'v> Fields<'v> {
         } else {
             self.taken_past.contains(&i)
         }
+    }
+
+    /// Whether the object has a field no reader took.
+    pub fn has_untaken(&self) -> bool {
+        (0..self.map.fields().count()).any(|i| !self.was_taken(i))
     }
 
     /// Counts `keys` as known without reading them: they are dropped, not kept as unknown.

@@ -3,10 +3,10 @@
 //! revision, author, date and tombstone flag around the entity's body, which its [`Kind`] reads.
 
 use super::fields::{Cx, Fields, Path, Reader};
-use super::values::{boolean, id, revision, timestamp};
+use super::values::{boolean, id, public_key, revision, signature_value, timestamp};
 use crate::exchange::json::Value;
 use crate::exchange::merge::{normalise, version_id};
-use crate::model::{Record, Version};
+use crate::model::{Record, Signature, Version};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -36,6 +36,9 @@ fn version<T>(cx: &mut Cx, mut obj: Fields, kind: &Kind<T>, at: Path) -> Option<
     let author = obj.required(cx, "modifie_par", id);
     let date = obj.required(cx, "modifie_le", timestamp);
     let deleted = obj.or_default(cx, "supprime", boolean);
+    let signature = obj.or_empty(cx, "signature", |cx, value, path| {
+        signature(cx, value, path).map(Some)
+    });
     let body = if deleted {
         None
     } else {
@@ -51,6 +54,26 @@ fn version<T>(cx: &mut Cx, mut obj: Fields, kind: &Kind<T>, at: Path) -> Option<
         at: date?,
         body,
         extra,
+        signature: signature?,
+    })
+}
+
+/// A version's signature: `{"cle": <public key>, "valeur": <signature>}`, nothing else (a key
+/// it does not know would be lost, and it is not covered by what the key signed).
+fn signature(cx: &mut Cx, value: &Value, path: Path) -> Option<Signature> {
+    let mut obj = Fields::of(cx, value, path)?;
+    let key = obj.required(cx, "cle", public_key);
+    let signed = obj.required(cx, "valeur", signature_value);
+    if obj.has_untaken() {
+        cx.report(
+            path,
+            "une signature n'a que deux champs : « cle » et « valeur »",
+        );
+        return None;
+    }
+    Some(Signature {
+        key: key?,
+        value: signed?,
     })
 }
 

@@ -336,3 +336,34 @@ pub(super) fn url(cx: &mut Cx, value: &Value, path: Path) -> Option<String> {
         None
     }
 }
+
+/// `bytes` bytes written in base64url without padding, in its one spelling (`exchange::b64`).
+fn base64url(cx: &mut Cx, value: &Value, path: Path, bytes: usize, what: &str) -> Option<String> {
+    match value {
+        Value::String(s)
+            if s.len() == crate::exchange::b64::encoded_len(bytes)
+                && crate::exchange::b64::decode(s).is_some() =>
+        {
+            Some(s.to_string())
+        }
+        _ => {
+            cx.report(
+                path,
+                format!("doit être {what} ({bytes} octets en base64url)"),
+            );
+            None
+        }
+    }
+}
+
+/// An Ed25519 public key.
+pub(super) fn public_key(cx: &mut Cx, v: &Value, p: Path) -> Option<String> {
+    base64url(cx, v, p, 32, "une clé publique")
+}
+/// An Ed25519 signature.
+pub(super) fn signature_value(cx: &mut Cx, v: &Value, p: Path) -> Option<String> {
+    base64url(cx, v, p, 64, "une signature")
+}
+pub(super) fn key_list(cx: &mut Cx, v: &Value, p: Path) -> Option<Vec<String>> {
+    list(cx, v, p, public_key)
+}

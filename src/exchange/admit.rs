@@ -1,0 +1,435 @@
+//! What a file may change: the ownership and key rules, applied to a file's catalogue before it
+//! is merged (`store::import`, and [`super::merge_checked`]'s callers in the law tests).
+//!
+//! The door has read the file and the caller has checked every signature's bytes
+//! ([`signature_checks`], then WebCrypto in the browser or `native_crypto` natively); [`admit`]
+//! then keeps, of each record, only the versions the rules let in:
+//! - a version whose signature does not match its bytes is refused;
+//! - a centre is signed only by itself, with a key it already had here (or, met for the first
+//!   time, a key its own version lists: trust on first use; or a key the network's list gives
+//!   it); a key change not signed by a known key is refused, never a silent switch;
+//! - a prototype belongs to the centre its first version names, a report to the centre its id
+//!   names: a signed version by anyone else, or signed with a key that is not the owner's
+//!   (another centre's, or a revoked one), is refused; no version may give a prototype to another
+//!   centre;
+//! - an unsigned version, or one signed with a key of a centre that has published none, is kept
+//!   « non vérifié », unless the record already has its owner's signed version: then it is left
+//!   out (it could never replace it, and would only pile up as a conflict).
+//!
+//! What is refused is named, with the reason, in French; the rest of the file still imports
+//! (one forged record does not stop a centre from receiving everyone else's work).
+
+use super::preview::EntityKind;
+use super::signing::{fingerprint, message};
+use crate::model::{
+    prototype_owner, rating_owner, Catalogue, Centre, Keyring, Prototype, Record, Version,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One signature to check: the key, the signed bytes, the signature, and which version it is
+/// (the record, and the version's place among the record's versions as the door read them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub kind: EntityKind,
+    pub id: String,
+    pub head: usize,
+    pub key: Vec<u8>,
+    pub message: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// The signatures of `catalogue` (a file as the door read it) to check, in a stable order.
+pub fn signature_checks(catalogue: &Catalogue) -> Vec<Check> {
+    fn of<T: Serialize>(
+        kind: EntityKind,
+        records: &BTreeMap<String, Record<T>>,
+        out: &mut Vec<Check>,
+    ) {
+        for (id, record) in records {
+            for (head, version) in record.heads.iter().enumerate() {
+                let Some(signature) = &version.signature else {
+                    continue;
+                };
+                // The door checked both are base64url of the right length.
+                let (Some(key), Some(value)) = (
+                    super::b64::decode(&signature.key),
+                    super::b64::decode(&signature.value),
+                ) else {
+                    continue;
+                };
+                out.push(Check {
+                    kind,
+                    id: id.clone(),
+                    head,
+                    key,
+                    message: message(kind, id, version),
+                    signature: value,
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    of(EntityKind::Centre, &catalogue.centres, &mut out);
+    of(EntityKind::Prototype, &catalogue.prototypes, &mut out);
+    of(EntityKind::Rating, &catalogue.ratings, &mut out);
+    out
+}
+
+/// The versions whose signature did not match: built from the checks and their verdicts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Verdicts {
+    failed: BTreeSet<(EntityKind, String, usize)>,
+}
+
+impl Verdicts {
+    /// `verdicts[i]` says whether `checks[i]` held.
+    pub fn of(checks: &[Check], verdicts: &[bool]) -> Self {
+        let failed = checks
+            .iter()
+            .zip(verdicts.iter().chain(std::iter::repeat(&false)))
+            .filter(|(_, ok)| !**ok)
+            .map(|(c, _)| (c.kind, c.id.clone(), c.head))
+            .collect();
+        Verdicts { failed }
+    }
+
+    /// Every signature held.
+    pub fn all_held() -> Self {
+        Verdicts::default()
+    }
+
+    fn failed(&self, kind: EntityKind, id: &str, head: usize) -> bool {
+        self.failed.contains(&(kind, id.to_owned(), head))
+    }
+}
+
+/// The centres the network's list names, with their keys (see `exchange::network`): for them,
+/// the list, not the first file met, says which keys are theirs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkKeys {
+    pub centres: BTreeMap<String, Vec<String>>,
+}
+
+/// What [`admit`] let in and kept out, for the preview and the import's report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Admission {
+    /// Versions signed by their owner with one of its keys.
+    pub verified: usize,
+    /// Versions kept « non vérifié »: unsigned, or signed by a centre with no published key.
+    pub unverified: usize,
+    /// Unverified versions left out because their record has its owner's signed version.
+    pub ignored: usize,
+    /// Versions refused, with the reason.
+    pub refused: Vec<Refusal>,
+    /// Centres met for the first time, with the fingerprint of the key now pinned for them.
+    pub pinned: Vec<(String, String)>,
+    /// Keys a centre added (a new device), with their fingerprints.
+    pub keys_added: Vec<(String, String)>,
+    /// Keys a centre revoked, with their fingerprints.
+    pub keys_revoked: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub kind: EntityKind,
+    pub id: String,
+    pub reason: String,
+}
+
+/// How one version stands against the rules.
+enum Standing {
+    Verified,
+    Unverified,
+    Refused(String),
+}
+
+const BAD_BYTES: &str = "la signature ne correspond pas au contenu : la version a été modifiée \
+                         après avoir été signée";
+const REVOKED: &str = "signée avec une clé que le centre a retirée (appareil perdu ou remplacé)";
+
+/// The versions of `incoming` (a file, as the door read it, whose signatures `verdicts` judged)
+/// that the rules let into `stored`, and what was kept out (see the module documentation).
+pub fn admit(
+    stored: &Catalogue,
+    mut incoming: Catalogue,
+    verdicts: &Verdicts,
+    network: &NetworkKeys,
+) -> (Catalogue, Admission) {
+    let mut admission = Admission::default();
+    let known = Keyring::of(stored);
+
+    // Centres first: their keys decide everything else.
+    for (id, record) in std::mem::take(&mut incoming.centres) {
+        let kept = admit_centre(
+            &id,
+            record,
+            stored,
+            &known,
+            network,
+            verdicts,
+            &mut admission,
+        );
+        if let Some(record) = kept {
+            incoming.centres.insert(id, record);
+        }
+    }
+    // The keys once the file's centres are in.
+    let mut centres = stored.centres.clone();
+    for (id, record) in &incoming.centres {
+        let merged = match centres.get(id) {
+            Some(existing) => super::merge_records(existing, record),
+            None => record.clone(),
+        };
+        centres.insert(id.clone(), merged);
+    }
+    let with_centres = Catalogue {
+        centres,
+        ..Catalogue::default()
+    };
+    let keyring = Keyring::of(&with_centres);
+
+    for (id, record) in std::mem::take(&mut incoming.prototypes) {
+        let owner = stored
+            .prototypes
+            .get(&id)
+            .map_or_else(|| prototype_owner(&record), prototype_owner)
+            .to_owned();
+        let kept = admit_versions(
+            (EntityKind::Prototype, &id),
+            record,
+            stored.prototypes.get(&id),
+            &owner,
+            &keyring,
+            verdicts,
+            &mut admission,
+            |p: &Prototype| {
+                (p.centre != owner).then(|| {
+                    format!(
+                "ce prototype appartient au centre « {owner} » : une version ne peut pas le \
+                 donner au centre « {} » (pour le reprendre, adaptez-le)",
+                p.centre
+            )
+                })
+            },
+        );
+        if let Some(record) = kept {
+            incoming.prototypes.insert(id, record);
+        }
+    }
+    for (id, record) in std::mem::take(&mut incoming.ratings) {
+        let owner = rating_owner(&id).to_owned();
+        let kept = admit_versions(
+            (EntityKind::Rating, &id),
+            record,
+            stored.ratings.get(&id),
+            &owner,
+            &keyring,
+            verdicts,
+            &mut admission,
+            |_| None,
+        );
+        if let Some(record) = kept {
+            incoming.ratings.insert(id, record);
+        }
+    }
+    (incoming, admission)
+}
+
+/// The rules for a prototype's or a report's versions (see the module documentation).
+#[allow(clippy::too_many_arguments)]
+fn admit_versions<T: Serialize + Clone>(
+    (kind, id): (EntityKind, &str),
+    mut record: Record<T>,
+    stored: Option<&Record<T>>,
+    owner: &str,
+    keyring: &Keyring,
+    verdicts: &Verdicts,
+    admission: &mut Admission,
+    moved: impl Fn(&T) -> Option<String>,
+) -> Option<Record<T>> {
+    let standings: Vec<Standing> = record
+        .heads
+        .iter()
+        .enumerate()
+        .map(|(head, v)| {
+            if let Some(why) = v.body.as_ref().and_then(&moved) {
+                return Standing::Refused(why);
+            }
+            let Some(signature) = &v.signature else {
+                return Standing::Unverified;
+            };
+            if verdicts.failed(kind, id, head) {
+                Standing::Refused(BAD_BYTES.into())
+            } else if v.author != owner {
+                Standing::Refused(format!(
+                    "signée par le centre « {} », alors que seul le centre « {owner} » peut \
+                     écrire cet enregistrement",
+                    v.author
+                ))
+            } else if keyring.holds(owner, &signature.key) {
+                Standing::Verified
+            } else if keyring.revoked(owner, &signature.key) {
+                Standing::Refused(REVOKED.into())
+            } else if keyring.knows(owner) {
+                Standing::Refused(format!(
+                    "signée avec une clé qui n'est pas une clé du centre « {owner} »"
+                ))
+            } else {
+                Standing::Unverified
+            }
+        })
+        .collect();
+    let has_verified = standings.iter().any(|s| matches!(s, Standing::Verified))
+        || stored.is_some_and(|r| keyring.verified(owner, r.winner()));
+    keep(
+        &mut record.heads,
+        standings,
+        has_verified,
+        kind,
+        id,
+        admission,
+    );
+    (!record.heads.is_empty()).then_some(record)
+}
+
+/// Keeps the versions their standings let in, and counts them in `admission`.
+fn keep<T>(
+    heads: &mut Vec<Version<T>>,
+    standings: Vec<Standing>,
+    has_verified: bool,
+    kind: EntityKind,
+    id: &str,
+    admission: &mut Admission,
+) {
+    let mut standings = standings.into_iter();
+    heads.retain(|_| match standings.next() {
+        Some(Standing::Verified) => {
+            admission.verified += 1;
+            true
+        }
+        Some(Standing::Unverified) if has_verified => {
+            admission.ignored += 1;
+            false
+        }
+        Some(Standing::Unverified) => {
+            admission.unverified += 1;
+            true
+        }
+        Some(Standing::Refused(reason)) => {
+            admission.refused.push(Refusal {
+                kind,
+                id: id.to_owned(),
+                reason,
+            });
+            false
+        }
+        None => false,
+    });
+}
+
+/// The rules for a centre's versions: signed by itself, with a key it had (or, first met, one it
+/// lists, or one the network gives it); each accepted version's keys and revocations count for
+/// the next one, oldest first.
+fn admit_centre(
+    id: &str,
+    mut record: Record<Centre>,
+    stored: &Catalogue,
+    known: &Keyring,
+    network: &NetworkKeys,
+    verdicts: &Verdicts,
+    admission: &mut Admission,
+) -> Option<Record<Centre>> {
+    let named = network.centres.get(id);
+    let first_met = !known.knows(id) && named.is_none();
+    let mut keys: BTreeSet<&str> = match named {
+        Some(listed) if !known.knows(id) => listed.iter().map(String::as_str).collect(),
+        _ => known.keys(id).iter().map(String::as_str).collect(),
+    };
+    let stored_centre = stored.centre(id);
+    let mut revoked: BTreeSet<&str> = stored_centre
+        .map(|c| c.revoked.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let had: BTreeSet<String> = keys.iter().map(|k| k.to_string()).collect();
+
+    // Oldest first, so that a key is judged by what came before it.
+    let mut order: Vec<usize> = (0..record.heads.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (va, vb) = (&record.heads[a], &record.heads[b]);
+        (va.revision, &va.at).cmp(&(vb.revision, &vb.at))
+    });
+    let mut standings: Vec<Option<Standing>> = (0..record.heads.len()).map(|_| None).collect();
+    let mut pinned = None;
+    for i in order {
+        let v = &record.heads[i];
+        let standing = match &v.signature {
+            None => Standing::Unverified,
+            Some(_) if verdicts.failed(EntityKind::Centre, id, i) => {
+                Standing::Refused(BAD_BYTES.into())
+            }
+            Some(_) if v.author != id => Standing::Refused(format!(
+                "un centre ne peut être signé que par lui-même : cette version est signée au nom \
+                 du centre « {} »",
+                v.author
+            )),
+            Some(s) if revoked.contains(s.key.as_str()) => Standing::Refused(REVOKED.into()),
+            Some(s) if keys.contains(s.key.as_str()) => Standing::Verified,
+            Some(s) if first_met && keys.is_empty() => match &v.body {
+                Some(body) if body.keys.contains(&s.key) && !body.revoked.contains(&s.key) => {
+                    pinned = Some(s.key.clone());
+                    Standing::Verified
+                }
+                _ => Standing::Refused(
+                    "signée avec une clé que le centre ne publie pas dans ses clés".into(),
+                ),
+            },
+            Some(_) if named.is_some() && !known.knows(id) => Standing::Refused(
+                "signée avec une clé que la liste du réseau ne donne pas à ce centre".into(),
+            ),
+            Some(_) => Standing::Refused(
+                "la clé de ce centre a changé sans que le changement soit signé par une de ses \
+                 clés connues : vérifiez auprès du centre avant de lui faire confiance"
+                    .into(),
+            ),
+        };
+        if let (Standing::Verified, Some(body)) = (&standing, &v.body) {
+            revoked.extend(body.revoked.iter().map(String::as_str));
+            keys.extend(body.keys.iter().map(String::as_str));
+            keys.retain(|k| !revoked.contains(k));
+        }
+        standings[i] = Some(standing);
+    }
+    if let Some(key) = pinned {
+        admission
+            .pinned
+            .push((id.to_owned(), fingerprint(&key).unwrap_or_default()));
+    } else {
+        for key in keys.iter().filter(|k| !had.contains(**k)) {
+            admission
+                .keys_added
+                .push((id.to_owned(), fingerprint(key).unwrap_or_default()));
+        }
+    }
+    for key in revoked
+        .iter()
+        .filter(|k| stored_centre.is_none_or(|c| !c.revoked.iter().any(|r| r == *k)))
+    {
+        admission
+            .keys_revoked
+            .push((id.to_owned(), fingerprint(key).unwrap_or_default()));
+    }
+    let standings: Vec<Standing> = standings
+        .into_iter()
+        .map(|s| s.unwrap_or(Standing::Unverified))
+        .collect();
+    let has_verified = known.knows(id) || standings.iter().any(|s| matches!(s, Standing::Verified));
+    keep(
+        &mut record.heads,
+        standings,
+        has_verified,
+        EntityKind::Centre,
+        id,
+        admission,
+    );
+    (!record.heads.is_empty()).then_some(record)
+}
