@@ -22,7 +22,8 @@ pub use closure::{
 };
 pub use door::{
     check_centre, check_prototype, check_rating, is_valid_id, read_centre_record, read_document,
-    read_document_plain, read_prototype_record, read_rating_record, Limits, Reading,
+    read_document_plain, read_network, read_prototype_record, read_rating_record, Limits,
+    NetworkList, Reading, NETWORK_CONTEXT, NETWORK_FORMAT, NETWORK_KEY,
 };
 pub use edit::{compare, new_id, slug, subset, FieldChange};
 pub use merge::{merge_catalogues, merge_records, version_id, with_edit};

@@ -47,6 +47,13 @@ pub fn message<T: Serialize>(kind: EntityKind, id: &str, version: &Version<T>) -
     out
 }
 
+/// `value` as compact JSON with sorted keys (see [`canonical`]).
+pub(super) fn canonical_bytes(value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    canonical(value, &mut out);
+    out
+}
+
 /// `value` as compact JSON with sorted keys. Strings are escaped as serde_json escapes them
 /// (`"` and `\` and control characters only; everything else as UTF-8); numbers as written.
 fn canonical(value: &Value, out: &mut Vec<u8>) {

@@ -12,6 +12,7 @@
 //! - `entities`: the bodies of centres, prototypes and reports, and their references;
 //! - `entries`: a file's header, then its lists' entries read one by one, a slice at a time;
 //! - `reading`: size limits, the slice-by-slice [`Reading`], and the plain whole-file way;
+//! - `network`: the network's signed list of centres and their keys;
 //! - `stored` and `forms`: one record as storage keeps it, and content typed in a form, read by
 //!   the same rules as a file.
 
@@ -20,11 +21,13 @@ mod entries;
 mod fields;
 mod forms;
 mod invisible;
+mod network;
 mod reading;
 mod record;
 mod stored;
 mod values;
 
 pub use forms::{check_centre, check_prototype, check_rating, is_valid_id};
+pub use network::{read_network, NetworkList, NETWORK_CONTEXT, NETWORK_FORMAT, NETWORK_KEY};
 pub use reading::{read_document, read_document_plain, Limits, Reading};
 pub use stored::{read_centre_record, read_prototype_record, read_rating_record};
