@@ -94,8 +94,8 @@ impl Verdicts {
         Verdicts { failed }
     }
 
-    /// Every signature held.
-    pub fn all_held() -> Self {
+    /// Every signature held (what is left of a file once [`admit`] removed those that did not).
+    fn all_held() -> Self {
         Verdicts::default()
     }
 
@@ -137,6 +137,41 @@ pub struct Refusal {
     pub reason: String,
 }
 
+/// A file's catalogue once [`admit`] has applied the rules to it: only `admit` makes one, so
+/// whoever holds one (`store::import`) knows every signature in it matched its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Admitted {
+    catalogue: Catalogue,
+    pub admission: Admission,
+}
+
+impl Admitted {
+    /// What the rules let in.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    pub fn into_catalogue(self) -> Catalogue {
+        self.catalogue
+    }
+
+    /// The rules applied again, against `stored` as it is now (an import applies them inside its
+    /// transaction, to what is stored then, which may have changed since the preview). The
+    /// signatures were checked the first time: what is left of them matched.
+    pub fn again(self, stored: &Catalogue, network: &NetworkKeys) -> Admitted {
+        let Admission {
+            mut refused,
+            ignored,
+            ..
+        } = self.admission;
+        let mut again = admit(stored, self.catalogue, &Verdicts::all_held(), network);
+        refused.append(&mut again.admission.refused);
+        again.admission.refused = refused;
+        again.admission.ignored += ignored;
+        again
+    }
+}
+
 /// How one version stands against the rules.
 enum Standing {
     Verified,
@@ -155,7 +190,7 @@ pub fn admit(
     mut incoming: Catalogue,
     verdicts: &Verdicts,
     network: &NetworkKeys,
-) -> (Catalogue, Admission) {
+) -> Admitted {
     let mut admission = Admission::default();
     let known = Keyring::of(stored);
 
@@ -233,7 +268,10 @@ pub fn admit(
             incoming.ratings.insert(id, record);
         }
     }
-    (incoming, admission)
+    Admitted {
+        catalogue: incoming,
+        admission,
+    }
 }
 
 /// The rules for a prototype's or a report's versions (see the module documentation).

@@ -15,7 +15,9 @@ mod scan;
 pub mod signing;
 mod wire;
 
-pub use admit::{admit, signature_checks, Admission, Check, NetworkKeys, Refusal, Verdicts};
+pub use admit::{
+    admit, signature_checks, Admission, Admitted, Check, NetworkKeys, Refusal, Verdicts,
+};
 pub use closure::{
     check_merged, check_stored_record, document_bytes, merge_checked, record_bytes,
     EXPORT_HEADROOM, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,

@@ -16,7 +16,7 @@ pub use lineage::{adaptation_cycles, adaptation_cycles_from, ancestry, family, L
 pub(crate) use lineage::{cycles_reached, on_adaptation_cycles};
 pub use text::fold;
 pub use theme::{Theme, UsageKind};
-pub use trust::{prototype_owner, rating_owner, Counted, Keyring};
+pub use trust::{prototype_owner, rating_owner, Counted, Keyring, Vouch, Vouches};
 pub use unknown::Unknown;
 pub use versioned::{Record, Version};
 

@@ -154,3 +154,96 @@ impl<'c> Counted<'c> {
             .filter(|(id, _)| self.rating(id))
     }
 }
+
+/// Why this browser holds a centre's key for true.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Vouch {
+    /// The network's signed list names the centre with this key.
+    Network,
+    /// A person compared the fingerprint with the centre's (by phone, in person).
+    Checked,
+    /// This browser signs for the centre: the key is its own.
+    Device,
+}
+
+impl Vouch {
+    /// How the « Confiance » page says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Vouch::Network => "liste du réseau",
+            Vouch::Checked => "vérifié à la main",
+            Vouch::Device => "cet appareil",
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Vouch::Network => "reseau",
+            Vouch::Checked => "main",
+            Vouch::Device => "appareil",
+        }
+    }
+}
+
+/// The centres this browser vouches for, and why: kept as a setting, one `<centre> <why>` a
+/// line. A centre whose key was only met in a file is not here (trust on first use).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Vouches(pub BTreeMap<String, Vouch>);
+
+impl Vouches {
+    /// Reads the setting's text; lines it does not understand are left out.
+    pub fn parse(text: &str) -> Self {
+        let why = |w: &str| {
+            [Vouch::Network, Vouch::Checked, Vouch::Device]
+                .into_iter()
+                .find(|v| v.word() == w)
+        };
+        Vouches(
+            text.lines()
+                .filter_map(|line| {
+                    let (id, w) = line.split_once(' ')?;
+                    Some((id.to_owned(), why(w)?))
+                })
+                .collect(),
+        )
+    }
+
+    /// The setting's text.
+    pub fn text(&self) -> String {
+        self.0
+            .iter()
+            .map(|(id, v)| format!("{id} {}\n", v.word()))
+            .collect()
+    }
+
+    /// Vouches for `id`, unless it is vouched for by a stronger reason already (this device,
+    /// then the network, then a person's check).
+    pub fn add(&mut self, id: &str, why: Vouch) {
+        let rank = |v: Vouch| match v {
+            Vouch::Device => 0,
+            Vouch::Network => 1,
+            Vouch::Checked => 2,
+        };
+        let entry = self.0.entry(id.to_owned()).or_insert(why);
+        if rank(why) < rank(*entry) {
+            *entry = why;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vouches_round_trip_and_keep_the_strongest_reason() {
+        let mut v = Vouches::default();
+        v.add("echo", Vouch::Checked);
+        v.add("echo", Vouch::Network);
+        v.add("phalempins", Vouch::Device);
+        v.add("phalempins", Vouch::Checked);
+        assert_eq!(v.text(), "echo reseau\nphalempins appareil\n");
+        assert_eq!(Vouches::parse(&v.text()), v);
+        assert_eq!(Vouches::parse("echo\nx inconnu\ny main\n").0.len(), 1);
+    }
+}

@@ -21,7 +21,8 @@ use super::schema::{CENTRES, IMPORTS, PROTOTYPES, RATINGS, WRITE_STORES};
 use super::tx::{answer, read_back, Tx};
 use super::undo::{self, Touched};
 use crate::exchange::{
-    check_merged, merge_records, outcome, EntityKind, Limits, Preview, PreviewItem,
+    check_merged, merge_records, outcome, Admission, Admitted, EntityKind, Limits, NetworkKeys,
+    Preview, PreviewItem,
 };
 use crate::model::{Catalogue, Record};
 use crate::slicing::Slices;
@@ -55,6 +56,9 @@ pub struct ImportReport {
     pub aside: Aside,
     /// Records of the file left unwritten because the stored row of their id is set aside.
     pub held_aside: usize,
+    /// What the ownership and key rules let in and kept out (`exchange::admit`), applied to what
+    /// was stored when the import was written.
+    pub admission: Admission,
 }
 
 /// Merges `incoming` into the stored catalogue in **one transaction**: the whole import is written
@@ -64,21 +68,32 @@ pub struct ImportReport {
 /// The work is done in slices of about [`SLICE_MS`](crate::slicing::SLICE_MS): between two
 /// slices the page handles input and paints, while a pending request keeps the transaction
 /// open. `progress` hears the share done (0 to 1) after each slice.
+///
+/// `incoming` went through `exchange::admit` (its signatures checked) against the catalogue the
+/// preview showed; the rules are applied again inside the transaction, to what is stored then.
 pub async fn import(
     db: &Database,
-    incoming: Catalogue,
+    incoming: Admitted,
+    network: &NetworkKeys,
     source: &str,
     at: &str,
     progress: &dyn Fn(f64),
 ) -> Result<ImportReport> {
-    import_inner(db, incoming, source, at, true, None, progress).await
+    import_inner(db, incoming, network, source, at, true, None, progress).await
 }
 
-/// Seeds or refreshes from the catalogue shipped with the app, through the same merge as a file.
-pub async fn import_seed(db: &Database, seed: Catalogue, at: &str) -> Result<ImportReport> {
+/// Seeds or refreshes from the catalogue shipped with the app, through the same rules and merge
+/// as a file.
+pub async fn import_seed(
+    db: &Database,
+    seed: Admitted,
+    network: &NetworkKeys,
+    at: &str,
+) -> Result<ImportReport> {
     import_inner(
         db,
         seed,
+        network,
         "catalogue fourni avec Prototèque",
         at,
         false,
@@ -92,12 +107,13 @@ pub async fn import_seed(db: &Database, seed: Catalogue, at: &str) -> Result<Imp
 #[doc(hidden)]
 pub async fn import_failing_after(
     db: &Database,
-    incoming: Catalogue,
+    incoming: Admitted,
     n: usize,
 ) -> Result<ImportReport> {
     import_inner(
         db,
         incoming,
+        &NetworkKeys::default(),
         "test",
         "2026-01-01T00:00:00Z",
         true,
@@ -245,21 +261,29 @@ impl Writing<'_> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn import_inner(
     db: &Database,
-    mut incoming: Catalogue,
+    incoming: Admitted,
+    network: &NetworkKeys,
     source: &str,
     at: &str,
     log: bool,
     fail_after: Option<usize>,
     progress: &dyn Fn(f64),
 ) -> Result<ImportReport> {
+    let vouched = super::settings::vouches(db).await?.0.into_keys().collect();
     let tx = Tx::writing(db, WRITE_STORES)?;
     let snapshot = Snapshot::read(&tx, &|_| {}).await?;
     let Loaded {
         catalogue: mut merged,
         aside,
     } = snapshot.catalogue_within(&tx).await?;
+    merged.vouched = vouched;
+    // The ownership and key rules, against what is stored now.
+    let admitted = incoming.again(&merged, network);
+    let admission = admitted.admission.clone();
+    let mut incoming = admitted.into_catalogue();
     // The file's records whose stored row is set aside are left out, before anything else.
     let before = incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len();
     if !aside.is_empty() {
@@ -364,11 +388,14 @@ async fn import_inner(
     } else {
         // With rows set aside, the catalogue is given as the next load will read it (rare
         // enough to be read again).
+        let vouched = std::mem::take(&mut merged.vouched);
         drop(merged);
-        Snapshot::read(&tx, &|_| {})
+        let mut loaded = Snapshot::read(&tx, &|_| {})
             .await?
             .catalogue_within(&tx)
-            .await?
+            .await?;
+        loaded.catalogue.vouched = vouched;
+        loaded
     };
     progress(1.0);
     tx.commit(attempted + attempted / 4).await?;
@@ -378,5 +405,6 @@ async fn import_inner(
         catalogue: loaded.catalogue,
         aside: loaded.aside,
         held_aside,
+        admission,
     })
 }

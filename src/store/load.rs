@@ -50,6 +50,13 @@ pub async fn load(db: &Database) -> Result<Loaded> {
 /// [`load`], telling `progress` the share done: reading the rows is the first [`ROWS_SHARE`],
 /// reading them through the door the rest.
 pub async fn load_with_progress(db: &Database, progress: &dyn Fn(f64)) -> Result<Loaded> {
+    let vouched = super::settings::vouches(db).await?.0.into_keys().collect();
+    let mut loaded = read_with_progress(db, progress).await?;
+    loaded.catalogue.vouched = vouched;
+    Ok(loaded)
+}
+
+async fn read_with_progress(db: &Database, progress: &dyn Fn(f64)) -> Result<Loaded> {
     let tx = Tx::reading(db, CATALOGUE_STORES)?;
     let snapshot = Snapshot::read(&tx, &|done| progress(ROWS_SHARE * done)).await?;
     // The rows are a consistent snapshot; reading them back needs no transaction.

@@ -45,7 +45,7 @@ pub use import::{
 pub use load::{load, load_with_progress};
 pub use save::{apply, read_announced, save, Change};
 pub use schema::{open, DB_NAME, SCHEMA_VERSION};
-pub use settings::{get_setting, put_setting};
+pub use settings::{get_setting, put_setting, put_vouches, vouches, NETWORK_LIST};
 pub use undo::{can_undo, undo_last_import};
 
 /// Asks the browser to keep this site's data even under storage pressure. `Some(granted)`, or

@@ -6,6 +6,7 @@ use super::error::Result;
 use super::schema::SETTINGS;
 use super::tx::{answer, Tx};
 use indexed_db_futures::database::Database;
+use crate::model::Vouches;
 use indexed_db_futures::prelude::*;
 
 /// Saves one setting.
@@ -27,4 +28,21 @@ pub async fn put_setting(db: &Database, key: &str, value: &str) -> Result<()> {
 pub async fn get_setting(db: &Database, key: &str) -> Result<Option<String>> {
     let tx = Tx::reading(db, SETTINGS)?;
     answer(tx.store(SETTINGS)?.get(key.to_owned()).primitive()).await
+}
+
+/// The setting that says which centres this browser vouches for (`model::Vouches`).
+const VOUCHES: &str = "confiance";
+/// The setting holding the network's list as last checked (its text).
+pub const NETWORK_LIST: &str = "liste-du-reseau";
+
+/// The centres this browser vouches for.
+pub async fn vouches(db: &Database) -> Result<Vouches> {
+    Ok(Vouches::parse(
+        &get_setting(db, VOUCHES).await?.unwrap_or_default(),
+    ))
+}
+
+/// Keeps the centres this browser vouches for.
+pub async fn put_vouches(db: &Database, vouches: &Vouches) -> Result<()> {
+    put_setting(db, VOUCHES, &vouches.text()).await
 }

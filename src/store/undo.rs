@@ -129,6 +129,7 @@ impl StoredUndo {
 /// none, or when a record it wrote was changed since: undoing would then lose that change.
 /// It gives the catalogue as [`load`](super::load) would read it now, with the rows set aside.
 pub async fn undo_last_import(db: &Database) -> Result<Loaded> {
+    let vouched = super::settings::vouches(db).await?.0.into_keys().collect();
     let tx = Tx::writing(db, WRITE_STORES)?;
     let undo_store = tx.store(UNDO)?;
     let undo: Option<StoredUndo> =
@@ -159,10 +160,11 @@ pub async fn undo_last_import(db: &Database) -> Result<Loaded> {
         answer(imports.put(&entry).with_key(undo.log_key).serde()).await?;
     }
     answer(undo_store.delete(LAST_IMPORT.to_owned()).primitive()).await?;
-    let loaded = Snapshot::read(&tx, &|_| {})
+    let mut loaded = Snapshot::read(&tx, &|_| {})
         .await?
         .catalogue_within(&tx)
         .await?;
+    loaded.catalogue.vouched = vouched;
     let attempted = undo
         .touched
         .iter()

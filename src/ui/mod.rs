@@ -15,6 +15,7 @@ mod offline;
 mod pages;
 mod router;
 mod search_url;
+mod signatures;
 mod state;
 mod text_field;
 mod widgets;

@@ -36,9 +36,15 @@ fn seed_import(
     seed: Catalogue,
     at: String,
 ) -> Result<SeedImporting, ChunkUnavailable> {
-    Ok(Box::pin(
-        async move { store::import_seed(&db, seed, &at).await },
-    ))
+    Ok(Box::pin(async move {
+        // The network's list first: it says which keys the seed's centres have.
+        let network = crate::ui::signatures::refresh_network(&db).await;
+        let admitted =
+            crate::ui::signatures::admitted(&Catalogue::default(), seed, &network)
+                .await
+                .map_err(|message| store::StoreError { message })?;
+        store::import_seed(&db, admitted, &network, &at).await
+    }))
 }
 
 /// A message about an action's outcome, for one area of one page.
@@ -362,10 +368,17 @@ impl AppState {
         Ok(())
     }
 
-    /// Saves local changes and shows them at once.
+    /// Saves local changes, signed with this browser's key for "Mon centre" where it holds one,
+    /// and shows them at once.
     pub async fn save(self, changes: Vec<store::Change>) -> Result<(), String> {
+        let mine = self.my_centre.get_untracked();
         let saved = self
-            .with_db(|db| async move { store::save(&db, changes).await })
+            .with_db(|db| async move {
+                let changes = crate::ui::signatures::sign_changes(&db, mine.as_deref(), changes)
+                    .await
+                    .map_err(|message| store::StoreError { message })?;
+                store::save(&db, changes).await
+            })
             .await
             .unwrap_or_else(|| {
                 Err(store::StoreError {

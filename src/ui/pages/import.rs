@@ -2,8 +2,10 @@
 //! change, write it in one transaction only when the user confirms, and offer to undo.
 
 use crate::exchange::{
-    preview_item, preview_keys, EntityKind, Limits, Outcome, Preview, Problems, Reading,
+    preview_item, preview_keys, Admission, Admitted, EntityKind, Limits, NetworkKeys, Outcome,
+    Preview, Problems, Reading,
 };
+use crate::ui::signatures;
 use crate::model::Catalogue;
 use crate::slicing;
 use crate::store;
@@ -19,7 +21,11 @@ enum Step {
     Choose,
     Reading(String),
     Refused { file: String, problems: Problems },
-    Preview { file: String, preview: Preview },
+    Preview {
+        file: String,
+        preview: Preview,
+        admission: Admission,
+    },
     Writing,
     Done { message: String, undoable: bool },
     Failed(String),
@@ -104,6 +110,35 @@ fn summary(p: &Preview) -> String {
     parts.join(" · ")
 }
 
+/// « 40 versions vérifiées, 2 non vérifiées (signature absente ou clé inconnue), 1 ignorée… ».
+fn trust_summary(a: &Admission) -> String {
+    let mut parts = vec![plural(a.verified, "version vérifiée", "versions vérifiées")];
+    if a.unverified > 0 {
+        parts.push(format!(
+            "{} (sans signature, ou d'un centre dont la clé est inconnue)",
+            plural(a.unverified, "version non vérifiée", "versions non vérifiées")
+        ));
+    }
+    if a.ignored > 0 {
+        parts.push(format!(
+            "{} (non vérifiées, elles ne remplacent pas la version signée par l'auteur)",
+            plural(a.ignored, "version ignorée", "versions ignorées")
+        ));
+    }
+    for (centre, code) in &a.pinned {
+        parts.push(format!(
+            "nouveau centre « {centre} » : sa clé {code} est retenue (première rencontre)"
+        ));
+    }
+    for (centre, code) in &a.keys_added {
+        parts.push(format!("« {centre} » ajoute l'appareil {code}"));
+    }
+    for (centre, code) in &a.keys_revoked {
+        parts.push(format!("« {centre} » retire l'appareil {code}"));
+    }
+    format!("Signatures : {}.", parts.join(" ; "))
+}
+
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -111,7 +146,8 @@ pub fn ImportPage() -> impl IntoView {
 
     // Share of the current long step done, 0 to 1: reading the file, or writing it.
     let progress = RwSignal::new(0.0f64);
-    let incoming: StoredValue<Option<Catalogue>, LocalStorage> = StoredValue::new_local(None);
+    let incoming: StoredValue<Option<(Admitted, NetworkKeys)>, LocalStorage> =
+        StoredValue::new_local(None);
 
     // While a file is read or written, another one waits: the picker is disabled and drops are
     // ignored.
@@ -144,9 +180,27 @@ pub fn ImportPage() -> impl IntoView {
                     problems,
                 }),
                 Ok(doc) => {
+                    // Signatures checked, then the ownership and key rules applied, against
+                    // the catalogue as shown.
+                    let network = state
+                        .with_db(|db| async move { signatures::stored_network(&db).await })
+                        .await
+                        .flatten()
+                        .map(|l| l.keys())
+                        .unwrap_or_default();
+                    let current = state
+                        .catalogue
+                        .with_untracked(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned())
+                        .unwrap_or_default();
+                    let admitted =
+                        match signatures::admitted(&current, doc.catalogue, &network).await {
+                            Ok(admitted) => admitted,
+                            Err(message) => return step.set(Step::Failed(message)),
+                        };
+                    drop(current);
                     // Compared with the catalogue a slice at a time: a national file that
                     // updates every record would otherwise block the page while it is hashed.
-                    let keys = preview_keys(&doc.catalogue);
+                    let keys = preview_keys(admitted.catalogue());
                     let mut items = Vec::with_capacity(keys.len());
                     let mut keys = keys.into_iter().peekable();
                     while keys.peek().is_some() {
@@ -159,16 +213,18 @@ pub fn ImportPage() -> impl IntoView {
                             };
                             while !slices.due() {
                                 let Some((kind, id)) = keys.next() else { break };
-                                items.push(preview_item(current, &doc.catalogue, kind, id));
+                                items.push(preview_item(current, admitted.catalogue(), kind, id));
                             }
                         });
                         slicing::page_turn().await;
                     }
                     let preview = Preview { items };
-                    incoming.set_value(Some(doc.catalogue));
+                    let admission = admitted.admission.clone();
+                    incoming.set_value(Some((admitted, network)));
                     step.set(Step::Preview {
                         file: name,
                         preview,
+                        admission,
                     });
                 }
             }
@@ -197,7 +253,7 @@ pub fn ImportPage() -> impl IntoView {
         let Step::Preview { file, .. } = step.get_untracked() else {
             return;
         };
-        let Some(catalogue) = incoming.try_update_value(Option::take).flatten() else {
+        let Some((admitted, network)) = incoming.try_update_value(Option::take).flatten() else {
             return;
         };
         progress.set(0.0);
@@ -207,7 +263,7 @@ pub fn ImportPage() -> impl IntoView {
             const WRITING: f64 = 0.85;
             let result = state
                 .with_db(|db| async move {
-                    store::import(&db, catalogue, &file, &now_utc(), &|p| {
+                    store::import(&db, admitted, &network, &file, &now_utc(), &|p| {
                         progress.set(WRITING * p)
                     })
                     .await
@@ -303,10 +359,21 @@ pub fn ImportPage() -> impl IntoView {
                         </ul>
                     </div>
                 }.into_any(),
-                Step::Preview { file, preview, .. } => view! {
+                Step::Preview { file, preview, admission } => view! {
                     <section class="preview" aria-labelledby="apercu-titre">
                         <h2 id="apercu-titre">{format!("Aperçu de « {file} »")}</h2>
                         <p class="preview-summary">{summary(&preview)}</p>
+                        <p class="preview-trust">{trust_summary(&admission)}</p>
+                        {(!admission.refused.is_empty()).then(|| view! {
+                            <div class="warning-box" role="alert">
+                                <p>{plural(admission.refused.len(), "version refusée", "versions refusées")} " : elles ne seront pas importées."</p>
+                                <ul class="problems">
+                                    {admission.refused.iter().take(50).map(|r| view! {
+                                        <li>{format!("{} « {} » : {}", r.kind.label(), r.id, r.reason)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            </div>
+                        })}
                         <ul class="preview-items">
                             {preview.items.iter().take(200).map(|i| view! {
                                 <li>{format!("{} « {} » : {}", i.kind.label(), i.id, i.outcome.label())}</li>
