@@ -42,7 +42,7 @@ pub const FORMAT_NAME: &str = "prototheque-catalogue";
 /// Major version this build reads and writes. Files of another major version are refused.
 pub const FORMAT_MAJOR: u64 = 1;
 /// Minor version this build writes. Newer minors are read; their unknown fields are kept.
-pub const FORMAT_MINOR: u64 = 0;
+pub const FORMAT_MINOR: u64 = 1;
 
 /// A catalogue file: who exported what, when.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
