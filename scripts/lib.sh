@@ -87,7 +87,10 @@ use_wasm_test_runner() {
 }
 
 # Runs one wasm benchmark file of tests/ (release build, headless Chromium) and keeps its figures.
-run_wasm_bench() { # test-name timeout-seconds
+# Runs in a subshell: the wasm toolchain's variables (CARGO_UNSTABLE_BUILD_STD, RUSTC_BOOTSTRAP,
+# PATH…) never reach the caller's next step, whose native cargo would then ask rustup's
+# toolchain for a std source it does not have.
+run_wasm_bench() ( # test-name timeout-seconds
     use_wasm_test_runner
     use_std_for_size
     export WASM_BINDGEN_TEST_TIMEOUT="$2"
@@ -95,4 +98,4 @@ run_wasm_bench() { # test-name timeout-seconds
     export CARGO_PROFILE_RELEASE_PANIC=unwind
     (cd "$ROOT" && cargo test --release --locked --target wasm32-unknown-unknown --test "$1" -- --nocapture 2>&1) |
         grep -E "^BENCH|test result|panicked|^error"
-}
+)

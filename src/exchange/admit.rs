@@ -12,9 +12,11 @@
 //!   names: a signed version by anyone else, or signed with a key that is not the owner's
 //!   (another centre's, or a revoked one), is refused; no version may give a prototype to another
 //!   centre;
-//! - an unsigned version, or one signed with a key of a centre that has published none, is kept
-//!   « non vérifié », unless the record already has its owner's signed version: then it is left
-//!   out (it could never replace it, and would only pile up as a conflict).
+//! - a signed version whose owner has published no key (here or in the file) is refused: so every
+//!   signed version kept was its owner's when it came in;
+//! - an unsigned version is kept « non vérifié », unless the record already has its owner's
+//!   signed version: then it is left out (it could never replace it; the merge drops unsigned
+//!   versions beside a signed one too, whichever came first).
 //!
 //! What is refused is named, with the reason, in French; the rest of the file still imports
 //! (one forged record does not stop a centre from receiving everyone else's work).
@@ -116,7 +118,7 @@ pub struct NetworkKeys {
 pub struct Admission {
     /// Versions signed by their owner with one of its keys.
     pub verified: usize,
-    /// Versions kept « non vérifié »: unsigned, or signed by a centre with no published key.
+    /// Versions kept « non vérifié »: unsigned.
     pub unverified: usize,
     /// Unverified versions left out because their record has its owner's signed version.
     pub ignored: usize,
@@ -314,7 +316,12 @@ fn admit_versions<T: Serialize + Clone>(
                     "signée avec une clé qui n'est pas une clé du centre « {owner} »"
                 ))
             } else {
-                Standing::Unverified
+                // Nothing says whose key it is: the centre's own signed record, which a file
+                // carries with what it signed, is missing.
+                Standing::Refused(format!(
+                    "signée, mais les clés du centre « {owner} » sont inconnues ici (le fichier \
+                     ne contient pas sa fiche signée)"
+                ))
             }
         })
         .collect();

@@ -53,7 +53,8 @@ fn better<T>(a: &(String, Version<T>), b: &(String, Version<T>)) -> Ordering {
 /// Puts `versions` in head order, without duplicates (of two copies of one version, a signed one
 /// is kept) and without replaced versions. A signed version is dropped as replaced only when a
 /// signed version of the same author with a higher revision is there too: a file cannot make a
-/// centre's signed work disappear by listing its id. If a (hostile) set of files replaced every
+/// centre's signed work disappear by listing its id; and beside a signed version, unsigned ones
+/// are dropped. If a (hostile) set of files replaced every
 /// version, all are kept: data is never dropped to zero.
 pub(super) fn normalise<T: Serialize>(versions: Vec<Version<T>>, record: &mut Record<T>) {
     // One version is its own head order, and is kept even if replaced (never zero): no need to
@@ -81,6 +82,11 @@ pub(super) fn normalise<T: Serialize>(versions: Vec<Version<T>>, record: &mut Re
     if replaced.contains(&false) {
         let mut replaced = replaced.into_iter();
         keyed.retain(|_| !replaced.next().unwrap_or(false));
+    }
+    // Beside a signed version, an unsigned one is never shown: it could not replace it, and
+    // keeping it would make the outcome depend on which came first.
+    if keyed.iter().any(|(_, v)| v.signature.is_some()) {
+        keyed.retain(|(_, v)| v.signature.is_some());
     }
     record.heads = keyed.into_iter().map(|(_, v)| v).collect();
 }
