@@ -13,6 +13,9 @@ use prototheque::exchange::{
     merge_checked, preview, read_document, record_bytes, record_json, stored_document, version_id,
     with_edit, Document, EntityKind, Limits, Outcome, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,
 };
+use prototheque::exchange::signing::{sign_in, to_sign};
+use prototheque::exchange::{admit, b64, signature_checks, NetworkKeys, Verdicts};
+use prototheque::native_crypto::{public_of, sign, verify};
 use prototheque::model::{
     Catalogue, Centre, ForkOrigin, Livret, Prototype, Rating, Record, Theme, UsageKind, Version,
 };
@@ -170,16 +173,52 @@ fn reload(stored: &Catalogue, limits: &Limits) -> Result<Catalogue, String> {
         .map_err(|p| p.to_string())
 }
 
-/// What an import of `bytes` does to the owner's store: the door, then the merged check.
+/// A file's catalogue once its signatures are checked (`native_crypto`, WebCrypto's twin) and the
+/// ownership and key rules applied against `stored`: what the import page previews.
+fn admitted(stored: &Catalogue, incoming: Catalogue) -> Catalogue {
+    let checks = signature_checks(&incoming);
+    let verdicts: Vec<bool> = checks
+        .iter()
+        .map(|c| verify(&c.key, &c.message, &c.signature))
+        .collect();
+    admit(
+        stored,
+        incoming,
+        &Verdicts::of(&checks, &verdicts),
+        &NetworkKeys::default(),
+    )
+    .into_catalogue()
+}
+
+/// What an import of `bytes` does to the owner's store: the door, the signatures and the rules,
+/// then the merged check.
 fn import(stored: &Catalogue, bytes: &[u8], limits: &Limits) -> Result<Catalogue, String> {
     let incoming = read_document(bytes, limits).map_err(|p| p.to_string())?;
     merge_checked(
         stored.clone(),
         record_bytes(stored),
-        &incoming.catalogue,
+        &admitted(stored, incoming.catalogue),
         limits,
     )
     .map_err(|p| p.to_string())
+}
+
+/// Replica `replica`'s device key (replicas 0 and 1 sign; 2 is an older build that does not).
+fn replica_key(replica: usize) -> Option<([u8; 32], [u8; 32])> {
+    (replica < 2).then(|| {
+        let secret = [replica as u8 + 1; 32];
+        (secret, public_of(&secret))
+    })
+}
+
+/// Signs what replica `replica` wrote of its own records and left unsigned.
+fn sign_own(c: &mut Catalogue, replica: usize) {
+    if let Some((secret, public)) = replica_key(replica) {
+        for what in to_sign(c, CENTRES[replica], &[]) {
+            let signature = sign(&secret, &what.message);
+            sign_in(c, &what, &public, &signature);
+        }
+    }
 }
 
 /// Laws (a) and (b) for a stored catalogue.
@@ -280,10 +319,16 @@ fn json<T: serde::Serialize>(record: Option<&Record<T>>) -> Option<String> {
 fn world(replica: usize) -> Catalogue {
     let mut c = Catalogue::default();
     let id = CENTRES[replica];
+    let mut body = centre(id, 0);
+    body.keys = replica_key(replica)
+        .map(|(_, public)| b64::encode(&public))
+        .into_iter()
+        .collect();
     c.centres.insert(
         id.into(),
-        with_edit(None, id, "2026-01-01T00:00:00Z", Some(centre(id, 0))),
+        with_edit(None, id, "2026-01-01T00:00:00Z", Some(body)),
     );
+    sign_own(&mut c, replica);
     c
 }
 
@@ -312,12 +357,14 @@ fn play(ops: &[Op], limits: &Limits) -> Result<usize, String> {
                 let body = prototype(author, n, origin);
                 let record = with_edit(c.prototypes.get(IDS[id]), author, &at, Some(body));
                 c.prototypes.insert(IDS[id].into(), record);
+                sign_own(c, replica);
             }
             Op::Delete { replica, id } => {
                 let c = &mut replicas[replica];
                 if let Some(existing) = c.prototypes.get(IDS[id]) {
                     let record = with_edit(Some(existing), CENTRES[replica], &at, None);
                     c.prototypes.insert(IDS[id].into(), record);
+                    sign_own(c, replica);
                 }
             }
             Op::Rate { replica, id, note } => {
@@ -336,6 +383,7 @@ fn play(ops: &[Op], limits: &Limits) -> Result<usize, String> {
                     let record =
                         with_edit(c.ratings.get(&rid), CENTRES[replica], &at, Some(rating));
                     c.ratings.insert(rid, record);
+                    sign_own(c, replica);
                 }
             }
             Op::AddCentre { replica, c, n } => {
@@ -364,6 +412,7 @@ fn play(ops: &[Op], limits: &Limits) -> Result<usize, String> {
                     );
                     next.heads[0].revision = MAX_REVISION;
                     c.prototypes.insert(IDS[id].into(), next);
+                    sign_own(c, replica);
                 }
             }
             Op::Send { from } => {
@@ -372,7 +421,7 @@ fn play(ops: &[Op], limits: &Limits) -> Result<usize, String> {
                 let Ok(incoming) = read_document(&file, limits) else {
                     continue;
                 };
-                let told = preview(&before, &incoming.catalogue);
+                let told = preview(&before, &admitted(&before, incoming.catalogue));
                 // Refused: nothing is written, the store stays as it was.
                 if let Ok(merged) = import(&stored, &file, limits) {
                     {
