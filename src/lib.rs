@@ -7,6 +7,7 @@
 //! on `wasm32`; everything else is tested natively.
 
 pub mod address;
+pub mod ed25519_rules;
 pub mod exchange;
 pub mod indicators;
 pub mod label;
@@ -14,6 +15,8 @@ pub mod model;
 pub mod search;
 pub mod synth;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native_crypto;
 #[cfg(target_arch = "wasm32")]
 pub mod slicing;
 #[cfg(target_arch = "wasm32")]

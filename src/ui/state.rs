@@ -39,10 +39,9 @@ fn seed_import(
     Ok(Box::pin(async move {
         // The network's list first: it says which keys the seed's centres have.
         let network = crate::ui::signatures::refresh_network(&db).await;
-        let admitted =
-            crate::ui::signatures::admitted(&Catalogue::default(), seed, &network)
-                .await
-                .map_err(|message| store::StoreError { message })?;
+        let admitted = crate::ui::signatures::admitted(&Catalogue::default(), seed, &network)
+            .await
+            .map_err(|message| store::StoreError { message })?;
         store::import_seed(&db, admitted, &network, &at).await
     }))
 }
