@@ -19,14 +19,15 @@ const SEED_SETTING: &str = "catalogue-fourni";
 const MY_CENTRE: &str = "mon-centre";
 
 /// Merging the shipped catalogue into this browser's, once per new version of it.
-type SeedImporting = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<store::ImportReport, store::StoreError>>>,
->;
+type SeedImporting =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), store::StoreError>>>>;
 
 /// With the `split` feature (release builds), the import machinery (merge, the stored rules'
 /// check, the writes in slices) is a wasm chunk, fetched only when the shipped catalogue is new
 /// to this browser (and by the import page): a return visit neither downloads nor compiles it.
-/// The split point makes this function `async`, and a failed download its `Err`.
+/// The setting that names the seed merged (`version`) is written there too, once the merge is:
+/// a start that writes nothing carries no code to write. The split point makes this function
+/// `async`, and a failed download its `Err`.
 #[cfg_attr(
     feature = "split",
     leptos::wasm_split::wasm_split(seed_import, wasm_split_path = ::leptos::wasm_split, fallible)
@@ -34,11 +35,13 @@ type SeedImporting = std::pin::Pin<
 fn seed_import(
     db: Database,
     seed: Catalogue,
+    version: String,
     at: String,
 ) -> Result<SeedImporting, ChunkUnavailable> {
-    Ok(Box::pin(
-        async move { store::import_seed(&db, seed, &at).await },
-    ))
+    Ok(Box::pin(async move {
+        store::import_seed(&db, seed, &at).await?;
+        store::put_setting(&db, SEED_SETTING, &version).await
+    }))
 }
 
 /// A message about an action's outcome, for one area of one page.
@@ -213,15 +216,12 @@ impl AppState {
             .map_err(|e| e.message)?;
         let seed_error = match seed {
             Ok((version, seed)) if known.as_deref() != Some(&version) => {
-                let importing = seed_import(db.clone(), seed, now_utc());
+                let importing = seed_import(db.clone(), seed, version, now_utc());
                 #[cfg(feature = "split")]
                 let importing = importing.await;
                 match importing {
                     Ok(importing) => {
                         importing.await.map_err(|e| e.message)?;
-                        store::put_setting(&db, SEED_SETTING, &version)
-                            .await
-                            .map_err(|e| e.message)?;
                         None
                     }
                     // Tried again at the next start: the setting still names the old seed.
