@@ -44,6 +44,34 @@ fn seed_import(
     }))
 }
 
+/// Showing the records another tab announced.
+type Showing = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// Reads the records another tab announced and shows them (their index entries refreshed in
+/// place); reads everything again when one of them is gone or the catalogue is not loaded. With
+/// the `split` feature (release builds) this is a wasm chunk of its own, fetched when another
+/// tab first saves an edit: a page open alone never needs it. The split point makes this
+/// function `async`, and a failed download its `Err`.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(tab_records, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn show_announced(
+    state: AppState,
+    records: Vec<(String, String)>,
+) -> Result<Showing, ChunkUnavailable> {
+    Ok(Box::pin(async move {
+        let read = state
+            .with_db(|db| async move { store::read_announced(&db, &records).await })
+            .await;
+        let loaded = state.catalogue.with_untracked(|c| matches!(c, Some(Ok(_))));
+        match read {
+            Some(Ok(Some(changes))) if loaded => state.show_saved(changes),
+            _ => state.reload(),
+        }
+    }))
+}
+
 /// A message about an action's outcome, for one area of one page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
@@ -406,13 +434,13 @@ impl AppState {
                 }
             }),
             store::Heard::Records(records) => spawn_local(async move {
-                let read = self
-                    .with_db(|db| async move { store::read_announced(&db, &records).await })
-                    .await;
-                let loaded = self.catalogue.with_untracked(|c| matches!(c, Some(Ok(_))));
-                match read {
-                    Some(Ok(Some(changes))) if loaded => self.show_saved(changes),
-                    _ => self.reload(),
+                let showing = show_announced(self, records);
+                #[cfg(feature = "split")]
+                let showing = showing.await;
+                match showing {
+                    Ok(showing) => showing.await,
+                    // Without the code that reads just those records, everything is read again.
+                    Err(ChunkUnavailable) => self.reload(),
                 }
             }),
         }
