@@ -118,7 +118,9 @@ impl StoreError {
     }
 
     /// Stored rows that cannot all be read back, when the code that sets them aside (a chunk of
-    /// its own in release builds, see `load`) could not be downloaded.
+    /// its own in release builds, see `load`) could not be downloaded. Without the `split`
+    /// feature there is nothing to download and it never happens.
+    #[cfg_attr(not(feature = "split"), allow(dead_code))]
     pub(super) fn set_aside_unavailable() -> Self {
         StoreError::new(
             "Des éléments enregistrés dans ce navigateur n'ont pas pu être relus, et ce qui les \
