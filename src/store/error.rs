@@ -117,6 +117,18 @@ impl StoreError {
         )
     }
 
+    /// Stored rows that cannot all be read back, when the code that sets them aside (a chunk of
+    /// its own in release builds, see `load`) could not be downloaded. Without the `split`
+    /// feature there is nothing to download and it never happens.
+    #[cfg_attr(not(feature = "split"), allow(dead_code))]
+    pub(super) fn set_aside_unavailable() -> Self {
+        StoreError::new(
+            "Des éléments enregistrés dans ce navigateur n'ont pas pu être relus, et ce qui les \
+             met de côté n'a pas pu être téléchargé : vérifiez la connexion à Internet, puis \
+             rechargez la page. Rien n'a été modifié.",
+        )
+    }
+
     /// The failure a test asks of an import, to prove that nothing it wrote survives.
     pub(super) fn import_interrupted() -> Self {
         StoreError::new("Import interrompu (test) : rien n'a été enregistré.")
@@ -139,6 +151,13 @@ impl StoreError {
             "Ce qu'il faut pour annuler le dernier import est illisible : il ne peut pas \
              être annulé. Rien n'a été modifié.",
         )
+    }
+}
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for StoreError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        StoreError::set_aside_unavailable()
     }
 }
 
