@@ -4,9 +4,12 @@
 //! bytes, export, merge) and `label`, `search`, `indicators` (derived data) ← `store` (IndexedDB)
 //! ← `ui` (Leptos; `address` names its pages). `synth` makes catalogues for benchmarks. `slicing`
 //! (the clock that cuts long work into slices, for `store` and `ui`), `store` and `ui` exist only
-//! on `wasm32`; everything else is tested natively.
+//! on `wasm32`; everything else is tested natively. `ed25519_rules` says what a key and a
+//! signature must be for every verifier, and `native_crypto` verifies and signs Ed25519 natively
+//! (not on `wasm32`).
 
 pub mod address;
+pub mod ed25519_rules;
 pub mod exchange;
 pub mod indicators;
 pub mod label;
@@ -14,6 +17,8 @@ pub mod model;
 pub mod search;
 pub mod synth;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native_crypto;
 #[cfg(target_arch = "wasm32")]
 pub mod slicing;
 #[cfg(target_arch = "wasm32")]
