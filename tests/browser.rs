@@ -1158,3 +1158,82 @@ async fn the_editor_opens_on_the_prototype_and_keeps_a_draft_across_a_reload() {
     drop(handle);
     local_storage().remove_item(key).unwrap();
 }
+
+// ---- signatures: WebCrypto's Ed25519, device keys in IndexedDB ----
+
+mod vectors;
+
+use prototheque::webcrypto::{self, Check};
+
+#[wasm_bindgen_test]
+async fn every_signature_vector_gets_its_verdict_from_webcrypto() {
+    assert!(
+        webcrypto::supported().await,
+        "headless Chromium has Ed25519"
+    );
+    let file = vectors::vectors();
+    let checks: Vec<Check> = file
+        .vectors
+        .iter()
+        .map(|v| Check {
+            public: &v.public.0,
+            message: &v.message.0,
+            signature: &v.signature.0,
+        })
+        .collect();
+    let verdicts = webcrypto::verify_all(&checks).await.expect("verify_all");
+    let wrong: Vec<&str> = file
+        .vectors
+        .iter()
+        .zip(&verdicts)
+        .filter(|(v, &verdict)| verdict != v.valid)
+        .map(|(v, _)| v.name.as_str())
+        .collect();
+    assert!(wrong.is_empty(), "wrong verdicts: {wrong:?}");
+    assert_eq!(verdicts.len(), file.vectors.len());
+}
+
+/// Prints how many signatures a second `verify_all` checks: 20,000 versions by 50 centres' keys,
+/// messages of the size of a prototype's version. A figure, not an assertion on time.
+#[wasm_bindgen_test]
+async fn verify_all_checks_twenty_thousand_signatures() {
+    const CHECKS: usize = 20_000;
+    let mut keys = Vec::new();
+    for _ in 0..50 {
+        keys.push(webcrypto::generate().await.unwrap());
+    }
+    let messages: Vec<Vec<u8>> = (0..CHECKS)
+        .map(|i| format!("{i:0>800}").into_bytes())
+        .collect();
+    let started = js_sys::Date::now();
+    let mut signatures = Vec::with_capacity(CHECKS);
+    for (i, message) in messages.iter().enumerate() {
+        signatures.push(
+            webcrypto::sign(&keys[i % 50].private, message)
+                .await
+                .unwrap(),
+        );
+    }
+    let signing = js_sys::Date::now() - started;
+    // Every hundredth check is over the wrong message.
+    let checks: Vec<Check> = (0..CHECKS)
+        .map(|i| Check {
+            public: &keys[i % 50].public,
+            message: &messages[if i % 100 == 7 { i - 1 } else { i }],
+            signature: &signatures[i],
+        })
+        .collect();
+    let started = js_sys::Date::now();
+    let verdicts = webcrypto::verify_all(&checks).await.unwrap();
+    let verifying = js_sys::Date::now() - started;
+    assert_eq!(verdicts.len(), CHECKS);
+    for (i, verdict) in verdicts.iter().enumerate() {
+        assert_eq!(*verdict, i % 100 != 7, "check {i}");
+    }
+    console_log!(
+        "BENCH verify_all: {CHECKS} checks (50 keys, 800-byte messages) in {verifying:.0} ms, \
+         {:.0} checks/s; signing them one by one: {:.0} signatures/s",
+        CHECKS as f64 / verifying * 1000.0,
+        CHECKS as f64 / signing * 1000.0
+    );
+}
