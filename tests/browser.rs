@@ -1193,6 +1193,137 @@ async fn every_signature_vector_gets_its_verdict_from_webcrypto() {
     assert_eq!(verdicts.len(), file.vectors.len());
 }
 
+#[wasm_bindgen_test]
+async fn a_device_key_signs_from_indexeddb_and_never_leaves_it() {
+    let (name, db) = fresh_named_db().await;
+    assert!(store::device_key(&db, "echo").await.unwrap().is_none());
+    let key = webcrypto::generate().await.expect("generate");
+    assert!(!key.private.extractable());
+    store::keep_device_key(&db, "echo", &key)
+        .await
+        .expect("keep");
+    db.close();
+
+    // Read back through a new handle: the key comes from storage, not from memory.
+    let db = store::open(&name).await.expect("reopen");
+    let kept = store::device_key(&db, "echo")
+        .await
+        .unwrap()
+        .expect("the kept key");
+    assert_eq!(kept.public, key.public);
+    assert!(!kept.private.extractable());
+    assert_eq!(kept.private.type_(), "private");
+    let message = "version 2 de « Café des parents connectés »".as_bytes();
+    let signature = webcrypto::sign(&kept.private, message).await.expect("sign");
+    let other = b"version 3";
+    let verdicts = webcrypto::verify_all(&[
+        Check {
+            public: &kept.public,
+            message,
+            signature: &signature,
+        },
+        Check {
+            public: &kept.public,
+            message: other,
+            signature: &signature,
+        },
+    ])
+    .await
+    .unwrap();
+    assert_eq!(verdicts, [true, false]);
+    // Ed25519 signs deterministically: the key kept is the key made.
+    assert_eq!(
+        webcrypto::sign(&key.private, message).await.unwrap(),
+        signature
+    );
+
+    // Not even its holder can read the private key out of the browser.
+    let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
+    let exported = subtle.export_key("pkcs8", &kept.private).unwrap();
+    assert!(wasm_bindgen_futures::JsFuture::from(exported)
+        .await
+        .is_err());
+
+    assert!(store::device_key(&db, "lazare").await.unwrap().is_none());
+    store::forget_device_key(&db, "echo").await.expect("forget");
+    assert!(store::device_key(&db, "echo").await.unwrap().is_none());
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_schema_version_2_gains_the_device_keys_and_keeps_its_records() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    let name = format!("prototheque-test-v2-{}", js_sys::Math::random());
+    // What version 2 created, after version 1's settings.
+    let v2 = Database::open(name.as_str())
+        .with_version(2u32)
+        .with_on_upgrade_needed(|_, db| {
+            for store in ["settings", "centres", "undo"] {
+                db.create_object_store(store).build()?;
+            }
+            let prototypes = db.create_object_store("prototypes").build()?;
+            for (index, field) in [
+                ("par_theme", "theme"),
+                ("par_centre", "centre"),
+                ("par_parent", "parent"),
+            ] {
+                prototypes.create_index(index, field.into()).build()?;
+            }
+            db.create_object_store("ratings")
+                .build()?
+                .create_index("par_prototype", "prototype".into())
+                .build()?;
+            db.create_object_store("imports")
+                .with_auto_increment(true)
+                .build()?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let tx = v2
+        .transaction("settings")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store("settings")
+        .unwrap()
+        .put("echo".to_owned())
+        .with_key("mon-centre".to_owned())
+        .primitive()
+        .unwrap()
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    v2.close();
+
+    let db = store::open(&name).await.expect("upgrade");
+    assert_eq!(
+        store::get_setting(&db, "mon-centre")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("echo")
+    );
+    import_small(&db).await;
+    assert_eq!(
+        store::load(&db).await.unwrap().catalogue.prototypes.len(),
+        2
+    );
+    let key = webcrypto::generate().await.unwrap();
+    store::keep_device_key(&db, "echo", &key).await.unwrap();
+    assert_eq!(
+        store::device_key(&db, "echo")
+            .await
+            .unwrap()
+            .unwrap()
+            .public,
+        key.public
+    );
+    db.close();
+}
+
 /// Prints how many signatures a second `verify_all` checks: 20,000 versions by 50 centres' keys,
 /// messages of the size of a prototype's version. A figure, not an assertion on time.
 #[wasm_bindgen_test]
