@@ -81,7 +81,7 @@ impl StoreError {
         )
     }
 
-    fn refused() -> Self {
+    pub(super) fn refused() -> Self {
         StoreError::new(
             "Le navigateur a refusé d'enregistrer les données : rien n'a été enregistré. \
              Réessayez ; si le problème continue, exportez votre catalogue pour le garder.",
@@ -107,6 +107,15 @@ impl StoreError {
                 .first()
                 .map(|p| p.to_string())
                 .unwrap_or_default()
+        ))
+    }
+
+    /// A stored device key that is not one (damaged, or written by a newer version).
+    pub(super) fn unreadable_device_key(centre: &str) -> Self {
+        StoreError::new(format!(
+            "La clé de signature de ce navigateur pour le centre « {centre} » est illisible : \
+             rien n'a été signé. Rechargez la page ; si le problème continue, oubliez cette clé \
+             pour en créer une nouvelle."
         ))
     }
 
