@@ -16,7 +16,9 @@ pub use lineage::{adaptation_cycles, adaptation_cycles_from, ancestry, family, L
 pub(crate) use lineage::{cycles_reached, on_adaptation_cycles};
 pub use text::fold;
 pub use theme::{Theme, UsageKind};
-pub use trust::{prototype_owner, rating_owner, Counted, Keyring, Vouch, Vouches};
+pub use trust::{
+    prototype_owner, rating_owner, CentreTrust, Counted, Keyring, Standing, Vouch, Vouches, Writing,
+};
 pub use unknown::Unknown;
 pub use versioned::{Record, Version};
 
