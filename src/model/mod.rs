@@ -221,6 +221,20 @@ impl Catalogue {
         live(&self.ratings)
     }
 
+    /// The live experience reports on prototype `prototype`, by record id, whether they count or
+    /// not. A report's id is `<prototype>:<centre>` and ids hold no `:`, so they are one range.
+    pub fn live_ratings_on<'a>(
+        &'a self,
+        prototype: &str,
+    ) -> impl Iterator<Item = (&'a str, &'a Record<Rating>)> + 'a {
+        let prefix = format!("{prototype}:");
+        self.ratings
+            .range(prefix.clone()..)
+            .take_while(move |(id, _)| id.starts_with(&prefix))
+            .filter(|(_, record)| record.current().is_some())
+            .map(|(id, record)| (id.as_str(), record))
+    }
+
     pub fn centre(&self, id: &str) -> Option<&Centre> {
         self.centres.get(id).and_then(Record::current)
     }

@@ -502,6 +502,26 @@ mod tests {
     }
 
     #[test]
+    fn the_reports_on_a_prototype_are_its_range_of_ids() {
+        let mut c = Catalogue::default();
+        for id in ["a:x", "a:y", "a-b:x", "ab:x", "b:x", "a:z"] {
+            let (prototype, centre) = id.split_once(':').unwrap();
+            let mut rating = report(centre);
+            rating.prototype = prototype.into();
+            let mut record = Record::new(version(centre, None, rating));
+            if id == "a:z" {
+                record.heads[0].body = None;
+            }
+            c.ratings.insert(id.into(), record);
+        }
+        let on = |p| c.live_ratings_on(p).map(|(id, _)| id).collect::<Vec<_>>();
+        assert_eq!(on("a"), ["a:x", "a:y"]);
+        assert_eq!(on("a-b"), ["a-b:x"]);
+        assert_eq!(on("ab"), ["ab:x"]);
+        assert!(on("c").is_empty());
+    }
+
+    #[test]
     fn only_a_person_s_check_is_withdrawn() {
         let mut v = Vouches::default();
         v.add("echo", Vouch::Checked);
