@@ -18,6 +18,7 @@ mod search_url;
 mod signatures;
 mod state;
 mod text_field;
+mod trust;
 mod widgets;
 
 pub use pages::catalogue::CataloguePage;
