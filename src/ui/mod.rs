@@ -108,6 +108,7 @@ pages! {
     Route::Dashboard => Dashboard in dashboard_chunk => pages::dashboard::DashboardPage,
     Route::About => About in about_chunk => pages::about::AboutPage,
     Route::MyCentre => MyCentre in my_centre_chunk => pages::mycentre::MyCentrePage,
+    Route::Trust => Trust in trust_chunk => pages::trust::TrustPage,
 }
 
 /// The page a route shows.
@@ -186,7 +187,7 @@ pub fn Shell() -> impl IntoView {
             {move || route.get().map(|route| untrack(|| page(&route)))}
         </main>
         <footer class="site-footer">
-            <p>"Vos données restent dans ce navigateur. Programme « Centres sociaux connectés » — Métropole Européenne de Lille."</p>
+            <p>"Vos données restent dans ce navigateur. Programme « Centres sociaux connectés » — Métropole Européenne de Lille. "<A href=href(&Route::Trust)>"Confiance et signatures"</A></p>
         </footer>
     }
 }
