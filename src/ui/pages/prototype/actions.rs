@@ -121,7 +121,7 @@ fn owner_name(c: &crate::model::Catalogue, id: &str) -> String {
         .map_or_else(|| owner.to_owned(), |c| c.name.clone())
 }
 
-/// Why « Mon centre » cannot change what it signed elsewhere, from this browser.
+/// Why this browser may not edit a prototype its centre signed: it does not hold the key.
 fn locked(centre: &str) -> String {
     format!(
         "Ce prototype est signé par {centre} ; ce navigateur n'a pas sa clé. Vous pouvez l'adapter \
@@ -260,46 +260,46 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
                     <p>"C'est le prototype de votre centre : les rapports d'expérience viennent des autres centres qui l'ont testé."</p>
                 }.into_any(),
                 Some(_) => match writing.get() {
-                None => ().into_any(),
-                Some(Writing::Locked) => view! {
-                    <p>"Le rapport de votre centre est signé ; ce navigateur n'a pas sa clé : il ne peut pas le remplacer."</p>
-                }.into_any(),
-                Some(writing) => view! {
-                    {(writing == Writing::Unsigned).then(|| view! {
-                        <p class="hint">"Ce navigateur n'a pas la clé de votre centre : votre rapport sera « non vérifié » et ne comptera pas pour le label."</p>
-                    })}
-                    <form class="form" on:submit=submit novalidate>
-                        {move || existing().is_some().then(|| view! { <p class="hint">"Votre centre a déjà publié un rapport : l'envoyer de nouveau le remplace."</p> })}
-                        <fieldset class="stars">
-                            <legend>"Note globale (obligatoire)"</legend>
-                            {(1..=5).map(|n| view! {
-                                <label class="star">
-                                    <input type="radio" name="note" value=n.to_string()
-                                        prop:checked=move || note.get() == n.to_string()
-                                        on:change=move |_| note.set(n.to_string())/>
-                                    {format!("{n} sur 5")}
-                                </label>
-                            }).collect_view()}
-                        </fieldset>
-                        <fieldset>
-                            <legend>"Critères (facultatifs, de 1 à 5)"</legend>
-                            {CRITERIA.iter().zip(criteria).map(|((key, label), signal)| view! {
-                                <div class="field">
-                                    <label for=format!("critere-{key}")>{*label}</label>
-                                    <select id=format!("critere-{key}") prop:value=move || signal.get() on:change=move |ev| signal.set(event_target_value(&ev))>
-                                        <option value="">"Sans avis"</option>
-                                        {(1..=5).map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}
-                                    </select>
-                                </div>
-                            }).collect_view()}
-                        </fieldset>
-                        <TextField id="participants" label="Nombre d'habitants qui ont participé" input=Input::Count value=participants set=participants/>
-                        <TextField id="date-seance" label="Date de la séance" input=Input::Date value=date set=date/>
-                        <TextField id="commentaire" label="Comment ça s'est passé ?" input=Input::Lines(4) value=comment set=comment/>
-                        <ul class="field-errors" role="alert">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
-                        <button type="submit" class="primary">{move || if existing().is_some() { "Mettre à jour notre rapport" } else { "Publier notre rapport" }}</button>
-                    </form>
-                }.into_any(),
+                    None => ().into_any(),
+                    Some(Writing::Locked) => view! {
+                        <p>"Le rapport de votre centre est signé ; ce navigateur n'a pas sa clé : il ne peut pas le remplacer."</p>
+                    }.into_any(),
+                    Some(writing) => view! {
+                        {(writing == Writing::Unsigned).then(|| view! {
+                            <p class="hint">"Ce navigateur n'a pas la clé de votre centre : votre rapport sera « non vérifié » et ne comptera pas pour le label."</p>
+                        })}
+                        <form class="form" on:submit=submit novalidate>
+                            {move || existing().is_some().then(|| view! { <p class="hint">"Votre centre a déjà publié un rapport : l'envoyer de nouveau le remplace."</p> })}
+                            <fieldset class="stars">
+                                <legend>"Note globale (obligatoire)"</legend>
+                                {(1..=5).map(|n| view! {
+                                    <label class="star">
+                                        <input type="radio" name="note" value=n.to_string()
+                                            prop:checked=move || note.get() == n.to_string()
+                                            on:change=move |_| note.set(n.to_string())/>
+                                        {format!("{n} sur 5")}
+                                    </label>
+                                }).collect_view()}
+                            </fieldset>
+                            <fieldset>
+                                <legend>"Critères (facultatifs, de 1 à 5)"</legend>
+                                {CRITERIA.iter().zip(criteria).map(|((key, label), signal)| view! {
+                                    <div class="field">
+                                        <label for=format!("critere-{key}")>{*label}</label>
+                                        <select id=format!("critere-{key}") prop:value=move || signal.get() on:change=move |ev| signal.set(event_target_value(&ev))>
+                                            <option value="">"Sans avis"</option>
+                                            {(1..=5).map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}
+                                        </select>
+                                    </div>
+                                }).collect_view()}
+                            </fieldset>
+                            <TextField id="participants" label="Nombre d'habitants qui ont participé" input=Input::Count value=participants set=participants/>
+                            <TextField id="date-seance" label="Date de la séance" input=Input::Date value=date set=date/>
+                            <TextField id="commentaire" label="Comment ça s'est passé ?" input=Input::Lines(4) value=comment set=comment/>
+                            <ul class="field-errors" role="alert">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                            <button type="submit" class="primary">{move || if existing().is_some() { "Mettre à jour notre rapport" } else { "Publier notre rapport" }}</button>
+                        </form>
+                    }.into_any(),
                 },
             }}
         </section>
@@ -307,7 +307,7 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
 }
 
 /// When concurrent versions exist: the owner picks one, or edits from one (which replaces all).
-/// Each version says whether it is verified: one may be signed and the other not.
+/// Each version has its own badge (one may be signed with a key since revoked, say).
 #[component]
 pub fn ConflictResolver(id: String, vouches: ReadSignal<Option<Vouches>>) -> impl IntoView {
     let state = expect_context::<AppState>();
