@@ -106,9 +106,20 @@ pages! {
     Route::Import => Import in import_chunk => pages::import::ImportPage,
     Route::Label => Label in label_chunk => pages::about::LabelPage,
     Route::Dashboard => Dashboard in dashboard_chunk => pages::dashboard::DashboardPage,
-    Route::About => About in about_chunk => pages::about::AboutPage,
+    Route::About | Route::Trust => About in about_chunk => about_or_trust,
     Route::MyCentre => MyCentre in my_centre_chunk => pages::mycentre::MyCentrePage,
-    Route::Trust => Trust in trust_chunk => pages::trust::TrustPage,
+}
+
+/// « À propos » and « Confiance » are one chunk: both are read now and then, and a split point of
+/// its own costs the first download a loader entry for every set of pages it shares code with
+/// (« Confiance » alone: 21 more chunks, +0.4 KB gzip).
+fn about_or_trust() -> AnyView {
+    let trust = router::use_router().with_here(|h| h.is_some_and(|h| h.route == Route::Trust));
+    if trust {
+        view! { <pages::trust::TrustPage/> }.into_any()
+    } else {
+        view! { <pages::about::AboutPage/> }.into_any()
+    }
 }
 
 /// The page a route shows.
