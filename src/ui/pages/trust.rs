@@ -91,8 +91,9 @@ pub fn TrustPage() -> impl IntoView {
     let all = Memo::new(move |_| vouches.with(|v| v.as_ref().map(|v| rows(state, v))));
     let check = move |row: Row| {
         let question = format!(
-            "Avant de confirmer, appelez le centre « {name} » ou rencontrez-le, et demandez-lui \
-             de lire l'empreinte affichée sur sa page « Mon centre ».\n\n\
+            "Avant de confirmer, joignez le centre « {name} » au téléphone ou en personne (pas \
+             par un message écrit), et demandez-lui de lire l'empreinte affichée sur sa page \
+             « Mon centre ».\n\n\
              Confirmez seulement si elle est exactement : {codes}.\n\n\
              Ce que ce centre signe comptera alors pour le label et les indicateurs dans ce \
              navigateur.",
@@ -234,22 +235,27 @@ fn CentreTrustRow(
 fn NetworkAndMe() -> impl IntoView {
     let state = expect_context::<AppState>();
     let network = RwSignal::new(None::<NetworkList>);
-    spawn_local(async move {
-        if let Some(list) = state
-            .with_db(|db| async move { stored_network(&db).await })
-            .await
-        {
-            network.try_set(list);
-        }
+    // Read once the catalogue is loaded (storage is open by then), and again after a reload.
+    Effect::new(move |_| {
+        state.catalogue.track();
+        spawn_local(async move {
+            let list = state
+                .with_db(|db| async move { stored_network(&db).await })
+                .await;
+            if let Some(list) = list {
+                network.try_set(list);
+            }
+        });
     });
     let signs = signs_for_my_centre();
     let about_network = move || {
         network.with(|n| match n {
             Some(list) if list.illustrative => format!(
-                "Les {} centres de la démonstration et leurs clés sont illustratifs : leurs clés ont \
-                 servi une seule fois, à signer le catalogue d'exemple, puis ont été détruites. Personne \
-                 ne peut donc signer en leur nom : vous pouvez tout consulter et adapter leurs prototypes \
-                 pour votre centre, mais ce que vous écririez en leur nom resterait « non vérifié ».",
+                "Les {} centres de la démonstration sont illustratifs : leurs clés ont servi une \
+                 seule fois, à signer le catalogue d'exemple, puis ont été détruites. Personne ne \
+                 peut donc signer en leur nom : vous pouvez tout consulter et adapter leurs \
+                 prototypes pour votre centre, mais ce que vous écririez en leur nom resterait \
+                 « non vérifié ».",
                 list.centres.len()
             ),
             Some(list) => format!(

@@ -138,7 +138,7 @@ test("la page Confiance liste les 8 centres avec leurs empreintes, et dit ce que
     // The network vouches for them: nothing for a person to check or withdraw.
     await expect(row.getByRole("button")).toHaveCount(0);
   }
-  await expect(page.getByText(/Les 8 centres de la démonstration et leurs clés sont illustratifs/)).toBeVisible();
+  await expect(page.getByText(/Les 8 centres de la démonstration sont illustratifs : leurs clés ont servi une seule fois/)).toBeVisible();
   expect(await axe(page)).toEqual([]);
   // The label page says what counts, and links here.
   await page.goto("/label");
@@ -209,7 +209,7 @@ test("un centre rencontré dans un fichier compte une fois son empreinte vérifi
   });
   await essai.getByRole("button", { name: "J'ai vérifié cette empreinte avec le centre" }).click();
   await expect(other.getByText("Empreinte vérifiée : ce que signe « Centre social d'essai » compte maintenant pour le label et les indicateurs.")).toBeVisible();
-  expect(asked).toContain("au téléphone");
+  expect(asked).toContain("au téléphone ou en personne");
   expect(asked).toContain(fingerprint(key));
   await expect(essai.locator(".trust-level")).toHaveText("vérifié à la main");
 
