@@ -6,7 +6,22 @@ use prototheque::model::Catalogue;
 /// The shipped seed catalogue, read through the door, as a browser holds it.
 #[allow(dead_code)]
 pub fn seed() -> Catalogue {
-    vouched_for_all(seed_as_read())
+    let mut seed = seed_as_read();
+    seed.vouched = network().centres.keys().cloned().collect();
+    seed
+}
+
+/// The shipped network's list, read through the door, its signature checked by the network's
+/// key the app carries.
+#[allow(dead_code)]
+pub fn network() -> prototheque::exchange::NetworkList {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/reseau.json")).unwrap();
+    let list = prototheque::exchange::read_network(&bytes).unwrap();
+    assert!(list.signed_by_network(), "signed by the key the app carries");
+    let key = prototheque::exchange::b64::decode(&list.signature.key).unwrap();
+    let signature = prototheque::exchange::b64::decode(&list.signature.value).unwrap();
+    assert!(prototheque::native_crypto::verify(&key, &list.message, &signature));
+    list
 }
 
 /// The shipped seed catalogue, read through the door.
