@@ -2,7 +2,7 @@
 //! signed by it; without Ed25519 in the browser, the centre is added without a key, and the
 //! page says what that means.
 
-use super::keys;
+use super::{keys, Chosen};
 use crate::exchange::{check_centre, new_id, with_edit};
 use crate::model::Centre;
 use crate::store::Change;
@@ -14,19 +14,10 @@ use leptos::task::spawn_local;
 /// What is said when the centre could not get a key.
 const UNSIGNED: &str = "Le centre est ajouté sans clé : ce que vous publierez pour lui restera « non vérifié » pour les autres centres.";
 
-/// A centre added: its id, its name, and what to say when it could not get a key.
-#[derive(Clone, Debug)]
-pub struct Added {
-    pub id: String,
-    pub name: String,
-    pub unsigned: Option<String>,
-}
-
+/// Sets `chosen` to the centre once it is saved (and vouched for, when it has a key), with what
+/// to say when it could not get a key.
 #[component]
-pub fn AddCentre(
-    /// Told the centre once it is saved (and vouched for, when it has a key).
-    on_added: Callback<Added>,
-) -> impl IntoView {
+pub fn AddCentre(chosen: RwSignal<Option<Chosen>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let (name, territory, commune, tiers_lieu) = (
         RwSignal::new(String::new()),
@@ -99,11 +90,11 @@ pub fn AddCentre(
             };
             busy.set(false);
             match saved {
-                Ok(()) => on_added.run(Added {
+                Ok(()) => chosen.set(Some(Chosen {
                     id,
                     name: centre.name,
-                    unsigned,
-                }),
+                    note: unsigned,
+                })),
                 Err(e) => errors.set(vec![e]),
             }
         });

@@ -63,13 +63,11 @@ pub fn Devices(id: String, name: String, key: String) -> impl IntoView {
             return;
         };
         busy.set(true);
+        let (centre, signer) = (id.get_value(), own.get_value());
         spawn_local(async move {
             let fp = fingerprint(&new).unwrap_or_default();
             let added = new.clone();
-            let result = keys::publish(state, &id.get_value(), &own.get_value(), move |c| {
-                c.keys.push(added)
-            })
-            .await;
+            let result = keys::publish(state, &centre, &signer, move |c| c.keys.push(added)).await;
             busy.set(false);
             outcome.set(Some(result.map(|()| {
                 code.set(String::new());
@@ -89,16 +87,17 @@ pub fn Devices(id: String, name: String, key: String) -> impl IntoView {
         }
         busy.set(true);
         confirming.set(None);
+        let (centre, signer) = (id.get_value(), own.get_value());
         spawn_local(async move {
             let fp = fingerprint(&gone).unwrap_or_default();
             let withdrawn = gone.clone();
             let result = async {
-                keys::publish(state, &id.get_value(), &own.get_value(), move |c| {
+                keys::publish(state, &centre, &signer, move |c| {
                     c.keys.retain(|k| *k != withdrawn);
                     c.revoked.push(withdrawn);
                 })
                 .await?;
-                keys::sign_own(state, &id.get_value(), &[gone]).await
+                keys::sign_own(state, &centre, &[gone]).await
             }
             .await;
             busy.set(false);

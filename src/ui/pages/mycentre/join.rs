@@ -3,6 +3,7 @@
 //! centre's first key (« Créer la clé de ce centre »), or act for it unsigned anyway.
 
 use super::keys::{self, Standing};
+use super::Chosen;
 use crate::address::Route;
 use crate::exchange::signing::fingerprint;
 use crate::ui::router::A;
@@ -11,26 +12,19 @@ use crate::ui::widgets::{count, href};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// What choosing a centre asks of the page: act for it, with something to say first.
-#[derive(Clone, Debug)]
-pub struct Chosen {
-    pub id: String,
-    pub name: String,
-    /// Said instead of going back at once (what the choice did, or what it means).
-    pub note: Option<String>,
-}
-
 /// Said of a centre chosen without its key.
 pub const UNVERIFIED: &str = "Sans clé, ce que vous écrivez pour ce centre reste « non vérifié » pour tout le monde, et ne compte pas pour le label.";
 
-/// The panel under a centre of the list, for `standing` (which `refresh` reads again).
+/// The panel under a centre of the list, for `standing` (read again when `keys_changed` is
+/// bumped). Asks the page to act for the centre through `chosen`: a signal, which work still
+/// running when the page is left can set without harm.
 #[component]
 pub fn CentreChoice(
     id: String,
     name: String,
     #[prop(into)] standing: Signal<Option<Standing>>,
-    refresh: Callback<()>,
-    choose: Callback<Chosen>,
+    keys_changed: RwSignal<u32>,
+    chosen: RwSignal<Option<Chosen>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let (id, name) = (StoredValue::new(id), StoredValue::new(name));
@@ -43,20 +37,21 @@ pub fn CentreChoice(
         }
     });
     let unsigned = move |_| {
-        choose.run(Chosen {
+        chosen.set(Some(Chosen {
             id: id.get_value(),
             name: name.get_value(),
             note: None,
-        })
+        }))
     };
     let add_device = move |_| {
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
+        let id = id.get_value();
         spawn_local(async move {
-            match keys::new_device_key(state, &id.get_value()).await {
-                Ok(_) => refresh.run(()),
+            match keys::new_device_key(state, &id).await {
+                Ok(_) => keys_changed.update(|n| *n += 1),
                 Err(e) => problem.set(Some(e)),
             }
             busy.set(false);
@@ -67,15 +62,16 @@ pub fn CentreChoice(
             return;
         }
         busy.set(true);
+        let (id, name) = (id.get_value(), name.get_value());
         spawn_local(async move {
-            let outcome = create_first_key(state, &id.get_value(), kept).await;
+            let outcome = create_first_key(state, &id, kept).await;
             busy.set(false);
             match outcome {
-                Ok(note) => choose.run(Chosen {
-                    id: id.get_value(),
-                    name: name.get_value(),
+                Ok(note) => chosen.set(Some(Chosen {
+                    id,
+                    name,
                     note: Some(note),
-                }),
+                })),
                 Err(e) => problem.set(Some(e)),
             }
         });

@@ -15,13 +15,22 @@ mod keys;
 use crate::ui::router::{use_query, use_router, A};
 use crate::ui::state::AppState;
 use crate::ui::widgets::to;
-use add::{AddCentre, Added};
+use add::AddCentre;
 use devices::Devices;
-use join::{CentreChoice, Chosen, DeviceCode};
+use join::{CentreChoice, DeviceCode};
 use keys::{Network, Standing};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
+
+/// A centre to act for, with what to say first (what the choice did, or what it means): then
+/// the page does not go back at once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chosen {
+    pub id: String,
+    pub name: String,
+    pub note: Option<String>,
+}
 
 /// Where to come back after choosing (`?retour=/prototypes/x`), limited to the app's own paths.
 fn return_path() -> Memo<Option<String>> {
@@ -74,17 +83,19 @@ pub fn MyCentrePage() -> impl IntoView {
     let message = RwSignal::new(None::<Result<String, String>>);
     let note = RwSignal::new(None::<String>);
     let network = LocalResource::new(move || keys::network(state));
+    // Bumped when this browser's keys change, so that they are read again.
     let epoch = RwSignal::new(0u32);
-    let refresh = Callback::new(move |()| epoch.update(|n| *n += 1));
     // The centre whose panel is open in the list.
     let opened = RwSignal::new(None::<String>);
+    // What the panels and the form ask for; a signal, so that work still running when the
+    // page is left does no harm.
+    let chosen = RwSignal::new(None::<Chosen>);
     let said = NodeRef::<leptos::html::Div>::new();
 
     // Goes back where the person came from, unless there is something to say first.
     let finish = move |name: String, told: Option<String>| {
-        let back = back.get_untracked();
-        if let (None, Some(path)) = (&told, &back) {
-            return router.go(&to(path));
+        if let (None, Some(path)) = (&told, back.get_untracked()) {
+            return router.go(&to(&path));
         }
         message.set(Some(Ok(format!("Vous agissez maintenant pour : {name}."))));
         note.set(told);
@@ -92,9 +103,8 @@ pub fn MyCentrePage() -> impl IntoView {
             let _ = el.focus();
         }
     };
-    let choose = Callback::new(move |chosen: Chosen| {
+    let choose = move |Chosen { id, name, note }: Chosen| {
         spawn_local(async move {
-            let Chosen { id, name, note } = chosen;
             // This device signs for it: its key is the centre's for true.
             let unvouched = state
                 .with_catalogue(|c| !c.vouched.contains(&id))
@@ -104,7 +114,12 @@ pub fn MyCentrePage() -> impl IntoView {
                     return message.set(Some(Err(e)));
                 }
             }
-            match state.set_my_centre(id).await {
+            let saved = state.set_my_centre(id).await;
+            // The person went elsewhere meanwhile: the choice is kept, nothing more is shown.
+            if message.is_disposed() {
+                return;
+            }
+            match saved {
                 Ok(()) => {
                     opened.set(None);
                     finish(name, note);
@@ -112,6 +127,12 @@ pub fn MyCentrePage() -> impl IntoView {
                 Err(e) => message.set(Some(Err(e))),
             }
         });
+    };
+    Effect::new(move |_| {
+        if let Some(c) = chosen.get() {
+            chosen.set(None);
+            choose(c);
+        }
     });
     let pick = move |id: String, name: String| {
         if opened.get_untracked().as_deref() == Some(id.as_str()) {
@@ -119,25 +140,19 @@ pub fn MyCentrePage() -> impl IntoView {
         }
         spawn_local(async move {
             if state.signs_for(&id).await {
-                choose.run(Chosen {
+                chosen.set(Some(Chosen {
                     id,
                     name,
                     note: None,
-                });
+                }));
             } else {
                 opened.set(Some(id));
             }
         });
     };
-    let added = Callback::new(move |a: Added| {
-        choose.run(Chosen {
-            id: a.id,
-            name: a.name,
-            note: a.unsigned,
-        })
-    });
 
-    let groups = move || {
+    // Memos: a save (a key added) must not draw the list and its open panel anew.
+    let groups = Memo::new(move |_| {
         state
             .with_catalogue(|c| {
                 let mut by: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
@@ -154,13 +169,13 @@ pub fn MyCentrePage() -> impl IntoView {
                 by
             })
             .unwrap_or_default()
-    };
-    let current = move || {
+    });
+    let current = Memo::new(move |_| {
         let id = state.my_centre.get()?;
         state
             .with_catalogue(|c| c.centre(&id).map(|c| c.name.clone()))
             .flatten()
-    };
+    });
     let mine = standing_of(state, move || state.my_centre.get(), network, epoch);
     let panel = standing_of(state, move || opened.get(), network, epoch);
     let panel = Signal::derive(move || panel.get().map(|(_, s)| s));
@@ -172,12 +187,12 @@ pub fn MyCentrePage() -> impl IntoView {
             "d'expérience seront publiés en son nom. Ce choix est gardé dans ce navigateur."
         </p>
         <p role="status">
-            {move || match current() {
+            {move || match current.get() {
                 Some(name) => format!("Actuellement : {name}."),
                 None => "Aucun centre choisi pour le moment.".to_owned(),
             }}
             {move || {
-                let name = current()?;
+                let name = current.get()?;
                 let line = match mine.get()?.1 {
                     Standing::Signs { .. } => format!(" Cet appareil peut signer pour {name} : ce que vous publiez est « vérifié »."),
                     Standing::Waiting { .. } => " Cet appareil attend d'être ajouté par un appareil du centre ; d'ici là, ce que vous écrivez reste « non vérifié ».".to_owned(),
@@ -200,7 +215,7 @@ pub fn MyCentrePage() -> impl IntoView {
         </div>
         {move || {
             let (id, standing) = mine.get()?;
-            let name = current()?;
+            let name = current.get()?;
             Some(match standing {
                 Standing::Signs { key } => view! { <Devices id name key/> }.into_any(),
                 // Unless the centre's panel, open in the list, shows it.
@@ -214,7 +229,7 @@ pub fn MyCentrePage() -> impl IntoView {
                 _ => return None,
             })
         }}
-        {move || groups().into_iter().map(|(territory, centres)| view! {
+        {move || groups.get().into_iter().map(|(territory, centres)| view! {
             <section>
                 <h2>{territory}</h2>
                 <ul class="choice-list">
@@ -233,7 +248,7 @@ pub fn MyCentrePage() -> impl IntoView {
                             // A line of its own, under the centre's button.
                             {move || (opened.get().as_deref() == Some(shown.as_str())).then(|| view! {
                                 <li class="centre-choice">
-                                    <CentreChoice id=id.clone() name=centre_name.clone() standing=panel refresh choose/>
+                                    <CentreChoice id=id.clone() name=centre_name.clone() standing=panel keys_changed=epoch chosen/>
                                 </li>
                             })}
                         }
@@ -241,6 +256,6 @@ pub fn MyCentrePage() -> impl IntoView {
                 </ul>
             </section>
         }).collect_view()}
-        <AddCentre on_added=added/>
+        <AddCentre chosen/>
     }
 }
