@@ -2,7 +2,7 @@
 //! signed by it; without Ed25519 in the browser, the centre is added without a key, and the
 //! page says what that means.
 
-use super::{keys, Chosen};
+use super::{answer, keys, Chosen};
 use crate::exchange::{check_centre, new_id, with_edit};
 use crate::model::Centre;
 use crate::store::Change;
@@ -28,7 +28,7 @@ pub fn AddCentre(chosen: RwSignal<Option<Chosen>>) -> impl IntoView {
     let errors = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     // Said before anything is typed: whoever adds a centre from this browser should know.
-    let can_sign = LocalResource::new(keys::supported);
+    let can_sign = answer(keys::supported);
     let add = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
