@@ -3,7 +3,7 @@
 //! centre's first key (« Créer la clé de ce centre »), or act for it unsigned anyway.
 
 use super::keys::{self, Standing};
-use super::Chosen;
+use super::{focus, Chosen};
 use crate::address::Route;
 use crate::exchange::signing::fingerprint;
 use crate::ui::router::A;
@@ -30,12 +30,8 @@ pub fn CentreChoice(
     let (id, name) = (StoredValue::new(id), StoredValue::new(name));
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let heading = NodeRef::<leptos::html::H3>::new();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
+    // Opened by the centre's button: the panel is where the person reads on.
+    Effect::new(move |_| focus(&format!("choix-{}", id.get_value())));
     let unsigned = move |_| {
         chosen.set(Some(Chosen {
             id: id.get_value(),
@@ -118,7 +114,7 @@ pub fn CentreChoice(
     };
     view! {
         <div role="region" aria-labelledby=move || format!("choix-{}", id.get_value())>
-            <h3 id=move || format!("choix-{}", id.get_value()) tabindex="-1" node_ref=heading>{name.get_value()}</h3>
+            <h3 id=move || format!("choix-{}", id.get_value()) tabindex="-1">{name.get_value()}</h3>
             {body}
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         </div>
@@ -182,21 +178,12 @@ pub fn DeviceCode(key: String, centre: String) -> impl IntoView {
             }))
         })
     };
-    let select_all = |ev: web_sys::FocusEvent| {
-        use wasm_bindgen::JsCast;
-        if let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.select();
-        }
-    };
     view! {
         <p>{format!("Cet appareil attend d'être ajouté au centre {centre}.")}</p>
         <div class="field">
             <label for="code-appareil">"Code de cet appareil"</label>
             <div class="device-code">
-                <input id="code-appareil" type="text" readonly value=key.clone() on:focus=select_all spellcheck="false"/>
+                <input id="code-appareil" type="text" readonly value=key.clone() spellcheck="false"/>
                 <button type="button" on:click=copy>"Copier"</button>
             </div>
             <span role="status">{move || copied.get().map(|c| match c {

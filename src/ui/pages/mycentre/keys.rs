@@ -245,25 +245,26 @@ fn records_of(catalogue: &Catalogue, what: &[ToSign]) -> Catalogue {
     part
 }
 
-/// Copies `text` to the clipboard; `false` where the browser does not let the page.
+/// Copies `text` to the clipboard; `false` where the browser does not let the page. Through
+/// `Reflect` (already in the first download) rather than new bindings, each of which adds to it.
 pub async fn copy_to_clipboard(text: &str) -> bool {
+    use js_sys::Reflect;
     use wasm_bindgen::JsCast;
     let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
         return false;
     };
-    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
-        .ok()
-        .filter(|c| c.is_object());
-    let Some(clipboard) = clipboard else {
+    let clipboard = Reflect::get(&navigator, &"clipboard".into()).unwrap_or_default();
+    let write = Reflect::get(&clipboard, &"writeText".into()).unwrap_or_default();
+    if !clipboard.is_object() || !write.is_function() {
         return false;
-    };
-    let promise = js_sys::Reflect::get(&clipboard, &"writeText".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|write| write.call1(&clipboard, &text.into()).ok())
-        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
-    match promise {
-        Some(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
-        None => false,
+    }
+    let args = js_sys::Array::of1(&text.into());
+    let write: &js_sys::Function = write.unchecked_ref();
+    match Reflect::apply(write, &clipboard, &args) {
+        Ok(promise) => {
+            let promise: js_sys::Promise = promise.unchecked_into();
+            wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+        }
+        Err(_) => false,
     }
 }

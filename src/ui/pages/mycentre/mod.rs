@@ -48,6 +48,19 @@ fn return_path() -> Memo<Option<String>> {
     })
 }
 
+/// Moves the focus to the element `id` names, if it is on the page (by id rather than
+/// `NodeRef`: its typed element casts add to the first download).
+fn focus(id: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id));
+    if let Some(element) =
+        element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = element.focus();
+    }
+}
+
 /// What `load` gives (`None` until its first answer), asked again whenever a signal `load`
 /// reads changes; an earlier question's answer never replaces a later one's. What a
 /// `LocalResource` does, without its machinery for suspense and transitions: 11 KB (gzip) less
@@ -119,7 +132,6 @@ pub fn MyCentrePage() -> impl IntoView {
     // What the panels and the form ask for; a signal, so that work still running when the
     // page is left does no harm.
     let chosen = RwSignal::new(None::<Chosen>);
-    let said = NodeRef::<leptos::html::Div>::new();
 
     // Goes back where the person came from, unless there is something to say first.
     let finish = move |name: String, told: Option<String>| {
@@ -128,9 +140,7 @@ pub fn MyCentrePage() -> impl IntoView {
         }
         message.set(Some(Ok(format!("Vous agissez maintenant pour : {name}."))));
         note.set(told);
-        if let Some(el) = said.get_untracked() {
-            let _ = el.focus();
-        }
+        focus("mon-centre-message");
     };
     let choose = move |Chosen { id, name, note }: Chosen| {
         spawn_local(async move {
@@ -230,7 +240,7 @@ pub fn MyCentrePage() -> impl IntoView {
                 Some(line)
             }}
         </p>
-        <div tabindex="-1" node_ref=said>
+        <div id="mon-centre-message" tabindex="-1">
             {move || message.get().map(|m| match m {
                 Ok(text) => view! {
                     <div class="success-box" role="status">
