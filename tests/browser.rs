@@ -1158,3 +1158,213 @@ async fn the_editor_opens_on_the_prototype_and_keeps_a_draft_across_a_reload() {
     drop(handle);
     local_storage().remove_item(key).unwrap();
 }
+
+// ---- signatures: WebCrypto's Ed25519, device keys in IndexedDB ----
+
+mod vectors;
+
+use prototheque::webcrypto::{self, Check};
+
+#[wasm_bindgen_test]
+async fn every_signature_vector_gets_its_verdict_from_webcrypto() {
+    assert!(
+        webcrypto::supported().await,
+        "headless Chromium has Ed25519"
+    );
+    let file = vectors::vectors();
+    let checks: Vec<Check> = file
+        .vectors
+        .iter()
+        .map(|v| Check {
+            public: &v.public.0,
+            message: &v.message.0,
+            signature: &v.signature.0,
+        })
+        .collect();
+    let verdicts = webcrypto::verify_all(&checks).await.expect("verify_all");
+    let wrong: Vec<&str> = file
+        .vectors
+        .iter()
+        .zip(&verdicts)
+        .filter(|(v, &verdict)| verdict != v.valid)
+        .map(|(v, _)| v.name.as_str())
+        .collect();
+    assert!(wrong.is_empty(), "wrong verdicts: {wrong:?}");
+    assert_eq!(verdicts.len(), file.vectors.len());
+}
+
+#[wasm_bindgen_test]
+async fn a_device_key_signs_from_indexeddb_and_never_leaves_it() {
+    let (name, db) = fresh_named_db().await;
+    assert!(store::device_key(&db, "echo").await.unwrap().is_none());
+    let key = webcrypto::generate().await.expect("generate");
+    assert!(!key.private.extractable());
+    store::keep_device_key(&db, "echo", &key)
+        .await
+        .expect("keep");
+    db.close();
+
+    // Read back through a new handle: the key comes from storage, not from memory.
+    let db = store::open(&name).await.expect("reopen");
+    let kept = store::device_key(&db, "echo")
+        .await
+        .unwrap()
+        .expect("the kept key");
+    assert_eq!(kept.public, key.public);
+    assert!(!kept.private.extractable());
+    assert_eq!(kept.private.type_(), "private");
+    let message = "version 2 de « Café des parents connectés »".as_bytes();
+    let signature = webcrypto::sign(&kept.private, message).await.expect("sign");
+    let other = b"version 3";
+    let verdicts = webcrypto::verify_all(&[
+        Check {
+            public: &kept.public,
+            message,
+            signature: &signature,
+        },
+        Check {
+            public: &kept.public,
+            message: other,
+            signature: &signature,
+        },
+    ])
+    .await
+    .unwrap();
+    assert_eq!(verdicts, [true, false]);
+    // Ed25519 signs deterministically: the key kept is the key made.
+    assert_eq!(
+        webcrypto::sign(&key.private, message).await.unwrap(),
+        signature
+    );
+
+    // Not even its holder can read the private key out of the browser.
+    let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
+    let exported = subtle.export_key("pkcs8", &kept.private).unwrap();
+    assert!(wasm_bindgen_futures::JsFuture::from(exported)
+        .await
+        .is_err());
+
+    assert!(store::device_key(&db, "lazare").await.unwrap().is_none());
+    store::forget_device_key(&db, "echo").await.expect("forget");
+    assert!(store::device_key(&db, "echo").await.unwrap().is_none());
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_schema_version_2_gains_the_device_keys_and_keeps_its_records() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    let name = format!("prototheque-test-v2-{}", js_sys::Math::random());
+    // What version 2 created, after version 1's settings.
+    let v2 = Database::open(name.as_str())
+        .with_version(2u32)
+        .with_on_upgrade_needed(|_, db| {
+            for store in ["settings", "centres", "undo"] {
+                db.create_object_store(store).build()?;
+            }
+            let prototypes = db.create_object_store("prototypes").build()?;
+            for (index, field) in [
+                ("par_theme", "theme"),
+                ("par_centre", "centre"),
+                ("par_parent", "parent"),
+            ] {
+                prototypes.create_index(index, field.into()).build()?;
+            }
+            db.create_object_store("ratings")
+                .build()?
+                .create_index("par_prototype", "prototype".into())
+                .build()?;
+            db.create_object_store("imports")
+                .with_auto_increment(true)
+                .build()?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let tx = v2
+        .transaction("settings")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store("settings")
+        .unwrap()
+        .put("echo".to_owned())
+        .with_key("mon-centre".to_owned())
+        .primitive()
+        .unwrap()
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    v2.close();
+
+    let db = store::open(&name).await.expect("upgrade");
+    assert_eq!(
+        store::get_setting(&db, "mon-centre")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("echo")
+    );
+    import_small(&db).await;
+    assert_eq!(
+        store::load(&db).await.unwrap().catalogue.prototypes.len(),
+        2
+    );
+    let key = webcrypto::generate().await.unwrap();
+    store::keep_device_key(&db, "echo", &key).await.unwrap();
+    assert_eq!(
+        store::device_key(&db, "echo")
+            .await
+            .unwrap()
+            .unwrap()
+            .public,
+        key.public
+    );
+    db.close();
+}
+
+/// Prints how many signatures a second `verify_all` checks: 20,000 versions by 50 centres' keys,
+/// messages of the size of a prototype's version. A figure, not an assertion on time.
+#[wasm_bindgen_test]
+async fn verify_all_checks_twenty_thousand_signatures() {
+    const CHECKS: usize = 20_000;
+    let mut keys = Vec::new();
+    for _ in 0..50 {
+        keys.push(webcrypto::generate().await.unwrap());
+    }
+    let messages: Vec<Vec<u8>> = (0..CHECKS)
+        .map(|i| format!("{i:0>800}").into_bytes())
+        .collect();
+    let started = js_sys::Date::now();
+    let mut signatures = Vec::with_capacity(CHECKS);
+    for (i, message) in messages.iter().enumerate() {
+        signatures.push(
+            webcrypto::sign(&keys[i % 50].private, message)
+                .await
+                .unwrap(),
+        );
+    }
+    let signing = js_sys::Date::now() - started;
+    // Every hundredth check is over the wrong message.
+    let checks: Vec<Check> = (0..CHECKS)
+        .map(|i| Check {
+            public: &keys[i % 50].public,
+            message: &messages[if i % 100 == 7 { i - 1 } else { i }],
+            signature: &signatures[i],
+        })
+        .collect();
+    let started = js_sys::Date::now();
+    let verdicts = webcrypto::verify_all(&checks).await.unwrap();
+    let verifying = js_sys::Date::now() - started;
+    assert_eq!(verdicts.len(), CHECKS);
+    for (i, verdict) in verdicts.iter().enumerate() {
+        assert_eq!(*verdict, i % 100 != 7, "check {i}");
+    }
+    console_log!(
+        "BENCH verify_all: {CHECKS} checks (50 keys, 800-byte messages) in {verifying:.0} ms, \
+         {:.0} checks/s; signing them one by one: {:.0} signatures/s",
+        CHECKS as f64 / verifying * 1000.0,
+        CHECKS as f64 / signing * 1000.0
+    );
+}

@@ -8,17 +8,19 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
+use prototheque::exchange::signing::{sign_in, to_sign};
+use prototheque::exchange::{
+    admit, b64, merge_admitted, signature_checks, Admitted, NetworkKeys, Verdicts,
+};
 use prototheque::exchange::{
     check_merged, check_stored_record, document_bytes, export_within, merge_catalogues,
-    merge_checked, preview, read_document, record_bytes, record_json, stored_document, version_id,
+    merge_records, preview, read_document, record_bytes, record_json, stored_document, version_id,
     with_edit, Document, EntityKind, Limits, Outcome, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,
 };
-use prototheque::exchange::signing::{sign_in, to_sign};
-use prototheque::exchange::{admit, b64, signature_checks, NetworkKeys, Verdicts};
-use prototheque::native_crypto::{public_of, sign, verify};
 use prototheque::model::{
     Catalogue, Centre, ForkOrigin, Livret, Prototype, Rating, Record, Theme, UsageKind, Version,
 };
+use prototheque::native_crypto::{public_of, sign, verify};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -175,7 +177,7 @@ fn reload(stored: &Catalogue, limits: &Limits) -> Result<Catalogue, String> {
 
 /// A file's catalogue once its signatures are checked (`native_crypto`, WebCrypto's twin) and the
 /// ownership and key rules applied against `stored`: what the import page previews.
-fn admitted(stored: &Catalogue, incoming: Catalogue) -> Catalogue {
+fn admitted(stored: &Catalogue, incoming: Catalogue) -> Admitted {
     let checks = signature_checks(&incoming);
     let verdicts: Vec<bool> = checks
         .iter()
@@ -187,14 +189,13 @@ fn admitted(stored: &Catalogue, incoming: Catalogue) -> Catalogue {
         &Verdicts::of(&checks, &verdicts),
         &NetworkKeys::default(),
     )
-    .into_catalogue()
 }
 
 /// What an import of `bytes` does to the owner's store: the door, the signatures and the rules,
 /// then the merged check.
 fn import(stored: &Catalogue, bytes: &[u8], limits: &Limits) -> Result<Catalogue, String> {
     let incoming = read_document(bytes, limits).map_err(|p| p.to_string())?;
-    merge_checked(
+    merge_admitted(
         stored.clone(),
         record_bytes(stored),
         &admitted(stored, incoming.catalogue),
@@ -231,7 +232,47 @@ fn closed(stored: &Catalogue, limits: &Limits) -> Result<(), String> {
     let fresh = import(&Catalogue::default(), &bytes, limits)
         .map_err(|e| format!("(b) export refused by import into an empty catalogue:\n{e}"))?;
     if fresh != *stored {
-        return Err("(b) export imported into an empty catalogue differs".into());
+        let diff: Vec<String> = stored
+            .prototypes
+            .iter()
+            .filter(|(id, r)| fresh.prototypes.get(*id) != Some(r))
+            .map(|(id, r)| {
+                format!(
+                    "{}\n  vs {:?}",
+                    record_json(id, r),
+                    fresh.prototypes.get(id).map(|f| record_json(id, f))
+                )
+            })
+            .chain(
+                stored
+                    .centres
+                    .iter()
+                    .filter(|(id, r)| fresh.centres.get(*id) != Some(r))
+                    .map(|(id, r)| {
+                        format!(
+                            "{}\n  vs {:?}",
+                            record_json(id, r),
+                            fresh.centres.get(id).map(|f| record_json(id, f))
+                        )
+                    }),
+            )
+            .chain(
+                stored
+                    .ratings
+                    .iter()
+                    .filter(|(id, r)| fresh.ratings.get(*id) != Some(r))
+                    .map(|(id, r)| {
+                        format!(
+                            "{}\n  vs {:?}",
+                            record_json(id, r),
+                            fresh.ratings.get(id).map(|f| record_json(id, f))
+                        )
+                    }),
+            )
+            .collect();
+        return Err(format!(
+            "(b) export imported into an empty catalogue differs: {diff:#?}"
+        ));
     }
     let again = import(stored, &bytes, limits)
         .map_err(|e| format!("(b) export refused by import into itself:\n{e}"))?;
@@ -283,7 +324,9 @@ fn edit_one(stored: &mut Catalogue, pick: usize, delete: bool, at: &str) -> Cata
                 change(&mut b);
                 b
             });
-        let edited = with_edit(Some(record), OWNER, at, body);
+        // As `store::save` does: the edit merged with what is stored (so an unsigned edit of
+        // a signed record is not kept beside it; the pages only offer edits that would be).
+        let edited = merge_records(record, &with_edit(Some(record), OWNER, at, body));
         let id = id.clone();
         records.insert(id.clone(), edited.clone());
         (id, edited)
@@ -388,13 +431,22 @@ fn play(ops: &[Op], limits: &Limits) -> Result<usize, String> {
             }
             Op::AddCentre { replica, c, n } => {
                 let cat = &mut replicas[replica];
+                let mut body = centre(CENTRES[c], n);
+                if c == replica {
+                    // A centre's own record keeps the keys it publishes (« Mon centre » does).
+                    body.keys = replica_key(replica)
+                        .map(|(_, public)| b64::encode(&public))
+                        .into_iter()
+                        .collect();
+                }
                 let record = with_edit(
                     cat.centres.get(CENTRES[c]),
                     CENTRES[replica],
                     &at,
-                    Some(centre(CENTRES[c], n)),
+                    Some(body),
                 );
                 cat.centres.insert(CENTRES[c].into(), record);
+                sign_own(cat, replica);
             }
             Op::Sync { from, to } => {
                 if from != to {
@@ -421,7 +473,13 @@ fn play(ops: &[Op], limits: &Limits) -> Result<usize, String> {
                 let Ok(incoming) = read_document(&file, limits) else {
                     continue;
                 };
-                let told = preview(&before, &admitted(&before, incoming.catalogue));
+                let admitted = admitted(&before, incoming.catalogue);
+                let mut told = preview(&before, admitted.catalogue());
+                for item in &mut told.items {
+                    if admitted.replaces(item.kind, &item.id) {
+                        item.outcome = Outcome::Updated;
+                    }
+                }
                 // Refused: nothing is written, the store stays as it was.
                 if let Ok(merged) = import(&stored, &file, limits) {
                     {

@@ -145,6 +145,9 @@ pub struct Refusal {
 pub struct Admitted {
     catalogue: Catalogue,
     pub admission: Admission,
+    /// Records whose stored state the file's replaces rather than merges with: the stored one
+    /// holds none of its owner's signed work, and the file brings it (see [`admit`]).
+    replaces: BTreeSet<(EntityKind, String)>,
 }
 
 impl Admitted {
@@ -155,6 +158,29 @@ impl Admitted {
 
     pub fn into_catalogue(self) -> Catalogue {
         self.catalogue
+    }
+
+    /// Whether the file's record replaces the stored one rather than merging with it.
+    pub fn replaces(&self, kind: EntityKind, id: &str) -> bool {
+        self.replaces.contains(&(kind, id.to_owned()))
+    }
+
+    /// The records the file replaces rather than merges with.
+    pub fn replaced(&self) -> BTreeSet<(EntityKind, String)> {
+        self.replaces.clone()
+    }
+
+    /// `stored` without the records the file replaces: what the merge starts from.
+    pub fn base(&self, stored: &Catalogue) -> Catalogue {
+        let mut base = stored.clone();
+        for (kind, id) in &self.replaces {
+            match kind {
+                EntityKind::Centre => base.centres.remove(id).map(|_| ()),
+                EntityKind::Prototype => base.prototypes.remove(id).map(|_| ()),
+                EntityKind::Rating => base.ratings.remove(id).map(|_| ()),
+            };
+        }
+        base
     }
 
     /// The rules applied again, against `stored` as it is now (an import applies them inside its
@@ -211,12 +237,33 @@ pub fn admit(
             incoming.centres.insert(id, record);
         }
     }
+    // Centres whose stored record the file's replaces: the stored one is not the centre's
+    // signed work under the keys that count (its own, or the network's list's).
+    let mut replaces = BTreeSet::new();
+    let file_keys = Keyring::of(&incoming);
+    for (id, record) in &incoming.centres {
+        let stored_record = stored.centres.get(id);
+        let stale = |r: &Record<Centre>| {
+            !known.verified(id, r.winner())
+                || network
+                    .centres
+                    .get(id)
+                    .is_some_and(|listed| !agrees_with_network(&known, id, listed))
+        };
+        if stored_record.is_some_and(stale)
+            && record.heads.iter().any(|v| file_keys.verified(id, v))
+        {
+            replaces.insert((EntityKind::Centre, id.clone()));
+        }
+    }
     // The keys once the file's centres are in.
     let mut centres = stored.centres.clone();
     for (id, record) in &incoming.centres {
         let merged = match centres.get(id) {
-            Some(existing) => super::merge_records(existing, record),
-            None => record.clone(),
+            Some(existing) if !replaces.contains(&(EntityKind::Centre, id.clone())) => {
+                super::merge_records(existing, record)
+            }
+            _ => record.clone(),
         };
         centres.insert(id.clone(), merged);
     }
@@ -227,15 +274,28 @@ pub fn admit(
     let keyring = Keyring::of(&with_centres);
 
     for (id, record) in std::mem::take(&mut incoming.prototypes) {
-        let owner = stored
-            .prototypes
-            .get(&id)
-            .map_or_else(|| prototype_owner(&record), prototype_owner)
-            .to_owned();
+        let stored_record = stored.prototypes.get(&id);
+        let claimed = prototype_owner(&record).to_owned();
+        let owner = match stored_record.map(prototype_owner) {
+            // What is stored is not a vouched centre's signed work, and the file brings the
+            // signed work of a centre this browser vouches for: the file's owner takes it over
+            // (a record squatted by a file met first gives way to its vouched owner).
+            Some(held)
+                if held != claimed
+                    && !(stored.vouched.contains(held)
+                        && stored_record.is_some_and(|r| keyring.verified(held, r.winner())))
+                    && stored.vouched.contains(&claimed)
+                    && record.heads.iter().any(|v| keyring.verified(&claimed, v)) =>
+            {
+                claimed
+            }
+            Some(held) => held.to_owned(),
+            None => claimed,
+        };
         let kept = admit_versions(
             (EntityKind::Prototype, &id),
             record,
-            stored.prototypes.get(&id),
+            stored_record,
             &owner,
             &keyring,
             verdicts,
@@ -243,14 +303,17 @@ pub fn admit(
             |p: &Prototype| {
                 (p.centre != owner).then(|| {
                     format!(
-                "ce prototype appartient au centre « {owner} » : une version ne peut pas le \
-                 donner au centre « {} » (pour le reprendre, adaptez-le)",
-                p.centre
-            )
+                        "ce prototype appartient au centre « {owner} » : une version ne peut \
+                         pas le donner au centre « {} » (pour le reprendre, adaptez-le)",
+                        p.centre
+                    )
                 })
             },
         );
-        if let Some(record) = kept {
+        if let Some((record, takes_over)) = kept {
+            if takes_over {
+                replaces.insert((EntityKind::Prototype, id.clone()));
+            }
             incoming.prototypes.insert(id, record);
         }
     }
@@ -266,13 +329,17 @@ pub fn admit(
             &mut admission,
             |_| None,
         );
-        if let Some(record) = kept {
+        if let Some((record, takes_over)) = kept {
+            if takes_over {
+                replaces.insert((EntityKind::Rating, id.clone()));
+            }
             incoming.ratings.insert(id, record);
         }
     }
     Admitted {
         catalogue: incoming,
         admission,
+        replaces,
     }
 }
 
@@ -287,7 +354,7 @@ fn admit_versions<T: Serialize + Clone>(
     verdicts: &Verdicts,
     admission: &mut Admission,
     moved: impl Fn(&T) -> Option<String>,
-) -> Option<Record<T>> {
+) -> Option<(Record<T>, bool)> {
     let standings: Vec<Standing> = record
         .heads
         .iter()
@@ -325,17 +392,21 @@ fn admit_versions<T: Serialize + Clone>(
             }
         })
         .collect();
-    let has_verified = standings.iter().any(|s| matches!(s, Standing::Verified))
-        || stored.is_some_and(|r| keyring.verified(owner, r.winner()));
+    let brings_verified = standings.iter().any(|s| matches!(s, Standing::Verified));
+    let stored_verified = stored.is_some_and(|r| keyring.verified(owner, r.winner()));
     keep(
         &mut record.heads,
         standings,
-        has_verified,
+        brings_verified || stored_verified,
         kind,
         id,
         admission,
     );
-    (!record.heads.is_empty()).then_some(record)
+    // The owner's signed work replaces a stored record that holds none of it: its unsigned
+    // versions could never be shown beside it, and the ids they listed as replaced are dropped
+    // with them.
+    let takes_over = stored.is_some() && brings_verified && !stored_verified;
+    (!record.heads.is_empty()).then_some((record, takes_over))
 }
 
 /// Keeps the versions their standings let in, and counts them in `admission`.
@@ -387,8 +458,13 @@ fn admit_centre(
 ) -> Option<Record<Centre>> {
     let named = network.centres.get(id);
     let first_met = !known.knows(id) && named.is_none();
+    // For a centre the network's list names, the list says which keys are its own, and keys it
+    // added since with one of them; keys pinned from a file that share none with the list are
+    // set aside (the list overrides first use).
     let mut keys: BTreeSet<&str> = match named {
-        Some(listed) if !known.knows(id) => listed.iter().map(String::as_str).collect(),
+        Some(listed) if !agrees_with_network(known, id, listed) => {
+            listed.iter().map(String::as_str).collect()
+        }
         _ => known.keys(id).iter().map(String::as_str).collect(),
     };
     let stored_centre = stored.centre(id);
@@ -428,9 +504,11 @@ fn admit_centre(
                     "signée avec une clé que le centre ne publie pas dans ses clés".into(),
                 ),
             },
-            Some(_) if named.is_some() && !known.knows(id) => Standing::Refused(
-                "signée avec une clé que la liste du réseau ne donne pas à ce centre".into(),
-            ),
+            Some(_) if named.is_some_and(|listed| !agrees_with_network(known, id, listed)) => {
+                Standing::Refused(
+                    "signée avec une clé que la liste du réseau ne donne pas à ce centre".into(),
+                )
+            }
             Some(_) => Standing::Refused(
                 "la clé de ce centre a changé sans que le changement soit signé par une de ses \
                  clés connues : vérifiez auprès du centre avant de lui faire confiance"
@@ -477,4 +555,9 @@ fn admit_centre(
         admission,
     );
     (!record.heads.is_empty()).then_some(record)
+}
+
+/// Whether the keys held for centre `id` share one with those the network's list gives it.
+fn agrees_with_network(known: &Keyring, id: &str, listed: &[String]) -> bool {
+    known.keys(id).iter().any(|k| listed.contains(k))
 }

@@ -20,7 +20,7 @@
 //! is accepted and gives the same catalogue, and so after the owner's next edit of any record.
 
 use super::door::Limits;
-use super::merge::{merge_records, version_id};
+use super::merge::{is_replaced, merge_records, version_id};
 use super::wire::{assemble_document, record_json};
 use super::Problems;
 use crate::model::{adaptation_cycles_from, Catalogue, Rating, Record};
@@ -70,6 +70,25 @@ pub fn merge_checked(
     bytes += merge_into(&mut stored.ratings, &incoming.ratings);
     check_merged(&stored, incoming, bytes.max(0) as usize, limits)?;
     Ok(stored)
+}
+
+/// [`merge_checked`] for a file that went through `exchange::admit`: the records it replaces
+/// (see [`Admitted::replaces`](super::Admitted::replaces)) are taken out of `stored` first.
+pub fn merge_admitted(
+    stored: Catalogue,
+    stored_bytes: usize,
+    admitted: &super::Admitted,
+    limits: &Limits,
+) -> Result<Catalogue, Problems> {
+    let base = admitted.base(&stored);
+    let removed = record_bytes(&stored).saturating_sub(record_bytes(&base));
+    drop(stored);
+    merge_checked(
+        base,
+        stored_bytes.saturating_sub(removed),
+        admitted.catalogue(),
+        limits,
+    )
 }
 
 /// Merges `incoming`'s records into `into`; gives how many bytes the records' compact forms grew
@@ -279,7 +298,7 @@ fn check_record<T: Serialize>(id: &str, record: &Record<T>, noun: &str, problems
         && record
             .heads
             .iter()
-            .any(|v| record.superseded.contains(&version_id(v)))
+            .any(|v| is_replaced(&version_id(v), v, &record.heads, &record.superseded))
     {
         problems.push(
             String::new(),

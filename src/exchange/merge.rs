@@ -69,15 +69,9 @@ pub(super) fn normalise<T: Serialize>(versions: Vec<Version<T>>, record: &mut Re
     // Copies of one version need not be next to each other (signed ones come first).
     let mut seen = std::collections::BTreeSet::new();
     keyed.retain(|(id, _)| seen.insert(id.clone()));
-    let outranked = |v: &Version<T>| {
-        v.signature.is_none()
-            || keyed.iter().any(|(_, w)| {
-                w.signature.is_some() && w.author == v.author && w.revision > v.revision
-            })
-    };
     let replaced: Vec<bool> = keyed
         .iter()
-        .map(|(id, v)| record.superseded.contains(id) && outranked(v))
+        .map(|(id, v)| is_replaced(id, v, keyed.iter().map(|(_, w)| w), &record.superseded))
         .collect();
     if replaced.contains(&false) {
         let mut replaced = replaced.into_iter();
@@ -89,6 +83,22 @@ pub(super) fn normalise<T: Serialize>(versions: Vec<Version<T>>, record: &mut Re
         keyed.retain(|(_, v)| v.signature.is_some());
     }
     record.heads = keyed.into_iter().map(|(_, v)| v).collect();
+}
+
+/// Whether `version` (whose id is `id`), among `versions`, counts as replaced: its id is listed
+/// in `superseded` and, if it is signed, its author signed a higher revision among `versions`
+/// (listing an id, which anyone can compute, does not replace signed work on its own).
+pub(super) fn is_replaced<'a, T: 'a>(
+    id: &str,
+    version: &Version<T>,
+    versions: impl IntoIterator<Item = &'a Version<T>>,
+    superseded: &std::collections::BTreeSet<String>,
+) -> bool {
+    superseded.contains(id)
+        && (version.signature.is_none()
+            || versions.into_iter().any(|w| {
+                w.signature.is_some() && w.author == version.author && w.revision > version.revision
+            }))
 }
 
 /// Merges two records of the same entity.

@@ -19,7 +19,7 @@ pub use admit::{
     admit, signature_checks, Admission, Admitted, Check, NetworkKeys, Refusal, Verdicts,
 };
 pub use closure::{
-    check_merged, check_stored_record, document_bytes, merge_checked, record_bytes,
+    check_merged, check_stored_record, document_bytes, merge_admitted, merge_checked, record_bytes,
     EXPORT_HEADROOM, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,
 };
 pub use door::{

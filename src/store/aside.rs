@@ -4,7 +4,7 @@
 //! `save` merges with a stored row or refuses, never overwrites it). [`Aside`] says which rows
 //! they are and why, and writes them, raw, into a file people can download and pass on.
 //!
-//! Which rows: `load` finds them (see `Snapshot::catalogue_in_slices`), from the door's problems,
+//! Which rows: `load` finds them (see `load::set_aside`), from the door's problems,
 //! whose JSON paths (`prototypes[3].titre`) name the entries of the document it assembled.
 //!
 //! A row set aside is kept as it was read (the browser's value, or the row); it becomes JSON only

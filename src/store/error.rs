@@ -81,7 +81,7 @@ impl StoreError {
         )
     }
 
-    fn refused() -> Self {
+    pub(super) fn refused() -> Self {
         StoreError::new(
             "Le navigateur a refusé d'enregistrer les données : rien n'a été enregistré. \
              Réessayez ; si le problème continue, exportez votre catalogue pour le garder.",
@@ -110,10 +110,31 @@ impl StoreError {
         ))
     }
 
+    /// A stored device key that is not one (damaged, or written by a newer version).
+    pub(super) fn unreadable_device_key(centre: &str) -> Self {
+        StoreError::new(format!(
+            "La clé de signature de ce navigateur pour le centre « {centre} » est illisible : \
+             rien n'a été signé. Rechargez la page ; si le problème continue, oubliez cette clé \
+             pour en créer une nouvelle."
+        ))
+    }
+
     /// A batch of rows that did not hold exactly the keys asked for, inside one transaction.
     pub(super) fn changed_while_read() -> Self {
         StoreError::new(
             "Les données enregistrées ont changé pendant leur lecture : rechargez la page.",
+        )
+    }
+
+    /// Stored rows that cannot all be read back, when the code that sets them aside (a chunk of
+    /// its own in release builds, see `load`) could not be downloaded. Without the `split`
+    /// feature there is nothing to download and it never happens.
+    #[cfg_attr(not(feature = "split"), allow(dead_code))]
+    pub(super) fn set_aside_unavailable() -> Self {
+        StoreError::new(
+            "Des éléments enregistrés dans ce navigateur n'ont pas pu être relus, et ce qui les \
+             met de côté n'a pas pu être téléchargé : vérifiez la connexion à Internet, puis \
+             rechargez la page. Rien n'a été modifié.",
         )
     }
 
@@ -139,6 +160,13 @@ impl StoreError {
             "Ce qu'il faut pour annuler le dernier import est illisible : il ne peut pas \
              être annulé. Rien n'a été modifié.",
         )
+    }
+}
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for StoreError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        StoreError::set_aside_unavailable()
     }
 }
 

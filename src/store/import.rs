@@ -22,7 +22,7 @@ use super::tx::{answer, read_back, Tx};
 use super::undo::{self, Touched};
 use crate::exchange::{
     check_merged, merge_records, outcome, Admission, Admitted, EntityKind, Limits, NetworkKeys,
-    Preview, PreviewItem,
+    Outcome, Preview, PreviewItem,
 };
 use crate::model::{Catalogue, Record};
 use crate::slicing::Slices;
@@ -152,6 +152,8 @@ struct Writing<'p> {
     slices: Slices,
     fail_after: Option<usize>,
     progress: &'p dyn Fn(f64),
+    /// The records the file replaces rather than merges with.
+    replaces: std::collections::BTreeSet<(EntityKind, String)>,
 }
 
 impl Writing<'_> {
@@ -175,11 +177,18 @@ impl Writing<'_> {
                 self.turn(tx, None, share).await?;
             }
             self.done += 1;
-            let existing = current.get(id);
+            // A record the file replaces is merged with nothing (`exchange::Admitted::replaces`):
+            // its owner's signed work takes the place of what was stored.
+            let replaced = self.replaces.contains(&(kind, id.clone()));
+            let existing = current.get(id).filter(|_| !replaced);
             self.items.push(PreviewItem {
                 kind,
                 id: id.clone(),
-                outcome: outcome(existing, record),
+                outcome: if replaced {
+                    Outcome::Updated
+                } else {
+                    outcome(existing, record)
+                },
             });
             let merged = match existing {
                 // The very record already stored: nothing to merge or write.
@@ -283,6 +292,7 @@ async fn import_inner(
     // The ownership and key rules, against what is stored now.
     let admitted = incoming.again(&merged, network);
     let admission = admitted.admission.clone();
+    let replaces = admitted.replaced();
     let mut incoming = admitted.into_catalogue();
     // The file's records whose stored row is set aside are left out, before anything else.
     let before = incoming.centres.len() + incoming.prototypes.len() + incoming.ratings.len();
@@ -311,6 +321,7 @@ async fn import_inner(
         slices: Slices::new(),
         fail_after,
         progress,
+        replaces,
     };
     w.merge(
         &tx,
@@ -360,7 +371,7 @@ async fn import_inner(
     let preview = Preview { items };
     if log {
         let count = |o| preview.count(o) as u32;
-        use crate::exchange::Outcome::*;
+        use Outcome::*;
         let entry = ImportEntry {
             at: at.to_owned(),
             source: source.to_owned(),

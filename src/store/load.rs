@@ -10,7 +10,8 @@
 //! (one that is not one record, or not the record its key names, would shift the entries after
 //! it, and the paths of the door's problems with them), then the rows the door's problems point
 //! at are set aside, round after round: a report on a prototype set aside is refused in turn.
-//! Each round sets aside at least one row, or ends with the door's message.
+//! Each round sets aside at least one row, or ends with the door's message. Those rounds
+//! (`set_aside`) are rare, and in release builds a chunk of their own (see [`set_aside_rows`]).
 
 use super::aside::{entry_of, Aside, Loaded};
 use super::error::{reason, Result, StoreError};
@@ -61,15 +62,41 @@ async fn read_with_progress(db: &Database, progress: &dyn Fn(f64)) -> Result<Loa
     let snapshot = Snapshot::read(&tx, &|done| progress(ROWS_SHARE * done)).await?;
     // The rows are a consistent snapshot; reading them back needs no transaction.
     drop(tx);
-    snapshot
-        .catalogue_in_slices(
-            || async {
-                page_turn().await;
-                Ok(())
-            },
-            &|done| progress(ROWS_SHARE + (1.0 - ROWS_SHARE) * done),
-        )
-        .await
+    let mut pause = || {
+        Box::pin(async {
+            page_turn().await;
+            Ok(())
+        }) as Pin<Box<dyn Future<Output = _>>>
+    };
+    let progress = |done| progress(ROWS_SHARE + (1.0 - ROWS_SHARE) * done);
+    if let Some(loaded) = snapshot.read_back(&mut pause, &progress).await? {
+        return Ok(loaded);
+    }
+    let setting_aside = set_aside_rows(&snapshot, &mut pause);
+    #[cfg(feature = "split")]
+    let setting_aside = setting_aside.await;
+    let loaded = setting_aside?.await;
+    loaded
+}
+
+/// Setting rows aside, once the first reading did not give exactly the rows' records.
+type SettingAside<'a> = Pin<Box<dyn Future<Output = Result<Loaded>> + 'a>>;
+
+/// [`set_aside`], outside a transaction. With the `split` feature (release builds) it is a wasm
+/// chunk of its own, fetched only when stored rows cannot all be read back (rare): every other
+/// start neither downloads nor compiles it. The split point makes this function `async`, and a
+/// failed download its `Err` (`StoreError::set_aside_unavailable`). Inside a transaction
+/// ([`Snapshot::catalogue_within`]), which would close while a chunk is downloaded, the import's
+/// and undo's own chunks call [`set_aside`] directly.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(set_aside_rows, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn set_aside_rows<'a, 'p>(
+    snapshot: &'a Snapshot,
+    pause: &'a mut Pause<'p>,
+) -> Result<SettingAside<'a>> {
+    Ok(Box::pin(set_aside(snapshot, pause)))
 }
 
 /// Every key of `store`, in key order.
@@ -202,69 +229,75 @@ impl Snapshot {
     /// The stored records read back through the door inside `tx`, which stays open between
     /// slices.
     pub(super) async fn catalogue_within(&self, tx: &Tx<'_>) -> Result<Loaded> {
-        self.catalogue_in_slices(|| tx.breathe(), &|_| {}).await
+        let mut pause = || Box::pin(tx.breathe()) as Pin<Box<dyn Future<Output = _>>>;
+        match self.read_back(&mut pause, &|_| {}).await? {
+            Some(loaded) => Ok(loaded),
+            None => set_aside(self, &mut pause).await,
+        }
     }
 
     /// The stored records read back through the door, a slice at a time, calling `pause`
     /// between slices (inside a transaction, a small request that keeps it open; outside, a
-    /// turn of the page); the rows that cannot be read are set aside (see the module doc).
-    /// `progress` hears the share of the door's first reading done.
-    async fn catalogue_in_slices<'p, F, Fut>(
+    /// turn of the page); `progress` hears the share done. `None` when the door refuses them, or
+    /// when they are not exactly the rows' records: then rows are to be set aside
+    /// ([`set_aside`], see the module doc).
+    async fn read_back(
         &self,
-        mut pause: F,
+        pause: &mut Pause<'_>,
         progress: &dyn Fn(f64),
-    ) -> Result<Loaded>
-    where
-        F: FnMut() -> Fut + 'p,
-        Fut: Future<Output = Result<()>> + 'p,
-    {
-        let mut pause = move || Box::pin(pause()) as Pin<Box<dyn Future<Output = _>>>;
-        self.read_back(&mut pause, progress).await
+    ) -> Result<Option<Loaded>> {
+        let kept = self.kept();
+        Ok(match door(&kept, pause, progress).await? {
+            Ok(catalogue) if same_records(&catalogue, &kept) => {
+                let mut aside = self.unreadable.clone();
+                aside.sort();
+                Some(Loaded { catalogue, aside })
+            }
+            _ => None,
+        })
     }
 
-    /// [`Snapshot::catalogue_in_slices`], for one type of `pause`.
-    async fn read_back(&self, pause: &mut Pause<'_>, progress: &dyn Fn(f64)) -> Result<Loaded> {
-        let mut aside = self.unreadable.clone();
-        let mut kept: Kept =
-            [&self.centres, &self.prototypes, &self.ratings].map(|rows| rows.iter().collect());
-        let mut progress = Some(progress);
-        let mut alone_checked = false;
-        loop {
-            let outcome = door(&kept, pause, progress.take().unwrap_or(&|_| {})).await?;
-            let problems = match outcome {
-                Ok(catalogue) if alone_checked || same_records(&catalogue, &kept) => {
-                    aside.sort();
-                    return Ok(Loaded { catalogue, aside });
-                }
-                Ok(_) => Problems::default(),
-                Err(problems) => problems,
-            };
-            if !alone_checked {
-                alone_checked = true;
-                set_aside_alone(&mut kept, &mut aside, pause).await?;
-                continue;
+    /// Every row, in key order, as the door's lists hold them.
+    fn kept(&self) -> Kept<'_> {
+        [&self.centres, &self.prototypes, &self.ratings].map(|rows| rows.iter().collect())
+    }
+}
+
+/// The stored records of `snapshot` read back through the door (calling `pause` between
+/// slices), once the first reading did not give exactly the rows' records: each row is read on
+/// its own, then the rows the door's problems name are set aside, round after round (see the
+/// module doc).
+async fn set_aside(snapshot: &Snapshot, pause: &mut Pause<'_>) -> Result<Loaded> {
+    let mut aside = snapshot.unreadable.clone();
+    let mut kept = snapshot.kept();
+    set_aside_alone(&mut kept, &mut aside, pause).await?;
+    loop {
+        let problems = match door(&kept, pause, &|_| {}).await? {
+            Ok(catalogue) => {
+                aside.sort();
+                return Ok(Loaded { catalogue, aside });
             }
-            // Every row left is one record under its own key: the paths name them.
-            let mut said: [Vec<Vec<Problem>>; 3] =
-                [0, 1, 2].map(|l| vec![Vec::new(); kept[l].len()]);
-            let mut named = false;
-            for (list, index, what) in problems.list.iter().filter_map(entry_of) {
-                if let Some(said) = said[list].get_mut(index) {
-                    said.push(what);
-                    named = true;
-                }
+            Err(problems) => problems,
+        };
+        // Every row left is one record under its own key: the paths name them.
+        let mut said: [Vec<Vec<Problem>>; 3] = [0, 1, 2].map(|l| vec![Vec::new(); kept[l].len()]);
+        let mut named = false;
+        for (list, index, what) in problems.list.iter().filter_map(entry_of) {
+            if let Some(said) = said[list].get_mut(index) {
+                said.push(what);
+                named = true;
             }
-            if !named {
-                return Err(StoreError::unreadable(problems));
-            }
-            for (list, said) in said.into_iter().enumerate() {
-                let rows = std::mem::take(&mut kept[list]);
-                for ((key, row), said) in rows.into_iter().zip(said) {
-                    if said.is_empty() {
-                        kept[list].push((key, row));
-                    } else {
-                        aside.put_row(LISTS[list], key, row, said);
-                    }
+        }
+        if !named {
+            return Err(StoreError::unreadable(problems));
+        }
+        for (list, said) in said.into_iter().enumerate() {
+            let rows = std::mem::take(&mut kept[list]);
+            for ((key, row), said) in rows.into_iter().zip(said) {
+                if said.is_empty() {
+                    kept[list].push((key, row));
+                } else {
+                    aside.put_row(LISTS[list], key, row, said);
                 }
             }
         }

@@ -14,6 +14,7 @@
 //! - `schema`: the database's stores and indexes, and the migrations ([`open`]);
 //! - `row`: how a record is kept (its text as UTF-8 bytes, the indexed fields);
 //! - `settings`: a few texts kept by key;
+//! - `keys`: this browser's signing keys, one per centre (private keys stay non-extractable);
 //! - `load`: the whole catalogue read back, in batches then in slices, through the door;
 //! - `aside`: the rows that cannot be read back, set aside (kept, never written over) and
 //!   offered as a file;
@@ -28,6 +29,7 @@ mod aside;
 mod channel;
 mod error;
 mod import;
+mod keys;
 mod load;
 mod row;
 mod save;
@@ -42,6 +44,7 @@ pub use error::StoreError;
 pub use import::{
     import, import_failing_after, import_log, import_seed, ImportEntry, ImportReport,
 };
+pub use keys::{device_key, forget_device_key, keep_device_key};
 pub use load::{load, load_with_progress};
 pub use save::{apply, read_announced, save, Change};
 pub use schema::{open, DB_NAME, SCHEMA_VERSION};

@@ -8,8 +8,9 @@ use indexed_db_futures::prelude::*;
 
 /// Name of the app's database.
 pub const DB_NAME: &str = "prototheque";
-/// Current schema version. History: 1 = settings only; 2 = catalogue stores, import log, undo.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Current schema version. History: 1 = settings only; 2 = catalogue stores, import log, undo;
+/// 3 = device keys.
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub(super) const SETTINGS: &str = "settings";
 pub(super) const CENTRES: &str = "centres";
@@ -19,6 +20,8 @@ pub(super) const RATINGS: &str = "ratings";
 pub(super) const IMPORTS: &str = "imports";
 /// What undoing the last import needs.
 pub(super) const UNDO: &str = "undo";
+/// This browser's signing keys, one per centre (`keys`).
+pub(super) const DEVICE_KEYS: &str = "device_keys";
 pub(super) const CATALOGUE_STORES: [&str; 3] = [CENTRES, PROTOTYPES, RATINGS];
 /// What an import or an undo writes.
 pub(super) const WRITE_STORES: [&str; 5] = [CENTRES, PROTOTYPES, RATINGS, IMPORTS, UNDO];
@@ -53,6 +56,9 @@ pub async fn open(name: &str) -> Result<Database> {
                     .with_auto_increment(true)
                     .build()?;
                 db.create_object_store(UNDO).build()?;
+            }
+            if old < 3 {
+                db.create_object_store(DEVICE_KEYS).build()?;
             }
             Ok(())
         })

@@ -5,8 +5,8 @@ use super::channel::{notify, Heard};
 use super::error::Result;
 use super::schema::SETTINGS;
 use super::tx::{answer, Tx};
-use indexed_db_futures::database::Database;
 use crate::model::Vouches;
+use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 
 /// Saves one setting.

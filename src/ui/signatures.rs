@@ -4,10 +4,9 @@
 
 use crate::exchange::signing::{self, ToSign};
 use crate::exchange::{
-    admit, read_network, signature_checks, Admitted, EntityKind, NetworkKeys, NetworkList,
-    Verdicts,
+    admit, read_network, signature_checks, Admitted, EntityKind, NetworkKeys, NetworkList, Verdicts,
 };
-use crate::model::{prototype_owner, rating_owner, Catalogue, Record, Vouch, Version};
+use crate::model::{prototype_owner, rating_owner, Catalogue, Record, Version, Vouch};
 use crate::store::{self, Change};
 use crate::webcrypto;
 use indexed_db_futures::database::Database;
@@ -46,9 +45,8 @@ pub async fn admitted(
 
 /// The network's list in `bytes`, if it is signed by the network's key and its signature holds.
 pub async fn checked_network(bytes: &[u8]) -> Result<NetworkList, String> {
-    let list = read_network(bytes).map_err(|p| {
-        format!("La liste du réseau est invalide : {}", p.summary())
-    })?;
+    let list = read_network(bytes)
+        .map_err(|p| format!("La liste du réseau est invalide : {}", p.summary()))?;
     let key = crate::exchange::b64::decode(&list.signature.key).unwrap_or_default();
     let signature = crate::exchange::b64::decode(&list.signature.value).unwrap_or_default();
     let held = list.signed_by_network()
@@ -95,7 +93,10 @@ pub async fn refresh_network(db: &Database) -> NetworkKeys {
                 vouches.add(id, Vouch::Network);
             }
             // Kept only once both are written: the list, then what it vouches for.
-            if store::put_setting(db, store::NETWORK_LIST, &text).await.is_ok() {
+            if store::put_setting(db, store::NETWORK_LIST, &text)
+                .await
+                .is_ok()
+            {
                 let _ = store::put_vouches(db, &vouches).await;
             }
             list.keys()
@@ -120,10 +121,7 @@ pub async fn sign_in_catalogue(
     catalogue: &mut Catalogue,
     what: &[ToSign],
 ) -> Result<usize, String> {
-    let Some(key) = store::device_key(db, centre)
-        .await
-        .map_err(|e| e.message)?
-    else {
+    let Some(key) = store::device_key(db, centre).await.map_err(|e| e.message)? else {
         return Ok(0);
     };
     for item in what {
@@ -145,10 +143,7 @@ pub async fn sign_changes(
     let Some(centre) = centre else {
         return Ok(changes);
     };
-    let Some(key) = store::device_key(db, centre)
-        .await
-        .map_err(|e| e.message)?
-    else {
+    let Some(key) = store::device_key(db, centre).await.map_err(|e| e.message)? else {
         return Ok(changes);
     };
     // Only the owner's versions are signed: a signed version by anyone else would be refused

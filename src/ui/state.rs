@@ -19,14 +19,15 @@ const SEED_SETTING: &str = "catalogue-fourni";
 const MY_CENTRE: &str = "mon-centre";
 
 /// Merging the shipped catalogue into this browser's, once per new version of it.
-type SeedImporting = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<store::ImportReport, store::StoreError>>>,
->;
+type SeedImporting =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), store::StoreError>>>>;
 
 /// With the `split` feature (release builds), the import machinery (merge, the stored rules'
 /// check, the writes in slices) is a wasm chunk, fetched only when the shipped catalogue is new
 /// to this browser (and by the import page): a return visit neither downloads nor compiles it.
-/// The split point makes this function `async`, and a failed download its `Err`.
+/// The setting that names the seed merged (`version`) is written there too, once the merge is:
+/// a start that writes nothing carries no code to write. The split point makes this function
+/// `async`, and a failed download its `Err`.
 #[cfg_attr(
     feature = "split",
     leptos::wasm_split::wasm_split(seed_import, wasm_split_path = ::leptos::wasm_split, fallible)
@@ -34,16 +35,45 @@ type SeedImporting = std::pin::Pin<
 fn seed_import(
     db: Database,
     seed: Catalogue,
+    version: String,
     at: String,
 ) -> Result<SeedImporting, ChunkUnavailable> {
     Ok(Box::pin(async move {
         // The network's list first: it says which keys the seed's centres have.
         let network = crate::ui::signatures::refresh_network(&db).await;
-        let admitted =
-            crate::ui::signatures::admitted(&Catalogue::default(), seed, &network)
-                .await
-                .map_err(|message| store::StoreError { message })?;
-        store::import_seed(&db, admitted, &network, &at).await
+        let admitted = crate::ui::signatures::admitted(&Catalogue::default(), seed, &network)
+            .await
+            .map_err(|message| store::StoreError { message })?;
+        store::import_seed(&db, admitted, &network, &at).await?;
+        store::put_setting(&db, SEED_SETTING, &version).await
+    }))
+}
+
+/// Showing the records another tab announced.
+type Showing = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// Reads the records another tab announced and shows them (their index entries refreshed in
+/// place); reads everything again when one of them is gone or the catalogue is not loaded. With
+/// the `split` feature (release builds) this is a wasm chunk of its own, fetched when another
+/// tab first saves an edit: a page open alone never needs it. The split point makes this
+/// function `async`, and a failed download its `Err`.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(tab_records, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn show_announced(
+    state: AppState,
+    records: Vec<(String, String)>,
+) -> Result<Showing, ChunkUnavailable> {
+    Ok(Box::pin(async move {
+        let read = state
+            .with_db(|db| async move { store::read_announced(&db, &records).await })
+            .await;
+        let loaded = state.catalogue.with_untracked(|c| matches!(c, Some(Ok(_))));
+        match read {
+            Some(Ok(Some(changes))) if loaded => state.show_saved(changes),
+            _ => state.reload(),
+        }
     }))
 }
 
@@ -238,15 +268,12 @@ impl AppState {
             .map_err(|e| e.message)?;
         let seed_error = match seed {
             Ok((version, seed)) if known.as_deref() != Some(&version) => {
-                let importing = seed_import(db.clone(), seed, now_utc());
+                let importing = seed_import(db.clone(), seed, version, now_utc());
                 #[cfg(feature = "split")]
                 let importing = importing.await;
                 match importing {
                     Ok(importing) => {
                         importing.await.map_err(|e| e.message)?;
-                        store::put_setting(&db, SEED_SETTING, &version)
-                            .await
-                            .map_err(|e| e.message)?;
                         None
                     }
                     // Tried again at the next start: the setting still names the old seed.
@@ -514,13 +541,13 @@ impl AppState {
                 }
             }),
             store::Heard::Records(records) => spawn_local(async move {
-                let read = self
-                    .with_db(|db| async move { store::read_announced(&db, &records).await })
-                    .await;
-                let loaded = self.catalogue.with_untracked(|c| matches!(c, Some(Ok(_))));
-                match read {
-                    Some(Ok(Some(changes))) if loaded => self.show_saved(changes),
-                    _ => self.reload(),
+                let showing = show_announced(self, records);
+                #[cfg(feature = "split")]
+                let showing = showing.await;
+                match showing {
+                    Ok(showing) => showing.await,
+                    // Without the code that reads just those records, everything is read again.
+                    Err(ChunkUnavailable) => self.reload(),
                 }
             }),
         }

@@ -62,7 +62,10 @@ impl NetworkList {
 pub fn read_network(bytes: &[u8]) -> Result<NetworkList, Problems> {
     let mut problems = Problems::default();
     if bytes.len() > 16 * 1024 * 1024 {
-        problems.push(String::new(), "La liste du réseau est trop volumineuse (au plus 16 Mo).".into());
+        problems.push(
+            String::new(),
+            "La liste du réseau est trop volumineuse (au plus 16 Mo).".into(),
+        );
         return Err(problems);
     }
     let mut value = match json::parse(bytes) {
@@ -115,7 +118,10 @@ fn read(cx: &mut Cx, value: &Value) -> Option<NetworkList> {
         })
     });
     if signature.is_none() {
-        cx.report(Path::Root, "la liste du réseau doit être signée (champ « signature »)");
+        cx.report(
+            Path::Root,
+            "la liste du réseau doit être signée (champ « signature »)",
+        );
     }
     let centres_path = Path::Key(&Path::Root, "centres");
     let mut centres = BTreeMap::new();
@@ -131,7 +137,10 @@ fn read(cx: &mut Cx, value: &Value) -> Option<NetworkList> {
                 let keys = entry.required(cx, "cles", key_list);
                 if let (Some(centre), Some(name), Some(keys)) = (centre, name, keys) {
                     if centres.insert(centre.clone(), (name, keys)).is_some() {
-                        cx.report(path, format!("le centre « {centre} » est déjà dans la liste"));
+                        cx.report(
+                            path,
+                            format!("le centre « {centre} » est déjà dans la liste"),
+                        );
                     }
                 }
             }

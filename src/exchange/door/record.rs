@@ -5,7 +5,7 @@
 use super::fields::{Cx, Fields, Path, Reader};
 use super::values::{boolean, id, public_key, revision, signature_value, timestamp};
 use crate::exchange::json::Value;
-use crate::exchange::merge::{normalise, version_id};
+use crate::exchange::merge::{is_replaced, normalise, version_id};
 use crate::model::{Record, Signature, Version};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -194,7 +194,7 @@ pub(super) fn record<T: Serialize>(
     if !record.superseded.is_empty()
         && versions
             .iter()
-            .any(|v| record.superseded.contains(&version_id(v)))
+            .any(|v| is_replaced(&version_id(v), v, &versions, &record.superseded))
     {
         cx.report(
             superseded_path,

@@ -5,10 +5,10 @@ use crate::exchange::{
     preview_item, preview_keys, Admission, Admitted, EntityKind, Limits, NetworkKeys, Outcome,
     Preview, Problems, Reading,
 };
-use crate::ui::signatures;
 use crate::model::Catalogue;
 use crate::slicing;
 use crate::store;
+use crate::ui::signatures;
 use crate::ui::state::{now_utc, AppState};
 use crate::ui::widgets::{plural, Progress};
 use leptos::prelude::*;
@@ -20,14 +20,20 @@ use wasm_bindgen::JsCast;
 enum Step {
     Choose,
     Reading(String),
-    Refused { file: String, problems: Problems },
+    Refused {
+        file: String,
+        problems: Problems,
+    },
     Preview {
         file: String,
         preview: Preview,
         admission: Admission,
     },
     Writing,
-    Done { message: String, undoable: bool },
+    Done {
+        message: String,
+        undoable: bool,
+    },
     Failed(String),
 }
 
@@ -116,7 +122,11 @@ fn trust_summary(a: &Admission) -> String {
     if a.unverified > 0 {
         parts.push(format!(
             "{} (sans signature, ou d'un centre dont la clé est inconnue)",
-            plural(a.unverified, "version non vérifiée", "versions non vérifiées")
+            plural(
+                a.unverified,
+                "version non vérifiée",
+                "versions non vérifiées"
+            )
         ));
     }
     if a.ignored > 0 {
@@ -213,7 +223,12 @@ pub fn ImportPage() -> impl IntoView {
                             };
                             while !slices.due() {
                                 let Some((kind, id)) = keys.next() else { break };
-                                items.push(preview_item(current, admitted.catalogue(), kind, id));
+                                let mut item =
+                                    preview_item(current, admitted.catalogue(), kind, id);
+                                if admitted.replaces(item.kind, &item.id) {
+                                    item.outcome = Outcome::Updated;
+                                }
+                                items.push(item);
                             }
                         });
                         slicing::page_turn().await;

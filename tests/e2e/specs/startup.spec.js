@@ -72,3 +72,53 @@ test("des lignes illisibles écrites à la main sont mises de côté, le reste d
   await expect(totals(page)).toHaveText("47 prototypes partagés par 8 centres");
   await expect(notice(page)).toContainText("4 éléments enregistrés dans ce navigateur sont illisibles");
 });
+
+test.describe("sans service worker", () => {
+  test.use({ serviceWorkers: "block" });
+
+  test("le catalogue fourni est fusionné une fois : au retour, le code d'import n'est pas téléchargé", async ({ page }) => {
+    const importing = /\/split_seed_import\.wasm$/;
+    let asked = 0;
+    await page.route(importing, (route) => {
+      asked += 1;
+      return route.abort("internetdisconnected");
+    });
+    await page.goto("/");
+    await expect(page.getByRole("alert")).toHaveText(
+      "Le catalogue partagé n'a pas pu être ajouté : vérifiez la connexion à Internet, puis rechargez la page.");
+    expect(asked).toBe(1);
+
+    await page.unroute(importing);
+    await page.reload();
+    await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+
+    // The setting naming the seed merged was written with it: nothing to merge any more.
+    await page.route(importing, (route) => {
+      asked += 1;
+      return route.abort("internetdisconnected");
+    });
+    await page.reload();
+    await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+    expect(asked).toBe(1);
+  });
+
+  test("si le code qui met de côté les lignes illisibles ne peut pas être téléchargé, le démarrage le dit ; il est réessayé au suivant", async ({ page }) => {
+    await page.goto("/");
+    await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+    await writeBadRows(page);
+    const rounds = /\/split_set_aside_rows\.wasm$/;
+    await page.route(rounds, (route) => route.abort("internetdisconnected"));
+
+    await page.reload();
+    await expect(page.getByRole("alert")).toHaveText(
+      "Des éléments enregistrés dans ce navigateur n'ont pas pu être relus, et ce qui les met de côté n'a pas pu être téléchargé : vérifiez la connexion à Internet, puis rechargez la page. Rien n'a été modifié.");
+    // The rest of the app goes on.
+    await page.getByRole("navigation").getByRole("link", { name: "À propos" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("À propos de Prototèque");
+
+    await page.unroute(rounds);
+    await page.goto("/");
+    await expect(totals(page)).toHaveText("47 prototypes partagés par 8 centres");
+    await expect(notice(page)).toContainText("4 éléments enregistrés dans ce navigateur sont illisibles");
+  });
+});

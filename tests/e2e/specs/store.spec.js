@@ -151,3 +151,28 @@ test("un deuxième onglet voit une modification et le centre choisi, sans être 
   await second.goto("/?q=quartier%20coin");
   await expect(second.locator("li.card").first()).toContainText("Coin numérique du quartier");
 });
+
+test.describe("sans service worker", () => {
+  test.use({ serviceWorkers: "block" });
+
+  test("si le code qui lit les enregistrements annoncés par un autre onglet ne peut pas être téléchargé, tout est relu", async ({ context }) => {
+    const first = await context.newPage();
+    await first.goto("/mon-centre");
+    await first.getByRole("button", { name: "Centre social l'Arbrisseau", exact: true }).click();
+    await first.goto("/prototypes/arbrisseau-accueil/modifier");
+    const second = await context.newPage();
+    let refused = 0;
+    await second.route(/\/split_tab_records\.wasm$/, (route) => {
+      refused += 1;
+      return route.abort("internetdisconnected");
+    });
+    await second.goto("/prototypes/arbrisseau-accueil");
+    await expect(second.getByRole("heading", { level: 1 })).toHaveText("Coin numérique en libre accès animé par des habitants-relais");
+
+    await first.getByLabel("Titre (obligatoire)").fill("Coin numérique du quartier");
+    await first.getByRole("button", { name: "Enregistrer le prototype" }).click();
+    await expect(first.getByRole("heading", { level: 1 })).toHaveText("Coin numérique du quartier");
+    await expect(second.getByRole("heading", { level: 1 })).toHaveText("Coin numérique du quartier");
+    expect(refused).toBeGreaterThan(0);
+  });
+});
