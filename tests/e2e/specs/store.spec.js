@@ -159,6 +159,8 @@ test.describe("sans service worker", () => {
     const first = await context.newPage();
     await first.goto("/mon-centre");
     await first.getByRole("button", { name: "Centre social l'Arbrisseau", exact: true }).click();
+    await first.getByRole("button", { name: "Agir pour ce centre sans clé" }).click();
+    await expect(first.getByText("Vous agissez maintenant pour : Centre social l'Arbrisseau.")).toBeVisible();
     await first.goto("/prototypes/arbrisseau-accueil/modifier");
     const second = await context.newPage();
     let refused = 0;
