@@ -18,6 +18,7 @@ pub enum Route {
     Dashboard,
     About,
     MyCentre,
+    Trust,
     NotFound,
 }
 
@@ -47,6 +48,7 @@ impl Route {
             ["indicateurs"] => Route::Dashboard,
             ["a-propos"] => Route::About,
             ["mon-centre"] => Route::MyCentre,
+            ["confiance"] => Route::Trust,
             _ => Route::NotFound,
         }
     }
@@ -75,6 +77,7 @@ impl Route {
             Route::Dashboard => "/indicateurs".to_owned(),
             Route::About => "/a-propos".to_owned(),
             Route::MyCentre => "/mon-centre".to_owned(),
+            Route::Trust => "/confiance".to_owned(),
             Route::NotFound => "/introuvable".to_owned(),
         }
     }
@@ -197,6 +200,8 @@ mod tests {
             ("/indicateurs", Route::Dashboard),
             ("/a-propos", Route::About),
             ("/mon-centre", Route::MyCentre),
+            ("/confiance", Route::Trust),
+            ("/confiance/echo", Route::NotFound),
             ("/prototypes", Route::NotFound),
             ("/prototypes//modifier", Route::NotFound),
             ("/prototypes/x/supprimer", Route::NotFound),
@@ -226,6 +231,7 @@ mod tests {
             Route::Dashboard,
             Route::About,
             Route::MyCentre,
+            Route::Trust,
             Route::NotFound,
         ];
         // Exhaustive, so that a new page fails to compile here until it is in the list above.
@@ -244,6 +250,7 @@ mod tests {
                 | Route::Dashboard
                 | Route::About
                 | Route::MyCentre
+                | Route::Trust
                 | Route::NotFound => {}
             }
         }
@@ -301,6 +308,7 @@ mod tests {
             (Route::Dashboard, "/indicateurs"),
             (Route::About, "/a-propos"),
             (Route::MyCentre, "/mon-centre"),
+            (Route::Trust, "/confiance"),
         ];
         for (route, path) in cases {
             assert_eq!(route.path(), path, "{route:?}");

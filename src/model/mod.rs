@@ -16,7 +16,9 @@ pub use lineage::{adaptation_cycles, adaptation_cycles_from, ancestry, family, L
 pub(crate) use lineage::{cycles_reached, on_adaptation_cycles};
 pub use text::fold;
 pub use theme::{Theme, UsageKind};
-pub use trust::{prototype_owner, rating_owner, Counted, Keyring, Vouch, Vouches};
+pub use trust::{
+    prototype_owner, rating_owner, CentreTrust, Counted, Keyring, Standing, Vouch, Vouches, Writing,
+};
 pub use unknown::Unknown;
 pub use versioned::{Record, Version};
 
@@ -217,6 +219,20 @@ impl Catalogue {
     /// Live experience reports, by record id.
     pub fn live_ratings(&self) -> impl Iterator<Item = (&str, &Rating)> {
         live(&self.ratings)
+    }
+
+    /// The live experience reports on prototype `prototype`, by record id, whether they count or
+    /// not. A report's id is `<prototype>:<centre>` and ids hold no `:`, so they are one range.
+    pub fn live_ratings_on<'a>(
+        &'a self,
+        prototype: &str,
+    ) -> impl Iterator<Item = (&'a str, &'a Record<Rating>)> + 'a {
+        let prefix = format!("{prototype}:");
+        self.ratings
+            .range(prefix.clone()..)
+            .take_while(move |(id, _)| id.starts_with(&prefix))
+            .filter(|(_, record)| record.current().is_some())
+            .map(|(id, record)| (id.as_str(), record))
     }
 
     pub fn centre(&self, id: &str) -> Option<&Centre> {

@@ -18,6 +18,7 @@ mod search_url;
 mod signatures;
 mod state;
 mod text_field;
+mod trust;
 mod widgets;
 
 pub use pages::catalogue::CataloguePage;
@@ -105,8 +106,20 @@ pages! {
     Route::Import => Import in import_chunk => pages::import::ImportPage,
     Route::Label => Label in label_chunk => pages::about::LabelPage,
     Route::Dashboard => Dashboard in dashboard_chunk => pages::dashboard::DashboardPage,
-    Route::About => About in about_chunk => pages::about::AboutPage,
+    Route::About | Route::Trust => About in about_chunk => about_or_trust,
     Route::MyCentre => MyCentre in my_centre_chunk => pages::mycentre::MyCentrePage,
+}
+
+/// « À propos » and « Confiance » are one chunk: both are read now and then, and a split point of
+/// its own costs the first download a loader entry for every set of pages it shares code with
+/// (« Confiance » alone: 21 more chunks, +0.4 KB gzip).
+fn about_or_trust() -> AnyView {
+    let trust = router::use_router().with_here(|h| h.is_some_and(|h| h.route == Route::Trust));
+    if trust {
+        view! { <pages::trust::TrustPage/> }.into_any()
+    } else {
+        view! { <pages::about::AboutPage/> }.into_any()
+    }
 }
 
 /// The page a route shows.
@@ -185,7 +198,7 @@ pub fn Shell() -> impl IntoView {
             {move || route.get().map(|route| untrack(|| page(&route)))}
         </main>
         <footer class="site-footer">
-            <p>"Vos données restent dans ce navigateur. Programme « Centres sociaux connectés » — Métropole Européenne de Lille."</p>
+            <p>"Vos données restent dans ce navigateur. Programme « Centres sociaux connectés » — Métropole Européenne de Lille. "<A href=href(&Route::Trust)>"Confiance et signatures"</A></p>
         </footer>
     }
 }

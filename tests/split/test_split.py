@@ -83,6 +83,21 @@ class Imports(unittest.TestCase):
             'import * as import1 from "./split-0123456789abcdef/__wasm_split.js"\nimport { y } from "./snippets/a.js";\n',
         )
 
+    def test_only_whole_label_lines_leave_the_loader(self):
+        loader = (
+            "/* About, Book, Prototype */\n"
+            "const __chunk_1 = makeLoad(() => {\n"
+            "    /* kept: indented */\n"
+            "}, []); /* kept: after code */\n"
+            "/* kept */ run(); /* code between */\n"
+            "/* Prototype */\n"
+        )
+        self.assertEqual(
+            split.without_chunk_labels(loader),
+            "const __chunk_1 = makeLoad(() => {\n    /* kept: indented */\n}, []); /* kept: after code */\n"
+            "/* kept */ run(); /* code between */\n",
+        )
+
     def test_a_missing_import_is_an_error_not_a_silent_build(self):
         with self.assertRaisesRegex(split.SplitError, "n'importe pas app.js"):
             split.loader_importing_main('import { a } from "./b.js";\n', "app.js")
@@ -177,6 +192,8 @@ class WholeStep(unittest.TestCase):
         self.assertTrue(loader.startswith(f'import {{ initSync }} from "../{NAME}.js";\n'), loader)
         self.assertIn('import { helper } from "./helper.js";\n', loader)
         self.assertIn("// Loads a chunk once.\n", loader, "the JavaScript is left as written")
+        self.assertNotIn("About, Prototype", loader, "but for the chunks' labels")
+        self.assertIn("const s = 1; /* not a label */\n", loader)
         self.assertEqual(folder.name, split.folder_name(chunks), "named after what it holds")
 
         main_js = (self.staging / f"{NAME}.js").read_bytes()

@@ -1,5 +1,5 @@
-//! "À propos" and the label page: the programme, the label's public criteria in plain French,
-//! where the data lives.
+//! "À propos" and the label page: the programme, the label's public criteria in plain French and
+//! what counts toward them, where the data lives.
 
 use crate::address::Route;
 use crate::label::{self, Status, CRITERIA};
@@ -17,6 +17,21 @@ fn Criteria() -> impl IntoView {
         <ol class="criteria-public">
             {CRITERIA.iter().map(|c| view! { <li><strong>{c.title}</strong>" : "{c.explanation}</li> }).collect_view()}
         </ol>
+    }
+}
+
+/// What counts for the label, now that every version is signed (see the « Confiance » page).
+#[component]
+fn WhatCounts() -> impl IntoView {
+    view! {
+        <p>
+            "Ces critères ne comptent que les rapports d'expérience et les adaptations signés par des "
+            "centres que ce navigateur tient pour fiables : ceux de la liste du réseau, ceux dont vous avez "
+            "vérifié l'empreinte, et le vôtre s'il signe depuis ce navigateur. La note et les adaptations "
+            "viennent de centres autres que l'auteur. Un prototype « non vérifié » (sans signature, ou signé "
+            "par un centre que personne n'a vérifié) n'est jamais labellisé. "
+            <A href=href(&Route::Trust)>"Voir la confiance accordée à chaque centre"</A>
+        </p>
     }
 }
 
@@ -51,6 +66,7 @@ pub fn AboutPage() -> impl IntoView {
         <h2>"Le label"</h2>
         <p>"Un prototype reçoit le label « Centres sociaux connectés » quand il remplit ces cinq critères publics, calculés à partir des données du catalogue :"</p>
         <Criteria/>
+        <WhatCounts/>
         <p><A href=href(&Route::Label)>"Voir les prototypes labellisés et les candidats"</A></p>
         <h2>"Où sont vos données ?"</h2>
         <p>
@@ -143,6 +159,7 @@ pub fn LabelPage() -> impl IntoView {
             "des données, selon ces critères publics :"
         </p>
         <Criteria/>
+        <WhatCounts/>
         {move || groups().map(|groups| groups.into_iter().map(|(status, total, list, all)| view! {
             <section>
                 <h2>{match status { Status::Labelled => "Prototypes labellisés", _ => "Candidats au label" }}{format!(" ({})", count(total))}</h2>

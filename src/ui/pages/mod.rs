@@ -13,3 +13,4 @@ pub mod editor;
 pub mod import;
 pub mod mycentre;
 pub mod prototype;
+pub mod trust;

@@ -8,13 +8,14 @@ mod fields;
 
 use crate::address::Route;
 use crate::exchange::{check_prototype, new_id, with_edit};
-use crate::model::{Prototype, Resource, Step};
+use crate::model::{prototype_owner, Prototype, Resource, Step, Writing};
 use crate::store::Change;
 use crate::ui::livret::LivretView;
 use crate::ui::need_centre::NeedCentre;
 use crate::ui::router::{use_id, use_router, A};
 use crate::ui::state::{now_utc, today, AppState};
 use crate::ui::text_field::{Input, TextField};
+use crate::ui::trust::signs_for_my_centre;
 use crate::ui::widgets::{current_path, href};
 use draft::{blank_prototype, Draft};
 use fields::{field_of, place, Content, Field, List, Value, FORM, TITLE};
@@ -37,6 +38,9 @@ enum Target {
     Own(String),
     /// Someone else's: offer to adapt instead.
     Other(String, String),
+    /// My centre's, signed, and this browser cannot sign for it: an unsigned edit would be lost
+    /// (see `model::Writing`), so offer to adapt instead.
+    Locked(String, String),
     Missing,
 }
 
@@ -54,25 +58,36 @@ pub fn EditPrototypePage() -> impl IntoView {
 fn EditorPage(new: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = Some(use_id()).filter(|id| !id.is_empty());
+    let signs = signs_for_my_centre();
     let target = Memo::new(move |_| {
         let mine = state.my_centre.get();
+        let signs = signs.get();
         let id = id.clone();
         state
             .with_catalogue(|c| match (new, id) {
                 (true, _) => Target::New,
-                (false, Some(id)) => match c.prototype(&id) {
-                    None => Target::Missing,
-                    Some(p) if mine.as_deref() == Some(p.centre.as_str()) => Target::Own(id),
-                    Some(p) => Target::Other(
-                        id,
-                        c.centre(&p.centre)
-                            .map_or(p.centre.clone(), |c| c.name.clone()),
-                    ),
-                },
+                (false, Some(id)) => {
+                    let Some(record) = c.prototypes.get(&id).filter(|r| r.current().is_some())
+                    else {
+                        return Target::Missing;
+                    };
+                    let owner = prototype_owner(record);
+                    let name = c.centre(owner).map_or(owner.to_owned(), |c| c.name.clone());
+                    // Without a centre the page asks for one; its keys take a moment to read.
+                    let (Some(me), Some(signs)) = (mine, signs) else {
+                        return Target::Loading;
+                    };
+                    match Writing::of(owner, Some(record), &me, signs) {
+                        Writing::Signed | Writing::Unsigned => Target::Own(id),
+                        Writing::Locked => Target::Locked(id, name),
+                        Writing::Others => Target::Other(id, name),
+                    }
+                }
                 (false, None) => Target::Missing,
             })
             .unwrap_or(Target::Loading)
     });
+
     let here = move || current_path();
     move || {
         if state.catalogue.with(Option::is_none) {
@@ -93,20 +108,30 @@ fn EditorPage(new: bool) -> impl IntoView {
                 <p>{format!("Ce prototype appartient à {centre} : seul ce centre peut le modifier. Vous pouvez l'adapter pour votre centre depuis sa page.")}</p>
                 <p><A href=href(&Route::Prototype(id.clone()))>"Voir le prototype et l'adapter"</A></p>
             }.into_any(),
-            Target::New => view! { <Editor id=None base=None/> }.into_any(),
+            Target::Locked(id, centre) => view! {
+                <h1>"Modifier un prototype"</h1>
+                <p>{format!("Ce prototype est signé par {centre} ; ce navigateur n'a pas sa clé. Vous pouvez l'adapter pour votre centre.")}</p>
+                <p><A href=href(&Route::Prototype(id.clone()))>"Voir le prototype et l'adapter"</A></p>
+            }.into_any(),
+            Target::New => view! { <Editor id=None base=None signs/> }.into_any(),
             Target::Own(id) => {
                 let base = state.catalogue.with_untracked(|c| match c {
                     Some(Ok(c)) => c.prototype(&id).cloned(),
                     _ => None,
                 });
-                view! { <Editor id=Some(id) base/> }.into_any()
+                view! { <Editor id=Some(id) base signs/> }.into_any()
             }
         }
     }
 }
 
 #[component]
-fn Editor(id: Option<String>, base: Option<Prototype>) -> impl IntoView {
+fn Editor(
+    id: Option<String>,
+    base: Option<Prototype>,
+    /// Whether this browser holds a key of « Mon centre » (`None` until known).
+    signs: ReadSignal<Option<bool>>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let router = use_router();
     let initial = base.as_ref().map_or_else(Draft::blank, Draft::of);
@@ -228,6 +253,10 @@ fn Editor(id: Option<String>, base: Option<Prototype>) -> impl IntoView {
 
     view! {
         <h1>{move || if id.with_value(Option::is_none) { "Nouveau prototype".to_owned() } else { format!("Modifier « {} »", draft.with(|d| d.text(TITLE.id).to_owned())) }}</h1>
+        // What this browser writes for « Mon centre » without its key stays unverified: say so.
+        {move || (signs.get() == Some(false)).then(|| view! {
+            <p class="hint">"Ce navigateur n'a pas la clé de votre centre : ce que vous enregistrez sera « non vérifié » pour les autres centres et ne comptera pas pour le label."</p>
+        })}
         {move || restored_notice.get().then(|| view! {
             <p class="notice" role="status">
                 "Un brouillon non enregistré a été retrouvé et rétabli. "

@@ -4,13 +4,17 @@
 
 use crate::address::Route;
 use crate::exchange::{check_rating, new_id, with_edit};
-use crate::model::{Criteria, ForkOrigin, Prototype, Rating};
+use crate::model::{
+    prototype_owner, rating_owner, Counted, Criteria, ForkOrigin, Prototype, Rating, Vouches,
+    Writing,
+};
 use crate::store::Change;
 use crate::ui::export::{ExportButtons, Selection};
 use crate::ui::need_centre::NeedCentre;
 use crate::ui::router::{use_router, A};
 use crate::ui::state::{now_utc, today, AppState};
 use crate::ui::text_field::{Input, TextField};
+use crate::ui::trust::{signs_for_my_centre, TrustBadge};
 use crate::ui::widgets::{current_path, french_date, href, NoticeArea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,8 +28,8 @@ pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
     let id = StoredValue::new(id);
     let prototype = StoredValue::new(prototype);
     let mine = move || state.my_centre.get();
-    let own =
-        move || mine().as_deref() == Some(prototype.with_value(|p| p.centre.clone()).as_str());
+    let signs = signs_for_my_centre();
+    let writing = Memo::new(move |_| prototype_writing(state, &id.get_value(), signs));
 
     let adapt = move |_| {
         let Some(me) = state.my_centre.get_untracked() else {
@@ -64,12 +68,18 @@ pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
     let export_selection = Signal::derive(move || Selection::Prototypes([id.get_value()].into()));
     view! {
         <div class="actions no-print">
-            {move || match (mine(), own()) {
+            {move || match (mine(), writing.get()) {
                 (None, _) => view! { <NeedCentre here=here() action="modifier, adapter ou évaluer ce prototype"/> }.into_any(),
-                (Some(_), true) => view! {
+                // Until this browser's keys are read (a moment).
+                (Some(_), None) => ().into_any(),
+                (Some(_), Some(Writing::Signed | Writing::Unsigned)) => view! {
                     <A href=href(&Route::EditPrototype(id.get_value())) attr:class="button">"Modifier"</A>
                 }.into_any(),
-                (Some(_), false) => view! {
+                (Some(_), Some(Writing::Locked)) => view! {
+                    <p class="hint">{locked(&state.with_catalogue(|c| owner_name(c, &id.get_value())).unwrap_or_default())}</p>
+                    <button type="button" class="primary" on:click=adapt>"Adapter pour mon centre"</button>
+                }.into_any(),
+                (Some(_), Some(Writing::Others)) => view! {
                     <button type="button" class="primary" on:click=adapt>"Adapter pour mon centre"</button>
                 }.into_any(),
             }}
@@ -80,6 +90,43 @@ pub fn PrototypeActions(id: String, prototype: Prototype) -> impl IntoView {
             <p role="status">{move || status.get()}</p>
         </div>
     }
+}
+
+/// What « Mon centre » may write over prototype `id` (see `model::Writing`): `None` while no
+/// centre is chosen, this browser's keys are not read yet, or the prototype is not here.
+fn prototype_writing(
+    state: AppState,
+    id: &str,
+    signs: ReadSignal<Option<bool>>,
+) -> Option<Writing> {
+    let me = state.my_centre.get()?;
+    let signs = signs.get()?;
+    state
+        .with_catalogue(|c| {
+            let record = c.prototypes.get(id)?;
+            Some(Writing::of(
+                prototype_owner(record),
+                Some(record),
+                &me,
+                signs,
+            ))
+        })
+        .flatten()
+}
+
+/// The name of the centre prototype `id` belongs to.
+fn owner_name(c: &crate::model::Catalogue, id: &str) -> String {
+    let owner = c.prototypes.get(id).map_or("", prototype_owner);
+    c.centre(owner)
+        .map_or_else(|| owner.to_owned(), |c| c.name.clone())
+}
+
+/// Why this browser may not edit a prototype its centre signed: it does not hold the key.
+fn locked(centre: &str) -> String {
+    format!(
+        "Ce prototype est signé par {centre} ; ce navigateur n'a pas sa clé. Vous pouvez l'adapter \
+         pour votre centre."
+    )
 }
 
 const CRITERIA: [(&str, &str); 4] = [
@@ -110,6 +157,14 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
             })
             .flatten()
     };
+    let signs = signs_for_my_centre();
+    // One report per centre: « Mon centre »'s is the one this form writes.
+    let writing = Memo::new(move |_| {
+        let me = state.my_centre.get()?;
+        let signs = signs.get()?;
+        let rid = Rating::id_for(&id.get_value(), &me);
+        state.with_catalogue(|c| Writing::of(rating_owner(&rid), c.ratings.get(&rid), &me, signs))
+    });
     let note = RwSignal::new(String::new());
     let criteria: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let comment = RwSignal::new(String::new());
@@ -204,55 +259,68 @@ pub fn RatingForm(id: String, author_centre: String) -> impl IntoView {
                 Some(me) if me == author_centre => view! {
                     <p>"C'est le prototype de votre centre : les rapports d'expérience viennent des autres centres qui l'ont testé."</p>
                 }.into_any(),
-                Some(_) => view! {
-                    <form class="form" on:submit=submit novalidate>
-                        {move || existing().is_some().then(|| view! { <p class="hint">"Votre centre a déjà publié un rapport : l'envoyer de nouveau le remplace."</p> })}
-                        <fieldset class="stars">
-                            <legend>"Note globale (obligatoire)"</legend>
-                            {(1..=5).map(|n| view! {
-                                <label class="star">
-                                    <input type="radio" name="note" value=n.to_string()
-                                        prop:checked=move || note.get() == n.to_string()
-                                        on:change=move |_| note.set(n.to_string())/>
-                                    {format!("{n} sur 5")}
-                                </label>
-                            }).collect_view()}
-                        </fieldset>
-                        <fieldset>
-                            <legend>"Critères (facultatifs, de 1 à 5)"</legend>
-                            {CRITERIA.iter().zip(criteria).map(|((key, label), signal)| view! {
-                                <div class="field">
-                                    <label for=format!("critere-{key}")>{*label}</label>
-                                    <select id=format!("critere-{key}") prop:value=move || signal.get() on:change=move |ev| signal.set(event_target_value(&ev))>
-                                        <option value="">"Sans avis"</option>
-                                        {(1..=5).map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}
-                                    </select>
-                                </div>
-                            }).collect_view()}
-                        </fieldset>
-                        <TextField id="participants" label="Nombre d'habitants qui ont participé" input=Input::Count value=participants set=participants/>
-                        <TextField id="date-seance" label="Date de la séance" input=Input::Date value=date set=date/>
-                        <TextField id="commentaire" label="Comment ça s'est passé ?" input=Input::Lines(4) value=comment set=comment/>
-                        <ul class="field-errors" role="alert">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
-                        <button type="submit" class="primary">{move || if existing().is_some() { "Mettre à jour notre rapport" } else { "Publier notre rapport" }}</button>
-                    </form>
-                }.into_any(),
+                Some(_) => match writing.get() {
+                    None => ().into_any(),
+                    Some(Writing::Locked) => view! {
+                        <p>"Le rapport de votre centre est signé ; ce navigateur n'a pas sa clé : il ne peut pas le remplacer."</p>
+                    }.into_any(),
+                    Some(writing) => view! {
+                        {(writing == Writing::Unsigned).then(|| view! {
+                            <p class="hint">"Ce navigateur n'a pas la clé de votre centre : votre rapport sera « non vérifié » et ne comptera pas pour le label."</p>
+                        })}
+                        <form class="form" on:submit=submit novalidate>
+                            {move || existing().is_some().then(|| view! { <p class="hint">"Votre centre a déjà publié un rapport : l'envoyer de nouveau le remplace."</p> })}
+                            <fieldset class="stars">
+                                <legend>"Note globale (obligatoire)"</legend>
+                                {(1..=5).map(|n| view! {
+                                    <label class="star">
+                                        <input type="radio" name="note" value=n.to_string()
+                                            prop:checked=move || note.get() == n.to_string()
+                                            on:change=move |_| note.set(n.to_string())/>
+                                        {format!("{n} sur 5")}
+                                    </label>
+                                }).collect_view()}
+                            </fieldset>
+                            <fieldset>
+                                <legend>"Critères (facultatifs, de 1 à 5)"</legend>
+                                {CRITERIA.iter().zip(criteria).map(|((key, label), signal)| view! {
+                                    <div class="field">
+                                        <label for=format!("critere-{key}")>{*label}</label>
+                                        <select id=format!("critere-{key}") prop:value=move || signal.get() on:change=move |ev| signal.set(event_target_value(&ev))>
+                                            <option value="">"Sans avis"</option>
+                                            {(1..=5).map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}
+                                        </select>
+                                    </div>
+                                }).collect_view()}
+                            </fieldset>
+                            <TextField id="participants" label="Nombre d'habitants qui ont participé" input=Input::Count value=participants set=participants/>
+                            <TextField id="date-seance" label="Date de la séance" input=Input::Date value=date set=date/>
+                            <TextField id="commentaire" label="Comment ça s'est passé ?" input=Input::Lines(4) value=comment set=comment/>
+                            <ul class="field-errors" role="alert">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                            <button type="submit" class="primary">{move || if existing().is_some() { "Mettre à jour notre rapport" } else { "Publier notre rapport" }}</button>
+                        </form>
+                    }.into_any(),
+                },
             }}
         </section>
     }
 }
 
 /// When concurrent versions exist: the owner picks one, or edits from one (which replaces all).
+/// Each version has its own badge (one may be signed with a key since revoked, say).
 #[component]
-pub fn ConflictResolver(id: String) -> impl IntoView {
+pub fn ConflictResolver(id: String, vouches: ReadSignal<Option<Vouches>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
+    let signs = signs_for_my_centre();
+    let writing = Memo::new(move |_| prototype_writing(state, &id.get_value(), signs));
     let versions = move || {
         state
             .with_catalogue(|c| {
                 let record = c.prototypes.get(&id.get_value())?;
                 record.in_conflict().then(|| {
-                    let owner = record.current().map(|p| p.centre.clone());
+                    let counted = Counted::of(c);
+                    let owner = prototype_owner(record);
                     let heads = record
                         .heads
                         .iter()
@@ -260,10 +328,11 @@ pub fn ConflictResolver(id: String) -> impl IntoView {
                             let name = c
                                 .centre(&v.author)
                                 .map_or(v.author.clone(), |c| c.name.clone());
-                            (v.revision, name, v.at.clone(), v.body.clone())
+                            let standing = counted.standing(owner, v);
+                            (v.revision, name, v.at.clone(), v.body.clone(), standing)
                         })
                         .collect::<Vec<_>>();
-                    (owner, heads)
+                    ((owner.to_owned(), owner_name(c, &id.get_value())), heads)
                 })
             })
             .flatten()
@@ -287,30 +356,38 @@ pub fn ConflictResolver(id: String) -> impl IntoView {
         });
     };
     let resolver = move || {
-        let (owner, heads) = versions()?;
-        let is_owner = state.my_centre.get().is_some() && state.my_centre.get() == owner;
+        let ((owner, owner_name), heads) = versions()?;
+        let writing = writing.get();
+        let may = writing.is_some_and(Writing::allowed);
         Some(view! {
             <section class="conflicts no-print" aria-labelledby="conflits">
                 <h2 id="conflits">"Versions en conflit"</h2>
                 <p>"Deux centres ont modifié ce prototype en même temps. Aucune version n'a été perdue : la plus récente est affichée, les autres sont ici."</p>
                 <ol>
-                    {heads.into_iter().enumerate().map(|(i, (revision, author, at, body))| {
+                    {heads.into_iter().enumerate().map(|(i, (revision, author, at, body, standing))| {
                         let title = body.as_ref().map_or("(suppression)".to_owned(), |p| p.title.clone());
                         let body2 = body.clone();
                         view! {
                             <li>
                                 <p>{format!("{} — version {revision} de {author}, le {} : « {title} »", if i == 0 { "Affichée" } else { "En conflit" }, french_date(&at[..10]))}</p>
-                                {is_owner.then(|| view! {
+                                <p class="signature-line"><TrustBadge standing owner=owner.clone() owner_name=owner_name.clone() vouches/></p>
+                                {may.then(|| view! {
                                     <button type="button" on:click=move |_| keep(body2.clone())>{format!("Garder la version {} ({author})", i + 1)}</button>
                                 })}
                             </li>
                         }
                     }).collect_view()}
                 </ol>
-                {(!is_owner).then(|| view! { <p>"Seul le centre auteur peut choisir la version à garder."</p> })}
-                {is_owner.then(|| view! {
-                    <p>"Pour fusionner, "<A href=href(&Route::EditPrototype(id.get_value()))>"modifiez le prototype"</A>" : votre enregistrement remplacera toutes les versions."</p>
-                })}
+                {match writing {
+                    Some(Writing::Signed | Writing::Unsigned) => Some(view! {
+                        <p>"Pour fusionner, "<A href=href(&Route::EditPrototype(id.get_value()))>"modifiez le prototype"</A>" : votre enregistrement remplacera toutes les versions."</p>
+                    }.into_any()),
+                    Some(Writing::Locked) => Some(view! { <p>{locked(&owner_name)}</p> }.into_any()),
+                    // This browser's keys are not read yet.
+                    None if state.my_centre.get().is_some() => None,
+                    // No centre chosen, or another centre's prototype.
+                    _ => Some(view! { <p>"Seul le centre auteur peut choisir la version à garder."</p> }.into_any()),
+                }}
             </section>
         })
     };

@@ -3,10 +3,14 @@
 
 use crate::address::Route;
 use crate::label::{self, Assessment};
-use crate::model::{ancestry, family, Catalogue, Facts, Prototype, Rating};
+use crate::model::{
+    ancestry, family, prototype_owner, rating_owner, Catalogue, Counted, Facts, Prototype, Rating,
+    Standing, Vouches,
+};
 use crate::ui::livret::LivretView;
 use crate::ui::router::{use_id, A};
 use crate::ui::state::AppState;
+use crate::ui::trust::{vouches, TrustBadge};
 use crate::ui::widgets::{decimal, french_date, href, or_dash, plural, LabelBadge, NoticeArea};
 use actions::{ConflictResolver, PrototypeActions, RatingForm};
 use leptos::prelude::*;
@@ -22,8 +26,13 @@ struct PageData {
     updated: String,
     revision: u64,
     conflicts: usize,
+    /// The centre the prototype belongs to (`model::prototype_owner`), and its name.
+    owner: (String, String),
+    /// How its current version stands here.
+    standing: Standing,
     assessment: Assessment,
-    reports: Vec<(Rating, String)>,
+    /// Every live report on it, newest first, counted or not.
+    reports: Vec<Report>,
     /// (id, title, centre name), nearest first; a missing one has no title.
     ancestors: Vec<(String, Option<(String, String)>)>,
     adaptations: Vec<(String, String, String)>,
@@ -31,6 +40,15 @@ struct PageData {
     tree: Vec<TreeRow>,
     /// Members of the family left out of `tree` (it shows at most [`MAX_TREE_ROWS`]).
     tree_hidden: usize,
+}
+
+/// An experience report as the page shows it.
+#[derive(Clone, PartialEq)]
+struct Report {
+    rating: Rating,
+    /// The centre it belongs to (`model::rating_owner`), and its name.
+    owner: (String, String),
+    standing: Standing,
 }
 
 /// One member of the family tree: its generation (0 for the original) and its label.
@@ -82,15 +100,25 @@ fn page_data(c: &Catalogue, id: &str) -> Option<PageData> {
     } else {
         (Vec::new(), 0)
     };
-    let mut reports: Vec<(Rating, String)> = facts
-        .reports(id)
-        .iter()
-        .map(|r| ((*r).clone(), centre_name(c, &r.centre)))
+    let counted = Counted::of(c);
+    let mut reports: Vec<Report> = c
+        .live_ratings_on(id)
+        .filter_map(|(rid, record)| {
+            let owner = rating_owner(rid);
+            Some(Report {
+                rating: record.current()?.clone(),
+                owner: (owner.to_owned(), centre_name(c, owner)),
+                standing: counted.standing(owner, record.winner()),
+            })
+        })
         .collect();
-    reports.sort_by(|a, b| b.0.date.cmp(&a.0.date));
+    reports.sort_by(|a, b| b.rating.date.cmp(&a.rating.date));
+    let owner = prototype_owner(record);
     Some(PageData {
         id: id.to_owned(),
         centre_name: centre_name(c, &prototype.centre),
+        owner: (owner.to_owned(), centre_name(c, owner)),
+        standing: counted.standing(owner, record.winner()),
         updated: record.winner().at[..10].to_owned(),
         revision: record.winner().revision,
         conflicts: record.conflicts().len(),
@@ -150,6 +178,8 @@ fn PrototypeView(d: PageData) -> impl IntoView {
     let conflicts = d.conflicts;
     let assessment = d.assessment.clone();
     let reports = d.reports.clone();
+    let vouches = vouches();
+    let (owner, owner_name) = d.owner.clone();
     let print = |_| {
         if let Some(w) = web_sys::window() {
             let _ = w.print();
@@ -165,6 +195,9 @@ fn PrototypeView(d: PageData) -> impl IntoView {
                 {p.kind.label()}" · "
                 {dates}
             </p>
+            <p class="signature-line">
+                <TrustBadge standing=d.standing owner owner_name vouches/>
+            </p>
             {(conflicts > 0).then(|| view! {
                 <p class="notice conflict-notice" role="note">
                     {format!("Attention : {} de ce prototype, faite en même temps par un autre centre, est conservée en conflit. La version affichée est la plus récente.", plural(conflicts, "autre version", "autres versions"))}
@@ -176,7 +209,7 @@ fn PrototypeView(d: PageData) -> impl IntoView {
             <div class="actions no-print">
                 <button type="button" on:click=print>"Imprimer ce livret"</button>
             </div>
-            <ConflictResolver id=d.id.clone()/>
+            <ConflictResolver id=d.id.clone() vouches/>
 
             <section aria-labelledby="presentation">
                 <h2 id="presentation">"Présentation"</h2>
@@ -191,7 +224,7 @@ fn PrototypeView(d: PageData) -> impl IntoView {
 
             <LivretView livret=p.livret.clone()/>
             <Checklist assessment/>
-            <Reports reports/>
+            <Reports reports vouches/>
             <RatingForm id=d.id.clone() author_centre=p.centre.clone()/>
             <Lineage d/>
         </article>
@@ -219,27 +252,38 @@ fn Checklist(assessment: Assessment) -> impl IntoView {
 }
 
 #[component]
-fn Reports(reports: Vec<(Rating, String)>) -> impl IntoView {
-    let average = (!reports.is_empty()).then(|| {
-        reports.iter().map(|(r, _)| f64::from(r.note)).sum::<f64>() / reports.len() as f64
-    });
-    let residents: u64 = reports.iter().map(|(r, _)| u64::from(r.participants)).sum();
+fn Reports(reports: Vec<Report>, vouches: ReadSignal<Option<Vouches>>) -> impl IntoView {
+    // What the label and the indicators count: the reports signed by centres this browser trusts.
+    let counted: Vec<&Rating> = reports
+        .iter()
+        .filter(|r| r.standing.counts())
+        .map(|r| &r.rating)
+        .collect();
+    let average = (!counted.is_empty())
+        .then(|| counted.iter().map(|r| f64::from(r.note)).sum::<f64>() / counted.len() as f64);
+    let residents: u64 = counted.iter().map(|r| u64::from(r.participants)).sum();
+    let unverified = reports.len() - counted.len();
     view! {
         <section class="reports" aria-labelledby="rapports">
             <h2 id="rapports">"Rapports d'expérience"</h2>
             {match average {
-                None => view! { <p>"Aucun centre n'a encore raconté comment il l'a testé."</p> }.into_any(),
+                None if reports.is_empty() => view! { <p>"Aucun centre n'a encore raconté comment il l'a testé."</p> }.into_any(),
+                None => view! { <p class="summary">"Aucun rapport vérifié pour l'instant."</p> }.into_any(),
                 Some(avg) => view! {
-                    <p class="summary">{format!("Note moyenne {} sur 5 · {} · {} habitants y ont participé", decimal(avg), plural(reports.len(), "rapport", "rapports"), residents)}</p>
+                    <p class="summary">{format!("Note moyenne {} sur 5 · {} · {} habitants y ont participé", decimal(avg), plural(counted.len(), "rapport vérifié", "rapports vérifiés"), residents)}</p>
                 }.into_any(),
             }}
+            {(unverified > 0).then(|| view! {
+                <p class="hint">{format!("{} : {} ni pour le label ni pour les indicateurs.", plural(unverified, "rapport non vérifié", "rapports non vérifiés"), if unverified == 1 { "il ne compte" } else { "ils ne comptent" })}</p>
+            })}
             <ul class="report-list">
-                {reports.into_iter().map(|(r, centre)| view! {
+                {reports.into_iter().map(|Report { rating: r, owner: (owner, owner_name), standing }| view! {
                     <li class="report">
                         <p class="report-head">
-                            <strong>{centre}</strong>
+                            <strong>{owner_name.clone()}</strong>
                             {format!(" — note {} sur 5 — séance du {} — {}", r.note, french_date(&r.date), plural(r.participants as usize, "habitant", "habitants"))}
                         </p>
+                        <p class="signature-line"><TrustBadge standing owner owner_name vouches/></p>
                         {(!r.comment.is_empty()).then(|| view! { <blockquote>{r.comment.clone()}</blockquote> })}
                     </li>
                 }).collect_view()}
