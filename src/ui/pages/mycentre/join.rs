@@ -2,7 +2,7 @@
 //! can do about it — become one of the centre's devices (« Ajouter cet appareil »), make the
 //! centre's first key (« Créer la clé de ce centre »), or act for it unsigned anyway.
 
-use super::keys::{self, Standing};
+use super::keys::{self, DeviceStanding};
 use super::{focus, Chosen};
 use crate::address::Route;
 use crate::exchange::signing::fingerprint;
@@ -22,7 +22,7 @@ pub const UNVERIFIED: &str = "Sans clé, ce que vous écrivez pour ce centre res
 pub fn CentreChoice(
     id: String,
     name: String,
-    #[prop(into)] standing: Signal<Option<Standing>>,
+    #[prop(into)] standing: Signal<Option<DeviceStanding>>,
     keys_changed: RwSignal<u32>,
     chosen: RwSignal<Option<Chosen>>,
 ) -> impl IntoView {
@@ -81,27 +81,27 @@ pub fn CentreChoice(
     let body = move || {
         match standing.get() {
             None => view! { <p>"Un instant…"</p> }.into_any(),
-            Some(Standing::Signs { .. }) => view! {
+            Some(DeviceStanding::Signs { .. }) => view! {
                 <p class="success-box">{format!("Cet appareil peut signer pour {}.", name.get_value())}</p>
                 <button type="button" class="primary" on:click=unsigned>"Agir pour ce centre"</button>
             }.into_any(),
-            Some(Standing::Illustrative) => view! {
+            Some(DeviceStanding::Illustrative) => view! {
                 <p>"Les huit centres du catalogue de démonstration sont illustratifs : personne ne détient leurs clés. "
                    "Vous pouvez tout consulter et adapter leurs prototypes pour votre propre centre ; ce que vous écririez "
                    "en leur nom resterait « non vérifié ». Pour publier des prototypes vérifiés, ajoutez votre centre."</p>
                 <button type="button" on:click=unsigned>"Agir pour ce centre sans clé"</button>
             }.into_any(),
-            Some(Standing::OthersKeys { revoked }) => view! {
+            Some(DeviceStanding::OthersKeys { revoked }) => view! {
                 {revoked.then(|| view! { <p class="notice">"Le centre a retiré la clé de cet appareil : ce qu'elle a signé ne compte plus."</p> })}
                 <p>"Ce centre a déjà ses clés : pour écrire en son nom depuis ce navigateur, faites ajouter cet appareil par un appareil du centre."</p>
                 <button type="button" class="primary" on:click=add_device disabled=busy>"Ajouter cet appareil"</button>
                 {choose_unsigned()}
             }.into_any(),
-            Some(Standing::Waiting { key }) => view! {
+            Some(DeviceStanding::Waiting { key }) => view! {
                 <DeviceCode key centre=name.get_value()/>
                 {choose_unsigned()}
             }.into_any(),
-            Some(Standing::NoKey { kept }) => view! {
+            Some(DeviceStanding::NoKey { kept }) => view! {
                 <p>"Ce centre n'a pas encore de clé : ce qu'il publie est « non vérifié ». Créer sa clé fait de ce "
                    "navigateur le premier appareil du centre : ce que vous publiez pour lui sera signé, et ce qu'il a déjà "
                    "écrit, signé à son tour. Les autres centres feront confiance à cette clé dès le premier fichier "

@@ -35,7 +35,7 @@ pub async fn network(state: AppState) -> Network {
 
 /// Where this browser stands with a centre.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Standing {
+pub enum DeviceStanding {
     /// It keeps one of the centre's keys (`key`): what it writes for the centre is signed.
     Signs { key: String },
     /// A centre of the demo's network: nobody holds its keys.
@@ -57,21 +57,21 @@ pub fn standing(
     network: &Network,
     id: &str,
     kept: Option<&str>,
-) -> Standing {
+) -> DeviceStanding {
     let keyring = Keyring::of(catalogue);
     let named = network.named.contains(id);
     match kept {
-        Some(key) if keyring.holds(id, key) => Standing::Signs {
+        Some(key) if keyring.holds(id, key) => DeviceStanding::Signs {
             key: key.to_owned(),
         },
-        _ if named && network.illustrative => Standing::Illustrative,
-        _ if !keyring.knows(id) && !named => Standing::NoKey {
+        _ if named && network.illustrative => DeviceStanding::Illustrative,
+        _ if !keyring.knows(id) && !named => DeviceStanding::NoKey {
             kept: kept.map(str::to_owned),
         },
-        Some(key) if !keyring.revoked(id, key) => Standing::Waiting {
+        Some(key) if !keyring.revoked(id, key) => DeviceStanding::Waiting {
             key: key.to_owned(),
         },
-        kept => Standing::OthersKeys {
+        kept => DeviceStanding::OthersKeys {
             revoked: kept.is_some(),
         },
     }

@@ -18,7 +18,7 @@ use crate::ui::widgets::to;
 use add::AddCentre;
 use devices::Devices;
 use join::{CentreChoice, DeviceCode};
-use keys::{Network, Standing};
+use keys::{DeviceStanding, Network};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::Cell;
@@ -94,7 +94,7 @@ fn standing_of(
     centre: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
     network: ReadSignal<Option<Network>>,
     epoch: RwSignal<u32>,
-) -> Memo<Option<(String, Standing)>> {
+) -> Memo<Option<(String, DeviceStanding)>> {
     let kept = answer(move || {
         let id = centre();
         epoch.track();
@@ -233,8 +233,8 @@ pub fn MyCentrePage() -> impl IntoView {
             {move || {
                 let name = current.get()?;
                 let line = match mine.get()?.1 {
-                    Standing::Signs { .. } => format!(" Cet appareil peut signer pour {name} : ce que vous publiez est « vérifié »."),
-                    Standing::Waiting { .. } => " Cet appareil attend d'être ajouté par un appareil du centre ; d'ici là, ce que vous écrivez reste « non vérifié ».".to_owned(),
+                    DeviceStanding::Signs { .. } => format!(" Cet appareil peut signer pour {name} : ce que vous publiez est « vérifié »."),
+                    DeviceStanding::Waiting { .. } => " Cet appareil attend d'être ajouté par un appareil du centre ; d'ici là, ce que vous écrivez reste « non vérifié ».".to_owned(),
                     _ => format!(" Cet appareil ne peut pas signer pour {name} : ce que vous écrivez pour lui reste « non vérifié » pour tout le monde."),
                 };
                 Some(line)
@@ -256,10 +256,10 @@ pub fn MyCentrePage() -> impl IntoView {
             let (id, standing) = mine.get()?;
             let name = current.get()?;
             Some(match standing {
-                Standing::Signs { key } => view! { <Devices id name key/> }.into_any(),
+                DeviceStanding::Signs { key } => view! { <Devices id name key/> }.into_any(),
                 // Unless the centre's panel, open in the list, shows it.
-                Standing::Waiting { .. } if opened.get().as_deref() == Some(id.as_str()) => return None,
-                Standing::Waiting { key } => view! {
+                DeviceStanding::Waiting { .. } if opened.get().as_deref() == Some(id.as_str()) => return None,
+                DeviceStanding::Waiting { key } => view! {
                     <section aria-labelledby="appareil-en-attente">
                         <h2 id="appareil-en-attente">"Ajouter cet appareil au centre"</h2>
                         <DeviceCode key centre=name/>
