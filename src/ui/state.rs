@@ -2,7 +2,7 @@
 //! context. Writes go through `store`; other tabs' writes arrive through its change channel.
 
 use crate::exchange::{read_document, EntityKind, Limits, Preview};
-use crate::model::{Catalogue, Facts};
+use crate::model::{prototype_owner, rating_owner, Catalogue, Facts, Keyring, Vouch};
 use crate::search::{Changed, Index};
 use crate::slicing;
 use crate::store::{self, ChangeListener};
@@ -122,6 +122,25 @@ fn changed(change: &store::Change) -> Changed {
         store::Change::Prototype(id, _) => Changed::Prototype(id.clone()),
         store::Change::Rating(id, record) => Changed::report(id, record),
     }
+}
+
+/// What vouching for `centre` changes, for the search index: its prototypes (and those they
+/// adapt) and the prototypes it reported on.
+fn centre_changes(catalogue: &Catalogue, centre: &str) -> Vec<Changed> {
+    let prototypes = catalogue
+        .prototypes
+        .iter()
+        .filter(|(_, r)| prototype_owner(r) == centre)
+        .map(|(id, _)| Changed::Prototype(id.clone()));
+    let reports = catalogue
+        .ratings
+        .iter()
+        .filter(|(id, _)| rating_owner(id) == centre)
+        .map(|(id, r)| Changed::report(id, r));
+    std::iter::once(Changed::Centre(centre.to_owned()))
+        .chain(prototypes)
+        .chain(reports)
+        .collect()
 }
 
 /// What an import changed, for the search index: every record it wrote. (`merged` is the
@@ -395,13 +414,30 @@ impl AppState {
         Ok(())
     }
 
-    /// Saves local changes, signed with this browser's key for "Mon centre" where it holds one,
-    /// and shows them at once.
+    /// Saves local changes and shows them at once. The new versions « Mon centre » wrote are
+    /// signed when this browser signs for it ([`AppState::signs_for`]); otherwise they stay
+    /// unsigned, « non vérifié » for everyone else.
     pub async fn save(self, changes: Vec<store::Change>) -> Result<(), String> {
         let mine = self.my_centre.get_untracked();
+        let signer = match mine {
+            Some(centre) if self.signs_for(&centre).await => Some(centre),
+            _ => None,
+        };
+        self.save_signed(signer.as_deref(), changes).await
+    }
+
+    /// Saves local changes, the new versions `signer` wrote signed with this browser's key for
+    /// it, and shows them at once. For the key changes of « Mon centre », whose new centre
+    /// version lists the key that signs it; every other edit goes through [`AppState::save`].
+    pub async fn save_signed(
+        self,
+        signer: Option<&str>,
+        changes: Vec<store::Change>,
+    ) -> Result<(), String> {
+        let signer = signer.map(str::to_owned);
         let saved = self
             .with_db(|db| async move {
-                let changes = crate::ui::signatures::sign_changes(&db, mine.as_deref(), changes)
+                let changes = crate::ui::signatures::sign_changes(&db, signer.as_deref(), changes)
                     .await
                     .map_err(|message| store::StoreError { message })?;
                 store::save(&db, changes).await
@@ -414,6 +450,65 @@ impl AppState {
             })
             .map_err(|e| e.message)?;
         self.show_saved(saved);
+        Ok(())
+    }
+
+    /// The public key (base64url) of this browser's key for `centre`, if it keeps one: one the
+    /// centre lists, or one waiting to be added by another of its devices.
+    pub async fn device_public(self, centre: &str) -> Result<Option<String>, String> {
+        let centre = centre.to_owned();
+        self.with_db(|db| async move { store::device_key(&db, &centre).await })
+            .await
+            .unwrap_or_else(|| {
+                Err(store::StoreError {
+                    message: NOT_READY.into(),
+                })
+            })
+            .map(|key| key.map(|k| crate::exchange::b64::encode(&k.public)))
+            .map_err(|e| e.message)
+    }
+
+    /// Whether this browser signs for `centre`: it keeps a key that the centre's current
+    /// version lists and does not revoke. A key still waiting to be listed does not sign:
+    /// everyone else would refuse what it signed.
+    pub async fn signs_for(self, centre: &str) -> bool {
+        let Ok(Some(key)) = self.device_public(centre).await else {
+            return false;
+        };
+        self.catalogue.with_untracked(|c| match c {
+            Some(Ok(c)) => Keyring::of(c).holds(centre, &key),
+            _ => false,
+        })
+    }
+
+    /// Vouches for `centre` because this browser signs for it (`Vouch::Device`), and shows at
+    /// once what that changes: its prototypes and reports now count toward the label and the
+    /// indicators.
+    pub async fn vouch_device(self, centre: &str) -> Result<(), String> {
+        let id = centre.to_owned();
+        self.with_db(|db| async move {
+            let mut vouches = store::vouches(&db).await?;
+            vouches.add(&id, Vouch::Device);
+            store::put_vouches(&db, &vouches).await
+        })
+        .await
+        .unwrap_or_else(|| {
+            Err(store::StoreError {
+                message: NOT_READY.into(),
+            })
+        })
+        .map_err(|e| e.message)?;
+        self.catalogue.update(|c| {
+            if let Some(Ok(c)) = c {
+                c.vouched.insert(centre.to_owned());
+                let changed = centre_changes(c, centre);
+                self.index.update(|index| {
+                    if let Some(index) = index {
+                        index.refresh(c, &changed);
+                    }
+                });
+            }
+        });
         Ok(())
     }
 

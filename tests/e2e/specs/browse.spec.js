@@ -231,6 +231,7 @@ test("captures d'écran à 360 px et sur ordinateur", async ({ page }) => {
 test("axe ne trouve aucune violation dans l'éditeur et le formulaire de rapport", async ({ page }) => {
   await page.goto("/mon-centre");
   await page.getByRole("button", { name: "Centre social l'Echo", exact: true }).click();
+  await page.getByRole("button", { name: "Agir pour ce centre sans clé" }).click();
   await expect(page.getByText("Vous agissez maintenant pour : Centre social l'Echo.")).toBeVisible();
   await page.goto("/prototypes/nouveau");
   await page.getByRole("button", { name: "Enregistrer le prototype" }).click();

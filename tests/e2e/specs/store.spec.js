@@ -89,8 +89,11 @@ test("un stockage qui refuse d'écrire donne un message clair et ne laisse rien 
 
 test("une écriture refusée dit si le stockage est plein ou si le navigateur refuse, et n'enregistre rien", async ({ page }) => {
   const arbrisseau = page.getByRole("button", { name: "Centre social l'Arbrisseau", exact: true });
+  // Choosing a centre this browser holds no key of is confirmed in the panel it opens.
+  const unsigned = page.getByRole("button", { name: "Agir pour ce centre sans clé" });
   await page.goto("/mon-centre");
-  await expect(arbrisseau).toBeVisible();
+  await arbrisseau.click();
+  await expect(unsigned).toBeVisible();
   // The browser refuses the next writes, as a full storage, then for another reason.
   await page.evaluate(() => {
     const put = IDBObjectStore.prototype.put;
@@ -100,15 +103,15 @@ test("une écriture refusée dit si le stockage est plein ou si le navigateur re
       return put.apply(this, args);
     };
   });
-  await arbrisseau.click();
+  await unsigned.click();
   await expect(page.getByRole("alert")).toContainText("L'espace de stockage du navigateur est plein : rien n'a été enregistré.");
   await page.evaluate(() => (window.refusal = "UnknownError"));
-  await arbrisseau.click();
+  await unsigned.click();
   await expect(page.getByRole("alert")).toContainText("Le navigateur a refusé d'enregistrer les données : rien n'a été enregistré.");
   await expect(page.locator(".my-centre")).toHaveText("Choisir mon centre");
 
   await page.evaluate(() => (window.refusal = null));
-  await arbrisseau.click();
+  await unsigned.click();
   await expect(page.getByText("Vous agissez maintenant pour : Centre social l'Arbrisseau.")).toBeVisible();
   await page.reload();
   await expect(page.locator(".my-centre")).toHaveText("Mon centre : Centre social l'Arbrisseau");
@@ -136,6 +139,7 @@ test("un deuxième onglet voit une modification et le centre choisi, sans être 
 
   // Choosing a centre in one tab shows in the other.
   await first.getByRole("button", { name: "Centre social l'Arbrisseau", exact: true }).click();
+  await first.getByRole("button", { name: "Agir pour ce centre sans clé" }).click();
   await expect(second.locator(".my-centre")).toHaveText("Mon centre : Centre social l'Arbrisseau");
 
   // An edit in one tab shows in the other, which reads just that record.
@@ -155,6 +159,8 @@ test.describe("sans service worker", () => {
     const first = await context.newPage();
     await first.goto("/mon-centre");
     await first.getByRole("button", { name: "Centre social l'Arbrisseau", exact: true }).click();
+    await first.getByRole("button", { name: "Agir pour ce centre sans clé" }).click();
+    await expect(first.getByText("Vous agissez maintenant pour : Centre social l'Arbrisseau.")).toBeVisible();
     await first.goto("/prototypes/arbrisseau-accueil/modifier");
     const second = await context.newPage();
     let refused = 0;
