@@ -9,7 +9,7 @@
 
 use crate::ed25519_rules::{admissible_key, admissible_signature, PUBLIC_KEY_LEN, SIGNATURE_LEN};
 use js_sys::{Array, Promise, Uint8Array};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::fmt;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -17,8 +17,8 @@ use web_sys::{CryptoKey, CryptoKeyPair, SubtleCrypto};
 
 const ALGORITHM: &str = "Ed25519";
 
-/// Promises sent to WebCrypto and not yet answered, at most: enough to keep its threads busy,
-/// few enough that 20,000 checks do not hold 20,000 copies of their messages at once.
+/// Checks sent to WebCrypto at once, at most: enough to keep its threads busy, few enough that
+/// 20,000 checks do not hold 20,000 copies of their messages at once.
 const IN_FLIGHT: usize = 64;
 
 /// This browser's key pair for one centre: the raw public key, and the private key, which
@@ -104,34 +104,43 @@ pub async fn sign(private: &CryptoKey, message: &[u8]) -> Result<[u8; SIGNATURE_
 
 /// The verdict on each check, in order. A key or signature outside `ed25519_rules` (a wrong
 /// length among them), or a key WebCrypto refuses to import, is a `false` verdict; an error means
-/// the browser could not judge at all. Each distinct key is imported once, and at most
-/// [`IN_FLIGHT`] promises wait at a time.
+/// the browser could not judge at all. Each distinct key is imported once; checks go to
+/// WebCrypto by batches of [`IN_FLIGHT`], each answered before the next is sent.
 pub async fn verify_all(checks: &[Check<'_>]) -> Result<Vec<bool>, CryptoError> {
     let subtle = subtle()?;
-    let keys = import_keys(&subtle, checks).await?;
-    let mut verdicts = vec![false; checks.len()];
-    let mut flight = InFlight::default();
-    for (i, check) in checks.iter().enumerate() {
-        let Some(signature) = admissible_signature(check.signature) else {
-            continue;
-        };
-        let Some(Some(key)) = admissible_key(check.public).and_then(|public| keys.get(public))
-        else {
-            continue;
-        };
-        if let Some((j, answered)) = flight.make_room().await {
-            verdicts[j] = verdict(answered)?;
+    let mut keys = HashMap::new();
+    let mut verdicts = Vec::with_capacity(checks.len());
+    for batch in checks.chunks(IN_FLIGHT) {
+        let promises = Array::new();
+        let mut sent = Vec::with_capacity(batch.len());
+        for check in batch {
+            let admissible =
+                admissible_key(check.public).zip(admissible_signature(check.signature));
+            let key = match admissible {
+                Some((public, signature)) => key_for(&subtle, &mut keys, public)
+                    .await?
+                    .map(|key| (key, signature)),
+                None => None,
+            };
+            sent.push(key.is_some());
+            if let Some((key, signature)) = key {
+                let promise = subtle
+                    .verify_with_str_and_u8_array_and_u8_array(
+                        ALGORITHM,
+                        &key,
+                        signature,
+                        check.message,
+                    )
+                    .map_err(failure)?;
+                promises.push(&promise);
+            }
         }
-        let promise = subtle.verify_with_str_and_u8_array_and_u8_array(
-            ALGORITHM,
-            key,
-            signature,
-            check.message,
+        let answers = answer(Ok(Promise::all(&promises))).await?;
+        let mut answers = answers.unchecked_into::<Array>().into_iter();
+        verdicts.extend(
+            sent.into_iter()
+                .map(|sent| sent && answers.next().and_then(|v| v.as_bool()) == Some(true)),
         );
-        flight.send(i, promise.map_err(failure)?);
-    }
-    while let Some((j, answered)) = flight.next().await {
-        verdicts[j] = verdict(answered)?;
     }
     Ok(verdicts)
 }
@@ -174,75 +183,25 @@ fn import(subtle: &SubtleCrypto, public: &[u8; PUBLIC_KEY_LEN]) -> Result<Promis
     )
 }
 
-/// Each distinct admissible key of `checks`, imported, or `None` where WebCrypto refused it.
-async fn import_keys(
+/// `public` imported, from `keys` when it was already; `None` for a key WebCrypto refuses. A
+/// browser without Ed25519 is an error.
+async fn key_for(
     subtle: &SubtleCrypto,
-    checks: &[Check<'_>],
-) -> Result<HashMap<[u8; PUBLIC_KEY_LEN], Option<CryptoKey>>, CryptoError> {
-    let mut keys = HashMap::new();
-    let mut flight = InFlight::default();
-    for public in checks
-        .iter()
-        .filter_map(|check| admissible_key(check.public))
-    {
-        if keys.insert(*public, None).is_some() {
-            continue;
+    keys: &mut HashMap<[u8; PUBLIC_KEY_LEN], Option<CryptoKey>>,
+    public: &[u8; PUBLIC_KEY_LEN],
+) -> Result<Option<CryptoKey>, CryptoError> {
+    if let Some(known) = keys.get(public) {
+        return Ok(known.clone());
+    }
+    let imported = match JsFuture::from(import(subtle, public).map_err(failure)?).await {
+        Ok(key) => Some(key.unchecked_into::<CryptoKey>()),
+        Err(e) if exception_name(&e).as_deref() == Some("NotSupportedError") => {
+            return Err(failure(e))
         }
-        if let Some((key, answered)) = flight.make_room().await {
-            keys.insert(key, imported(answered)?);
-        }
-        flight.send(*public, import(subtle, public).map_err(failure)?);
-    }
-    while let Some((key, answered)) = flight.next().await {
-        keys.insert(key, imported(answered)?);
-    }
-    Ok(keys)
-}
-
-/// An imported key, or `None` for a key WebCrypto refuses; a browser without Ed25519 is an error.
-fn imported(answered: Result<JsValue, JsValue>) -> Result<Option<CryptoKey>, CryptoError> {
-    match answered {
-        Ok(key) => Ok(Some(key.unchecked_into())),
-        Err(e) if exception_name(&e).as_deref() == Some("NotSupportedError") => Err(failure(e)),
-        Err(_) => Ok(None),
-    }
-}
-
-fn verdict(answered: Result<JsValue, JsValue>) -> Result<bool, CryptoError> {
-    answered.map(|v| v.as_bool() == Some(true)).map_err(failure)
-}
-
-/// Promises sent and not yet answered, oldest first, each with what it is about.
-struct InFlight<T> {
-    waiting: VecDeque<(T, JsFuture)>,
-}
-
-impl<T> Default for InFlight<T> {
-    fn default() -> Self {
-        InFlight {
-            waiting: VecDeque::with_capacity(IN_FLIGHT),
-        }
-    }
-}
-
-impl<T> InFlight<T> {
-    /// When [`IN_FLIGHT`] promises wait, waits for the oldest and gives its answer.
-    async fn make_room(&mut self) -> Option<(T, Result<JsValue, JsValue>)> {
-        if self.waiting.len() < IN_FLIGHT {
-            return None;
-        }
-        self.next().await
-    }
-
-    fn send(&mut self, about: T, promise: Promise) {
-        self.waiting.push_back((about, JsFuture::from(promise)));
-    }
-
-    /// The oldest promise's answer, or `None` when none is waiting.
-    async fn next(&mut self) -> Option<(T, Result<JsValue, JsValue>)> {
-        let (about, future) = self.waiting.pop_front()?;
-        Some((about, future.await))
-    }
+        Err(_) => None,
+    };
+    keys.insert(*public, imported.clone());
+    Ok(imported)
 }
 
 /// Waits for a WebCrypto promise; its failure is a [`CryptoError`].
