@@ -150,7 +150,9 @@ test("importer deux fois le même fichier ne change rien la seconde fois", async
   await confirmImport(page);
   const once = await exportAll(page);
   await importBuffer(page, "a.json", example);
-  await expect(page.locator(".preview-summary")).toHaveText("Inchangé : 2 centres, 2 prototypes, 1 rapport d'expérience");
+  // The example's centres are unsigned copies of the seed's signed ones: left out, and said so.
+  await expect(page.locator(".preview-summary")).toHaveText("Inchangé : 2 prototypes, 1 rapport d'expérience");
+  await expect(page.locator(".preview-trust")).toContainText("2 versions ignorées");
   await confirmImport(page);
   const twice = await exportAll(page);
   expect(content(twice.doc)).toEqual(content(once.doc));
