@@ -3,7 +3,7 @@
 //! Chromium run. Prints figures; asserts nothing about time. Run by `scripts/bench-store.sh`.
 #![cfg(target_arch = "wasm32")]
 
-use prototheque::exchange::{export, read_document, Limits};
+use prototheque::exchange::{admit, export, read_document, Limits, NetworkKeys, Verdicts};
 use prototheque::store;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -51,11 +51,24 @@ async fn measure(label: &str, bytes: Vec<u8>) {
     let records = catalogue.centres.len() + catalogue.prototypes.len() + catalogue.ratings.len();
     let name = format!("bench-rust-{}", js_sys::Math::random());
     let db = store::open(&name).await.unwrap();
-    let owned = catalogue.clone();
+    // Through the rules first, as the import page does (the synthetic file is unsigned).
+    let owned = admit(
+        &Default::default(),
+        catalogue.clone(),
+        &Verdicts::default(),
+        &NetworkKeys::default(),
+    );
     let start = now();
-    store::import(&db, owned, "bench", "2026-06-01T00:00:00Z", &|_| {})
-        .await
-        .unwrap();
+    store::import(
+        &db,
+        owned,
+        &NetworkKeys::default(),
+        "bench",
+        "2026-06-01T00:00:00Z",
+        &|_| {},
+    )
+    .await
+    .unwrap();
     let rust_ms = now() - start;
     db.close();
     let js_ms = js_bulk_put(&format!("bench-js-{}", js_sys::Math::random()), &text)

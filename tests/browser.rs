@@ -2,7 +2,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use prototheque::exchange::{read_document, Limits, Outcome};
+use prototheque::exchange::{
+    admit, read_document, Admitted, Limits, NetworkKeys, Outcome, Verdicts,
+};
 use prototheque::store;
 use prototheque::ui::{App, AppState, Shell};
 use wasm_bindgen::JsCast;
@@ -158,11 +160,23 @@ async fn fresh_named_db() -> (String, indexed_db_futures::database::Database) {
     (name, db)
 }
 
+/// `catalogue` through the ownership and key rules against an empty catalogue, as the import page
+/// does before the store re-applies them (its test data is unsigned: no signature to check).
+fn admitted(catalogue: prototheque::model::Catalogue) -> Admitted {
+    admit(
+        &Default::default(),
+        catalogue,
+        &Verdicts::default(),
+        &NetworkKeys::default(),
+    )
+}
+
 /// Imports the small catalogue into `db`, as "a.json".
 async fn import_small(db: &indexed_db_futures::database::Database) {
     store::import(
         db,
-        doc(SMALL_CATALOGUE),
+        admitted(doc(SMALL_CATALOGUE)),
+        &NetworkKeys::default(),
         "a.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -180,7 +194,8 @@ async fn small_then_full(
     let before = store::load(db).await.unwrap().catalogue;
     store::import(
         db,
-        doc(FULL_CATALOGUE),
+        admitted(doc(FULL_CATALOGUE)),
+        &NetworkKeys::default(),
         "b.json",
         "2026-05-02T00:00:00Z",
         &|_| {},
@@ -315,7 +330,8 @@ async fn a_row_that_cannot_be_read_back_is_set_aside_and_an_edit_over_it_asks_fo
     let (name, db) = fresh_named_db().await;
     store::import(
         &db,
-        doc(FULL_CATALOGUE),
+        admitted(doc(FULL_CATALOGUE)),
+        &NetworkKeys::default(),
         "a.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -398,7 +414,8 @@ async fn bad_rows_written_by_hand_are_set_aside_and_the_rest_of_the_catalogue_lo
     // An import works, leaves the rows set aside alone, and can be undone.
     let report = store::import(
         &db,
-        doc(FULL_CATALOGUE),
+        admitted(doc(FULL_CATALOGUE)),
+        &NetworkKeys::default(),
         "b.json",
         "2026-05-02T00:00:00Z",
         &|_| {},
@@ -419,7 +436,8 @@ async fn bad_rows_written_by_hand_are_set_aside_and_the_rest_of_the_catalogue_lo
     // A file bringing a valid version of a row set aside: that record is not written over it.
     let report = store::import(
         &db,
-        doc(SMALL_CATALOGUE),
+        admitted(doc(SMALL_CATALOGUE)),
+        &NetworkKeys::default(),
         "a.json",
         "2026-05-03T00:00:00Z",
         &|_| {},
@@ -534,7 +552,8 @@ async fn every_entity_type_round_trips_through_the_store() {
     let catalogue = doc(FULL_CATALOGUE);
     store::import(
         &db,
-        catalogue.clone(),
+        admitted(catalogue.clone()),
+        &NetworkKeys::default(),
         "test.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -557,7 +576,8 @@ async fn an_import_that_fails_half_way_leaves_the_store_exactly_as_before() {
     let first = doc(SMALL_CATALOGUE);
     store::import(
         &db,
-        first.clone(),
+        admitted(first.clone()),
+        &NetworkKeys::default(),
         "a.json",
         "2026-05-01T00:00:00Z",
         &|_| {},
@@ -567,7 +587,7 @@ async fn an_import_that_fails_half_way_leaves_the_store_exactly_as_before() {
     let before = store::load(&db).await.unwrap().catalogue;
     let log_before = store::import_log(&db).await.unwrap();
 
-    let err = store::import_failing_after(&db, doc(FULL_CATALOGUE), 3)
+    let err = store::import_failing_after(&db, admitted(doc(FULL_CATALOGUE)), 3)
         .await
         .unwrap_err();
     assert!(err.message.contains("rien n'a été enregistré"));
@@ -593,7 +613,8 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
     let timer = gloo::timers::callback::Interval::new(5, move || ticking.set(ticking.get() + 1));
     let report = store::import(
         &db,
-        big.clone(),
+        admitted(big.clone()),
+        &NetworkKeys::default(),
         "grand.json",
         "2026-05-03T00:00:00Z",
         &|p| seen.borrow_mut().push(p),
@@ -622,7 +643,8 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
     // still gives the page its turns.
     store::import(
         &db,
-        big.clone(),
+        admitted(big.clone()),
+        &NetworkKeys::default(),
         "grand.json",
         "2026-05-04T00:00:00Z",
         &|_| {},
@@ -634,7 +656,8 @@ async fn a_large_import_is_written_in_slices_with_progress_and_can_be_undone() {
     let timer = gloo::timers::callback::Interval::new(5, move || ticking.set(ticking.get() + 1));
     let again = store::import(
         &db,
-        big.clone(),
+        admitted(big.clone()),
+        &NetworkKeys::default(),
         "grand.json",
         "2026-05-05T00:00:00Z",
         &|_| {},
@@ -683,9 +706,14 @@ async fn undo_is_refused_when_a_record_changed_since_the_import() {
         newer.centre("echo").cloned(),
     );
     newer.centres.insert("echo".into(), edited);
-    store::import_seed(&db, newer.clone(), "2026-06-01T00:00:00Z")
-        .await
-        .unwrap();
+    store::import_seed(
+        &db,
+        admitted(newer.clone()),
+        &NetworkKeys::default(),
+        "2026-06-01T00:00:00Z",
+    )
+    .await
+    .unwrap();
     let now = store::load(&db).await.unwrap().catalogue;
     let err = store::undo_last_import(&db).await.unwrap_err();
     assert!(
