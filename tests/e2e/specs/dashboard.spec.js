@@ -37,7 +37,7 @@ test("le tableau de bord du catalogue fourni montre les bons totaux", async ({ p
   expect(totals.map(Number)).toEqual(Array(8).fill(6));
 });
 
-test("un import avec un nouveau rapport met à jour le total d'habitants", async ({ page }) => {
+test("un import non signé ne change pas les indicateurs, qui ne comptent que ce que signent des centres de confiance", async ({ page }) => {
   await page.goto("/indicateurs");
   await expect(card(page, "Habitants impliqués")).toHaveText(`${seedResidents} / 480`);
   await page.goto("/importer");
@@ -45,8 +45,11 @@ test("un import avec un nouveau rapport met à jour le total d'habitants", async
   await page.getByRole("button", { name: "Importer ces données" }).click();
   await expect(page.getByText("Import terminé")).toBeVisible();
   await page.getByRole("navigation").getByRole("link", { name: "Indicateurs" }).click();
-  await expect(card(page, "Habitants impliqués")).toHaveText(`${seedResidents + exampleResidents} / 480`);
-  await expect(card(page, "Prototypes publiés")).toHaveText("50 / 48");
+  // The example file is unsigned, as files of older builds are: its prototypes and its report
+  // are imported and shown, « non vérifié », and count in no indicator.
+  await expect(card(page, "Habitants impliqués")).toHaveText(`${seedResidents} / 480`);
+  await expect(card(page, "Prototypes publiés")).toHaveText("48 / 48");
+  expect(exampleResidents).toBeGreaterThan(0);
 });
 
 test("le fichier CSV exporté correspond au tableau affiché", async ({ page }) => {

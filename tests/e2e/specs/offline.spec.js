@@ -37,7 +37,7 @@ for (const [where, base] of [["à la racine", "http://127.0.0.1:4173/"], ["sous 
     // A deep link, typed or reloaded without network.
     await page.goto(`${base}prototypes/echo-accueil`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Diagnostic numérique « premier pas » à l'accueil du centre");
-    await page.getByRole("link", { name: "Centre social l'Echo" }).click();
+    await page.getByRole("link", { name: "Centre social l'Echo", exact: true }).click();
     await expect(page).toHaveURL(`${base}centres/echo`);
     await page.reload();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Centre social l'Echo");

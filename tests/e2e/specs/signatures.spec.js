@@ -13,6 +13,8 @@ const badge = (page) => page.locator(".prototype > .signature-line .trust");
 
 async function addCentre(page, name) {
   await page.goto("/mon-centre");
+  // The catalogue is loaded (the centres are listed) before the form is used.
+  await expect(page.getByRole("button", { name: "Centre social l'Echo", exact: true })).toBeVisible();
   await page.getByLabel("Nom du centre (obligatoire)").fill(name);
   await page.getByRole("button", { name: "Ajouter ce centre et agir pour lui" }).click();
   await expect(page.getByText(`Vous agissez maintenant pour : ${name}.`)).toBeVisible();
