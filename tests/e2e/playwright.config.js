@@ -1,7 +1,9 @@
 // Playwright drives Debian's Chromium (never a downloaded browser) against the release build.
 import { defineConfig } from "@playwright/test";
 
-const port = 4173;
+// PROTOTHEQUE_E2E_PORT moves both hosts (this port and the next), so that two runs can share a
+// machine; the specs read the same variable.
+const port = Number(process.env.PROTOTHEQUE_E2E_PORT ?? 4173);
 export default defineConfig({
   testDir: "./specs",
   outputDir: "../../target/e2e-artefacts",

@@ -21,7 +21,8 @@ function watchCsp(page) {
   return violations;
 }
 
-for (const [where, base] of [["à la racine", "http://127.0.0.1:4173/"], ["sous un sous-chemin", "http://127.0.0.1:4174/prototheque/"]]) {
+const port = Number(process.env.PROTOTHEQUE_E2E_PORT ?? 4173);
+for (const [where, base] of [["à la racine", `http://127.0.0.1:${port}/`], ["sous un sous-chemin", `http://127.0.0.1:${port + 1}/prototheque/`]]) {
   test(`hors ligne ${where} : rechargement, liens profonds et modification conservée`, async ({ context }) => {
     const page = await context.newPage();
     const csp = watchCsp(page);
