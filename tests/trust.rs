@@ -1129,3 +1129,97 @@ proptest! {
         prop_assert_eq!(what_a_holds(&fresh).2, before.2);
     }
 }
+
+// ---- The seed, as the issue tried it: forged files against the shipped catalogue. ----
+
+#[path = "common/mod.rs"]
+mod common;
+
+/// What the label and the indicators say of a catalogue.
+fn standing_of(c: &Catalogue) -> String {
+    let statuses: Vec<String> = c
+        .live_prototypes()
+        .map(|(id, _)| format!("{id}: {:?}", assess(c, id).map(|a| a.status)))
+        .collect();
+    format!("{statuses:?} {:?}", compute(c))
+}
+
+#[test]
+fn forged_files_change_nothing_of_the_seed() {
+    let seed = common::seed();
+    let network = NetworkKeys {
+        centres: common::network()
+            .centres
+            .into_iter()
+            .map(|(id, (_, keys))| (id, keys))
+            .collect(),
+    };
+    let before = standing_of(&seed);
+    let attacker = key(77);
+    let mut files = Vec::new();
+    // Tombstones for all 48 prototypes from a centre that exists nowhere, self-signed.
+    let mut f = Catalogue::default();
+    f.centres.insert(
+        "nulle-part".into(),
+        with_edit(
+            None,
+            "nulle-part",
+            AT,
+            Some(centre_body("Nulle part", &[&attacker])),
+        ),
+    );
+    for (id, r) in &seed.prototypes {
+        let mut tomb = with_edit(Some(r), "nulle-part", AT, None);
+        force_sign(EntityKind::Prototype, id, &mut tomb.heads[0], &attacker);
+        f.prototypes.insert(id.clone(), tomb);
+    }
+    files.push(signed_by(f, "nulle-part", &attacker));
+    // Every prototype « replaced » by an unsigned version dated in 9999 in its author's name.
+    let mut f = seed.clone();
+    for r in f.prototypes.values_mut() {
+        let author = r.winner().author.clone();
+        let mut e = with_edit(Some(r), &author, "9999-12-31T23:59:59Z", None);
+        e.heads[0].revision = 1_000;
+        *r = e;
+    }
+    files.push(f);
+    // Seven invented centres report 5/5 with residents on every prototype.
+    let mut f = seed.clone();
+    for i in 0..7u8 {
+        let id = format!("invente-{i}");
+        let k = key(150 + i);
+        f.centres.insert(
+            id.clone(),
+            with_edit(None, &id, AT, Some(centre_body(&id, &[&k]))),
+        );
+        for p in seed.prototypes.keys() {
+            f.ratings.insert(
+                Rating::id_for(p, &id),
+                with_edit(None, &id, AT, Some(rating_body(p, &id, 5))),
+            );
+        }
+        f = signed_by(f, &id, &k);
+    }
+    files.push(f);
+    // Reports in the real centres' names, signed by the attacker.
+    let mut f = seed.clone();
+    for centre in seed.centres.keys() {
+        for p in seed.prototypes.keys().take(10) {
+            let id = Rating::id_for(p, centre);
+            let mut r = with_edit(
+                f.ratings.get(&id),
+                centre,
+                AT,
+                Some(rating_body(p, centre, 5)),
+            );
+            force_sign(EntityKind::Rating, &id, &mut r.heads[0], &attacker);
+            f.ratings.insert(id, r);
+        }
+    }
+    files.push(f);
+    for (n, file) in files.iter().enumerate() {
+        let (after, _) = import_with(&seed, file, &network);
+        assert_eq!(standing_of(&after), before, "forged file {n}");
+        assert_eq!(after.live_prototypes().count(), 48, "forged file {n}");
+    }
+}

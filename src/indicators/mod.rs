@@ -91,8 +91,10 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
     };
     let counted = Counted::of(catalogue);
     let mut i = Indicators::default();
+    // A row per centre that counts: a centre only met in a file adds no row of gaps.
     let mut matrix: BTreeMap<&str, [usize; 7]> = catalogue
         .live_centres()
+        .filter(|(id, _)| counted.centre(id))
         .map(|(id, _)| (id, [0; 7]))
         .collect();
     // By centre ids while counting; by names (looked up once per pair) at the end.

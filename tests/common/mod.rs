@@ -17,10 +17,17 @@ pub fn seed() -> Catalogue {
 pub fn network() -> prototheque::exchange::NetworkList {
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/reseau.json")).unwrap();
     let list = prototheque::exchange::read_network(&bytes).unwrap();
-    assert!(list.signed_by_network(), "signed by the key the app carries");
+    assert!(
+        list.signed_by_network(),
+        "signed by the key the app carries"
+    );
     let key = prototheque::exchange::b64::decode(&list.signature.key).unwrap();
     let signature = prototheque::exchange::b64::decode(&list.signature.value).unwrap();
-    assert!(prototheque::native_crypto::verify(&key, &list.message, &signature));
+    assert!(prototheque::native_crypto::verify(
+        &key,
+        &list.message,
+        &signature
+    ));
     list
 }
 
