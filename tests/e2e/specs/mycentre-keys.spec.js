@@ -36,8 +36,9 @@ async function imported(page, buffer) {
 const devices = (page) => page.locator("ul.devices > li");
 
 test("un centre ajouté a sa clé ; il ajoute l'appareil d'un autre navigateur par son code, puis le retire", async ({ page, browser }, testInfo) => {
-  // The first device: the centre is added with this browser's key.
+  // The first device: the centre is added with this browser's key (once the catalogue is here).
   await page.goto("/mon-centre");
+  await expect(page.getByRole("button", { name: "Centre social l'Echo", exact: true })).toBeVisible();
   await page.getByLabel("Nom du centre (obligatoire)").fill(centre);
   await page.getByLabel("Territoire").fill("Territoire d'essai");
   await page.getByRole("button", { name: "Ajouter ce centre et agir pour lui" }).click();
@@ -160,4 +161,18 @@ test("un centre écrit avant les signatures : le choisir explique, et créer sa 
   expect(essais.cles).toHaveLength(1);
   expect(essais.signature.cle).toEqual(essais.cles[0]);
   expect(doc.prototypes.find((p) => p.id === "essais-web-radio").signature.cle).toEqual(essais.cles[0]);
+});
+
+// Needs the seed signed (`cargo run --example sign_seed`), as trust.spec.js does.
+test("un centre de la démonstration est illustratif : le choisir le dit, et l'on peut agir pour lui sans clé", async ({ page }) => {
+  await page.goto("/mon-centre");
+  await page.getByRole("button", { name: "Centre social l'Echo", exact: true }).click();
+  const panel = page.getByRole("region", { name: "Centre social l'Echo" });
+  await expect(panel).toContainText("Les huit centres du catalogue de démonstration sont illustratifs : personne ne détient leurs clés.");
+  // Nobody can add a device to it, nor make its key.
+  await expect(panel.getByRole("button", { name: "Ajouter cet appareil" })).toHaveCount(0);
+  await expect(panel.getByRole("button", { name: "Créer la clé de ce centre" })).toHaveCount(0);
+  await panel.getByRole("button", { name: "Agir pour ce centre sans clé" }).click();
+  await expect(page.getByText("Vous agissez maintenant pour : Centre social l'Echo.")).toBeVisible();
+  await expect(page.getByText("Cet appareil ne peut pas signer pour Centre social l'Echo : ce que vous écrivez pour lui reste « non vérifié » pour tout le monde.")).toBeVisible();
 });

@@ -49,6 +49,7 @@ async function exportAll(page) {
 async function chooseCentre(page, name) {
   await page.goto("/mon-centre");
   await page.getByRole("button", { name, exact: true }).click();
+  // The demo's centres are illustrative: acting for one is chosen explicitly, without its key.
   await page.getByRole("button", { name: "Agir pour ce centre sans clé" }).click();
   await expect(page.locator(".my-centre")).toHaveText(`Mon centre : ${name}`);
 }

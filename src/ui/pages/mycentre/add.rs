@@ -56,12 +56,15 @@ pub fn AddCentre(chosen: RwSignal<Option<Chosen>>) -> impl IntoView {
             );
             return;
         }
-        errors.set(Vec::new());
         let Some(id) = state
             .with_catalogue(|c| new_id("centre", &centre.name, |id| c.centres.contains_key(id)))
         else {
-            return;
+            // Its id must not be one the catalogue, still loading, already holds.
+            return errors.set(vec![
+                "Le catalogue se charge encore : réessayez dans un instant.".into(),
+            ]);
         };
+        errors.set(Vec::new());
         busy.set(true);
         spawn_local(async move {
             let key = if keys::supported().await {

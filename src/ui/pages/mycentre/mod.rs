@@ -88,15 +88,16 @@ where
 }
 
 /// Where this browser stands with the centre `centre` names: read again when the catalogue
-/// changes, or `epoch` (this browser's keys changed).
+/// changes, or `epoch` (this browser's keys changed). `None` until storage is open (`ready`).
 fn standing_of(
     state: AppState,
     centre: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
-    network: ReadSignal<Option<Network>>,
+    network: ReadSignal<Option<Option<Network>>>,
+    ready: Memo<bool>,
     epoch: RwSignal<u32>,
 ) -> Memo<Option<(String, DeviceStanding)>> {
     let kept = answer(move || {
-        let id = centre();
+        let id = centre().filter(|_| ready.get());
         epoch.track();
         async move {
             let id = id?;
@@ -110,7 +111,7 @@ fn standing_of(
         if centre().as_deref() != Some(id.as_str()) {
             return None;
         }
-        let network = network.get()?;
+        let network = network.get().flatten()?;
         let standing =
             state.with_catalogue(|c| keys::standing(c, &network, &id, key.as_deref()))?;
         Some((id, standing))
@@ -124,7 +125,18 @@ pub fn MyCentrePage() -> impl IntoView {
     let router = use_router();
     let message = RwSignal::new(None::<Result<String, String>>);
     let note = RwSignal::new(None::<String>);
-    let network = answer(move || keys::network(state));
+    // Storage is open once the catalogue is loaded: what it keeps is read from then on.
+    let ready = Memo::new(move |_| state.catalogue.with(|c| matches!(c, Some(Ok(_)))));
+    let network = answer(move || {
+        let ready = ready.get();
+        async move {
+            if ready {
+                Some(keys::network(state).await)
+            } else {
+                None
+            }
+        }
+    });
     // Bumped when this browser's keys change, so that they are read again.
     let epoch = RwSignal::new(0u32);
     // The centre whose panel is open in the list.
@@ -215,8 +227,8 @@ pub fn MyCentrePage() -> impl IntoView {
             .with_catalogue(|c| c.centre(&id).map(|c| c.name.clone()))
             .flatten()
     });
-    let mine = standing_of(state, move || state.my_centre.get(), network, epoch);
-    let panel = standing_of(state, move || opened.get(), network, epoch);
+    let mine = standing_of(state, move || state.my_centre.get(), network, ready, epoch);
+    let panel = standing_of(state, move || opened.get(), network, ready, epoch);
     let panel = Signal::derive(move || panel.get().map(|(_, s)| s));
 
     view! {
