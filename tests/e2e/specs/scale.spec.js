@@ -127,18 +127,14 @@ test("avec beaucoup de centres, le filtre par centre se tape au lieu de déroule
   await page.getByText("Territoire 1 (15 centres)").click();
   await expect(page.locator(".centre-list li")).toHaveCount(15);
   await expect(page.getByRole("link", { name: "Centre social n° 41", exact: true })).toBeVisible();
-  // The indicators' theme × centre table shows 50 rows until asked for all; the CSV has them all.
+  // The indicators' theme × centre table has a row per centre that counts: the 60 centres of this
+  // unsigned file are shown everywhere else, but count in no indicator (only what centres this
+  // browser vouches for sign counts), so the table holds the seed's 8 and the CSV as many.
   await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Indicateurs" }).click();
-  await expect(page.locator("#table-themes-centres tbody tr")).toHaveCount(50);
-  await expect(page.getByText("Les 50 premières lignes sur 68 sont affichées ; l'export CSV les contient toutes.")).toBeVisible();
-  const more = page.getByRole("button", { name: "Afficher les 68 lignes" });
-  await more.click();
-  await expect(page.locator("#table-themes-centres tbody tr")).toHaveCount(68);
-  await expect(more).toHaveAttribute("aria-pressed", "true");
-  await expect(more).toBeFocused();
+  await expect(page.locator("#table-themes-centres tbody tr")).toHaveCount(8);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter en CSV : prototypes par centre et par thème" }).click()]);
   const csv = readFileSync(await download.path(), "utf8");
-  expect(csv.trim().split("\r\n")).toHaveLength(69);
+  expect(csv.trim().split("\r\n")).toHaveLength(9);
   await page.goBack();
   await page.goBack();
   await expect(page.locator(".chosen-centre")).toContainText("Centre social n° 57");
