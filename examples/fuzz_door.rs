@@ -265,6 +265,7 @@ fn closed(stored: &Catalogue, limits: &Limits) -> Result<(), String> {
     }
     let doc = Document {
         exported_by: Some("x".repeat(120)),
+        feed: None,
         exported_at: Some("2026-12-31T23:59:59Z".into()),
         catalogue: stored.clone(),
         ..Document::default()

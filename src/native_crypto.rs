@@ -31,3 +31,16 @@ pub fn public_of(seed: &[u8; 32]) -> [u8; PUBLIC_KEY_LEN] {
 pub fn sign(seed: &[u8; 32], message: &[u8]) -> [u8; SIGNATURE_LEN] {
     SigningKey::from_bytes(seed).sign(message).to_bytes()
 }
+
+/// Whether a feed header is signed by the key it names (see `exchange::feed`).
+pub fn verify_feed(header: &crate::exchange::feed::FeedHeader) -> bool {
+    header
+        .signature_bytes()
+        .is_some_and(|(key, signature)| verify(&key, header.message(), &signature))
+}
+
+/// Signs a feed header with the private key `seed`.
+pub fn sign_feed(seed: &[u8; 32], header: &mut crate::exchange::feed::FeedHeader) {
+    let signature = sign(seed, header.message());
+    header.attach(&public_of(seed), &signature);
+}

@@ -250,6 +250,7 @@ pub fn document(prototypes: usize, centres: usize, seed: u64) -> Document {
     Document {
         exported_at: Some("2026-06-01T10:00:00Z".into()),
         exported_by: None,
+        feed: None,
         catalogue: catalogue(prototypes, centres, seed),
         extra: Default::default(),
     }

@@ -150,6 +150,7 @@ fn limits() -> impl Strategy<Value = Limits> {
 fn doc(catalogue: &Catalogue) -> Document {
     Document {
         exported_by: Some("x".repeat(120)),
+        feed: None,
         exported_at: Some("2026-12-31T23:59:59Z".into()),
         catalogue: catalogue.clone(),
         ..Document::default()

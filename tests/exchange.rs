@@ -598,6 +598,7 @@ fn every_field_the_door_reads_is_left_out_of_extra() {
     let original = Document {
         exported_at: Some("2026-03-01T00:00:00Z".into()),
         exported_by: Some("echo".into()),
+        feed: None,
         catalogue,
         extra: Default::default(),
     };

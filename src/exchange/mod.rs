@@ -7,6 +7,7 @@ pub mod b64;
 mod closure;
 mod door;
 mod edit;
+pub mod feed;
 mod json;
 mod merge;
 mod preview;
@@ -52,6 +53,8 @@ pub struct Document {
     /// Id of the exporting centre, if the file says.
     pub exported_by: Option<String>,
     pub catalogue: Catalogue,
+    /// The `flux` header when the file is a feed (see [`feed`]).
+    pub feed: Option<feed::FeedHeader>,
     /// Top-level fields unknown to this version, kept for the next export.
     pub extra: Extra,
 }

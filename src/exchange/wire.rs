@@ -97,6 +97,9 @@ impl Serialize for WireDocument<'_> {
         if let Some(at) = &doc.exported_at {
             map.serialize_entry("exporte_le", at)?;
         }
+        if let Some(feed) = &doc.feed {
+            map.serialize_entry("flux", &feed.to_json())?;
+        }
         let c: &Catalogue = &doc.catalogue;
         map.serialize_entry("centres", &Records(&c.centres))?;
         map.serialize_entry("prototypes", &Records(&c.prototypes))?;

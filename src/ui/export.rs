@@ -32,6 +32,7 @@ fn document(catalogue: Catalogue, selection: &Selection, by: Option<String>) -> 
     Document {
         exported_at: Some(now_utc()),
         exported_by: by,
+        feed: None,
         catalogue,
         extra: Default::default(),
     }

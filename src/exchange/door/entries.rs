@@ -8,6 +8,8 @@ use super::fields::{Cx, Fields, Path};
 use super::reading::{fail, not_a_catalogue, Limits};
 use super::record::{record, Kind};
 use super::values::{clip, id, timestamp};
+use super::feed::feed_header;
+use crate::exchange::feed::{FeedHeader, FeedKind};
 use crate::exchange::json::{self, Map, Value};
 use crate::exchange::scan::LISTS;
 use crate::exchange::{Document, Problems, FORMAT_MAJOR, FORMAT_NAME};
@@ -75,6 +77,7 @@ pub(super) struct Entries<'a> {
     problems: Problems,
     exported_at: Option<String>,
     exported_by: Option<String>,
+    feed: Option<FeedHeader>,
     extra: Extra,
     lists: [Items<'a>; 3],
     /// What is wrong with a list as a whole (not a list, too long), reported at its turn.
@@ -129,6 +132,7 @@ impl<'a> Entries<'a> {
         let mut cx = Cx::new(&mut problems);
         let exported_at = top.optional(&mut cx, "exporte_le", timestamp);
         let exported_by = top.optional(&mut cx, "exporte_par", id);
+        let feed = top.optional(&mut cx, "flux", feed_header);
         // Problems of a list as a whole are reported when its turn comes, as entries are.
         let mut lists = lists;
         let list_problems = List::ALL.map(|list| {
@@ -153,6 +157,7 @@ impl<'a> Entries<'a> {
             problems,
             exported_at,
             exported_by,
+            feed,
             extra,
             lists,
             list_problems,
@@ -241,11 +246,23 @@ impl<'a> Entries<'a> {
         Ok(self.list.is_none())
     }
 
-    pub fn finish(self) -> Result<Document, Problems> {
+    pub fn finish(mut self) -> Result<Document, Problems> {
+        if let Some(feed) = &self.feed {
+            if feed.kind == FeedKind::Centre && !self.centre_ids.contains(&feed.publisher) {
+                self.problems.push(
+                    "flux.editeur".to_owned(),
+                    format!(
+                        "le flux est celui du centre « {} », absent du fichier",
+                        feed.publisher
+                    ),
+                );
+            }
+        }
         if self.problems.is_empty() {
             Ok(Document {
                 exported_at: self.exported_at,
                 exported_by: self.exported_by,
+                feed: self.feed,
                 catalogue: self.catalogue,
                 extra: self.extra,
             })

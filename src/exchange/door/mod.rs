@@ -12,12 +12,14 @@
 //! - `entities`: the bodies of centres, prototypes and reports, and their references;
 //! - `entries`: a file's header, then its lists' entries read one by one, a slice at a time;
 //! - `reading`: size limits, the slice-by-slice [`Reading`], and the plain whole-file way;
+//! - `feed`: a feed's `flux` header;
 //! - `network`: the network's signed list of centres and their keys;
 //! - `stored` and `forms`: one record as storage keeps it, and content typed in a form, read by
 //!   the same rules as a file.
 
 mod entities;
 mod entries;
+mod feed;
 mod fields;
 mod forms;
 mod invisible;
