@@ -211,3 +211,36 @@ fn a_centre_feed_holds_its_work_and_what_it_refers_to() {
         assert_eq!(back.catalogue, feed, "{centre}");
     }
 }
+
+#[test]
+fn feed_addresses_are_https_or_this_machine() {
+    use prototheque::exchange::feed::{feed_address, feed_reference_ok};
+    for ok in [
+        "https://centre-echo.fr/prototheque-flux-echo.json",
+        "  https://exemple.github.io/flux.json  ",
+        "http://127.0.0.1:4181/flux.json",
+        "http://localhost:8080/flux.json",
+        "http://[::1]:8080/flux.json",
+    ] {
+        assert!(feed_address(ok).is_ok(), "{ok}");
+    }
+    for bad in [
+        "",
+        "http://centre-echo.fr/flux.json",
+        "ftp://centre-echo.fr/flux.json",
+        "javascript:alert(1)",
+        "centre-echo.fr/flux.json",
+        "https://user:pass@centre-echo.fr/flux.json",
+        "https:///flux.json",
+        "https://centre echo.fr/flux.json",
+        "http://127.0.0.1.evil.fr/flux.json",
+    ] {
+        let message = feed_address(bad).unwrap_err();
+        assert!(!message.is_empty(), "{bad}");
+    }
+    assert!(feed_reference_ok("flux/echo.json"));
+    assert!(feed_reference_ok("https://centre-echo.fr/flux.json"));
+    for bad in ["../flux.json", "/flux.json", "//evil.fr/flux.json", "javascript:x", "http://evil.fr/f.json"] {
+        assert!(!feed_reference_ok(bad), "{bad}");
+    }
+}

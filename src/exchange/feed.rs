@@ -302,3 +302,77 @@ pub fn centre_feed(catalogue: &Catalogue, centre: &str) -> Catalogue {
     }
     out
 }
+
+/// Longest feed address accepted.
+pub const MAX_FEED_URL: usize = 2_000;
+
+/// Checks a feed's address as a person typed it (or a directory gives it, once resolved):
+/// `https://`, or `http://` for this machine only (`localhost`, `127.0.0.1`, `[::1]`: tests and
+/// a hub on the same computer), since a page served over HTTPS may not read plain HTTP. The
+/// address comes back trimmed; the error is the French message to show.
+pub fn feed_address(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("Indiquez l'adresse du flux (elle commence par https://).".into());
+    }
+    if text.len() > MAX_FEED_URL
+        || text
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
+    {
+        return Err("Cette adresse n'est pas valide : vérifiez qu'elle a été copiée en entier, \
+                    sans espace."
+            .into());
+    }
+    let lower = text.to_ascii_lowercase();
+    let (scheme, rest) = match lower.split_once("://") {
+        Some((scheme, rest)) => (scheme, rest),
+        None => {
+            return Err("L'adresse du flux doit commencer par https:// (par exemple \
+                        https://mon-centre.fr/prototheque-flux-mon-centre.json)."
+                .into())
+        }
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.rsplit_once('@') {
+        Some(_) => {
+            return Err("L'adresse du flux ne doit pas contenir d'identifiant ni de mot de passe.".into())
+        }
+        None => authority,
+    };
+    let hostname = if host.starts_with('[') {
+        host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or("").to_owned()
+    };
+    if hostname.is_empty() {
+        return Err("Il manque le nom du site dans l'adresse du flux.".into());
+    }
+    let loopback = matches!(hostname.as_str(), "localhost" | "127.0.0.1" | "[::1]");
+    match scheme {
+        "https" => Ok(text.to_owned()),
+        "http" if loopback => Ok(text.to_owned()),
+        "http" => Err("Cette adresse commence par http:// : Prototèque ne lit que les flux \
+                       en https:// (le site doit avoir un certificat). Essayez la même adresse \
+                       avec https://."
+            .into()),
+        _ => Err("L'adresse du flux doit commencer par https://.".into()),
+    }
+}
+
+/// Whether a directory's `flux` entry is acceptable: an address [`feed_address`] accepts, or a
+/// path relative to the directory's own address (`flux/echo.json`: no scheme, not `//host`).
+pub fn feed_reference_ok(text: &str) -> bool {
+    if text.contains("://") {
+        return feed_address(text).is_ok_and(|t| t == text);
+    }
+    !text.is_empty()
+        && text.len() <= MAX_FEED_URL
+        && !text.starts_with("//")
+        && !text.starts_with('/')
+        && !text.split(['/', '?', '#']).next().unwrap_or("").contains(':')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '~'))
+        && !text.split('/').any(|part| part == "..")
+}

@@ -33,6 +33,9 @@ pub struct NetworkList {
     pub illustrative: bool,
     /// Centre id → (name, keys).
     pub centres: BTreeMap<String, (String, Vec<String>)>,
+    /// The network's directory of feeds: centre id → the address of its feed (`flux`), absolute
+    /// or relative to the list's own address (see `exchange::feed::feed_reference_ok`).
+    pub feeds: BTreeMap<String, String>,
     pub signature: Signature,
     /// The signed bytes: [`NETWORK_CONTEXT`], a line feed, then the list without its `signature`
     /// as canonical JSON (as a version's, see `exchange::signing`).
@@ -125,6 +128,7 @@ fn read(cx: &mut Cx, value: &Value) -> Option<NetworkList> {
     }
     let centres_path = Path::Key(&Path::Root, "centres");
     let mut centres = BTreeMap::new();
+    let mut feeds = BTreeMap::new();
     match obj.take("centres") {
         Some(Value::Array(items)) if items.len() <= MAX_CENTRES => {
             for (i, item) in items.iter().enumerate() {
@@ -135,6 +139,22 @@ fn read(cx: &mut Cx, value: &Value) -> Option<NetworkList> {
                 let centre = entry.required(cx, "id", id);
                 let name = entry.required(cx, "nom", title);
                 let keys = entry.required(cx, "cles", key_list);
+                let feed = entry.optional(cx, "flux", |cx, v, p| match v.as_str() {
+                    Some(text) if crate::exchange::feed::feed_reference_ok(text) => {
+                        Some(text.to_owned())
+                    }
+                    _ => {
+                        cx.report(
+                            p,
+                            "doit être l'adresse du flux du centre (https://…, ou un chemin \
+                             relatif à la liste)",
+                        );
+                        None
+                    }
+                });
+                if let (Some(centre), Some(feed)) = (&centre, feed) {
+                    feeds.insert(centre.clone(), feed);
+                }
                 if let (Some(centre), Some(name), Some(keys)) = (centre, name, keys) {
                     if centres.insert(centre.clone(), (name, keys)).is_some() {
                         cx.report(
@@ -156,6 +176,7 @@ fn read(cx: &mut Cx, value: &Value) -> Option<NetworkList> {
         sequence: sequence?,
         illustrative: illustrative.unwrap_or(false),
         centres,
+        feeds,
         signature: signature?,
         message: Vec::new(),
     })
