@@ -619,3 +619,39 @@ fn subscribing_to_the_hub_is_subscribing_to_every_centre() {
             .is_some_and(|p| p.summary == "Réécrit par un autre centre."))
     );
 }
+
+/// « Ce flux est trop volumineux »: told by the announced length, or by the bytes themselves.
+#[test]
+fn a_feed_past_the_size_limit_is_not_read() {
+    use prototheque::relay::failure::Failure;
+    use prototheque::relay::fetch::{agent, fetch};
+    use prototheque::relay::sources::Source;
+    use prototheque::relay::state::SourceState;
+    let host = Arc::new(Mutex::new(Host::default()));
+    host.lock()
+        .unwrap()
+        .files
+        .insert("/gros.json".into(), (200, vec![b' '; 5_000]));
+    let base = serve(host.clone());
+    let dir = folder("taille");
+    let cache = dir.join("corps.json");
+    let known = SourceState::default();
+    let url = Source::Url(format!("{base}/gros.json"));
+    let too_big = fetch(&agent(), &url, &known, &cache, false, 4_000)
+        .err()
+        .unwrap();
+    assert_eq!(too_big, Failure::TooBig { limit: 4_000 });
+    assert!(Failure::TooBig { limit: 128 << 20 }
+        .message()
+        .starts_with("Ce flux est trop volumineux : plus de 128 Mo"));
+    let path = dir.join("gros.json");
+    std::fs::write(&path, vec![b' '; 5_000]).unwrap();
+    let file = Source::File {
+        written: "gros.json".into(),
+        path,
+    };
+    assert!(matches!(
+        fetch(&agent(), &file, &known, &cache, false, 4_000),
+        Err(Failure::TooBig { .. })
+    ));
+}

@@ -131,6 +131,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             _ => return Err(format!("Option inconnue : {arg}")),
         }
     }
+    header_accepted(&publisher, &name)?;
     let missing = |what: &str| format!("Il manque l'option {what}.");
     let state = state.ok_or_else(|| missing("--etat <dossier>"))?;
     Ok(Command::Run(Options {
@@ -143,6 +144,27 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         parallel,
         force,
     }))
+}
+
+/// Whether the door accepts a hub feed header with this id and name (as subscribers will read
+/// it): checked before any work, with the door's own message.
+fn header_accepted(publisher: &str, name: &str) -> Result<(), String> {
+    use crate::exchange::feed::{FeedHeader, FeedKind};
+    use crate::exchange::{export, read_document, Document, Limits};
+    let mut header = FeedHeader::new(publisher, name, FeedKind::Hub, 1, "2026-01-01T00:00:00Z");
+    crate::native_crypto::sign_feed(&[1; 32], &mut header);
+    let probe = export(&Document {
+        feed: Some(header),
+        ..Document::default()
+    });
+    read_document(&probe, &Limits::default())
+        .map(|_| ())
+        .map_err(|problems| {
+            format!(
+                "L'identifiant ou le nom du relais est refusé : {}",
+                problems.list.first().map(ToString::to_string).unwrap_or_default()
+            )
+        })
 }
 
 #[cfg(test)]
@@ -172,5 +194,7 @@ mod tests {
         assert!(parse(args("--inconnue")).unwrap_err().contains("inconnue"));
         assert!(parse(args("--etat e --sources s --sortie o --paralleles 0")).is_err());
         assert!(parse(args("--etat e --sources s --sortie o --editeur Relais!")).is_err());
+        let long = format!("--etat e --sources s --sortie o --nom {}", "x".repeat(5000));
+        assert!(parse(args(&long)).unwrap_err().contains("flux.nom"));
     }
 }
