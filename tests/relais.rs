@@ -70,7 +70,7 @@ fn line<'a>(stderr: &'a str, source: &str) -> &'a str {
 }
 
 /// A feed's versions' signatures checked, then admitted into `stored`, as a browser does.
-fn admitted(stored: &Catalogue, document: Document) -> Admitted {
+fn admitted(stored: &Catalogue, document: Document, network: &NetworkKeys) -> Admitted {
     let checks = signature_checks(&document.catalogue);
     let held: Vec<bool> = checks
         .iter()
@@ -80,24 +80,34 @@ fn admitted(stored: &Catalogue, document: Document) -> Admitted {
         stored,
         document.catalogue,
         &Verdicts::of(&checks, &held),
-        &NetworkKeys::default(),
+        network,
     )
 }
 
 /// What a browser that subscribes to `feeds`, in this order, holds: each feed's header checked,
 /// then admitted and merged.
 fn subscribed(feeds: &[&[u8]]) -> Catalogue {
+    subscribed_in(feeds, &NetworkKeys::default())
+}
+
+/// [`subscribed`] for a browser holding a network's list that gives `network`'s keys (and so
+/// vouches for its centres).
+fn subscribed_in(feeds: &[&[u8]], network: &NetworkKeys) -> Catalogue {
     let limits = Limits::default();
-    let mut catalogue = Catalogue::default();
+    let mut catalogue = Catalogue {
+        vouched: network.centres.keys().cloned().collect(),
+        ..Catalogue::default()
+    };
     for bytes in feeds {
         let document = read_document(bytes, &limits).unwrap();
         if !verify_feed(document.feed.as_ref().expect("a feed")) {
             continue;
         }
-        let admitted = admitted(&catalogue, document);
+        let admitted = admitted(&catalogue, document, network);
         let bytes = record_bytes(&catalogue);
         catalogue = merge_admitted(catalogue, bytes, &admitted, &limits).unwrap();
     }
+    catalogue.vouched.clear();
     catalogue
 }
 
@@ -654,4 +664,102 @@ fn a_feed_past_the_size_limit_is_not_read() {
         fetch(&agent(), &file, &known, &cache, false, 4_000),
         Err(Failure::TooBig { .. })
     ));
+}
+
+/// With the network's list (`--reseau`): the directory's feeds are read as sources, and a listed
+/// centre is pinned to the list's keys from its first feed, so a feed that an impostor signed
+/// with a key of its own, met first, is refused and cannot lock the centre out.
+#[test]
+fn the_network_list_gives_sources_and_pins_its_centres_keys() {
+    use prototheque::exchange::b64;
+    use prototheque::relay::network::of_list;
+    use prototheque::relay::options::Options;
+    use prototheque::synth::feeds::key_of;
+    let dir = folder("reseau");
+    let net = network(5);
+    let ids: Vec<String> = net.feeds.keys().cloned().collect();
+    for (id, bytes) in &net.feeds {
+        std::fs::create_dir_all(dir.join("flux")).unwrap();
+        std::fs::write(dir.join("flux").join(file_name(id)), bytes).unwrap();
+    }
+    let centres: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            serde_json::json!({
+                "id": id, "nom": format!("Centre {id}"), "cles": [key_of(id, SEED)],
+                "flux": format!("flux/{}", file_name(id)),
+            })
+        })
+        .collect();
+    let list = serde_json::json!({
+        "format": "prototheque-reseau", "version": "1.0", "nom": "Réseau du test",
+        "publie_le": "2026-06-01T10:00:00Z", "sequence": 3, "illustratif": true,
+        "centres": centres,
+        "signature": { "cle": key_of("reseau", SEED), "valeur": b64::encode(&[0; 64]) },
+    });
+    let list = prototheque::exchange::read_network(list.to_string().as_bytes()).unwrap();
+    let place = dir.join("reseau.json").display().to_string();
+    let network = of_list(&list, &place);
+    assert_eq!(network.feeds.len(), 5);
+
+    // An impostor publishes centre-0001's feed with its own key, listed in a forged record.
+    let victim = &ids[1];
+    let mut forged = net.catalogue.clone();
+    for version in &mut forged.centres.get_mut(victim).unwrap().heads {
+        version.body.as_mut().unwrap().keys = vec![b64::encode(&public_of(&[42; 32]))];
+        version.signature = None;
+    }
+    for item in to_sign(&forged, victim, &[]) {
+        sign_in(
+            &mut forged,
+            &item,
+            &public_of(&[42; 32]),
+            &sign(&[42; 32], &item.message),
+        );
+    }
+    let impostor = feed_file(
+        centre_feed(&forged, victim),
+        victim,
+        "Imposteur",
+        FeedKind::Centre,
+        SEQUENCE + 1,
+        &[42; 32],
+    );
+    std::fs::write(dir.join("intrus.json"), &impostor).unwrap();
+    std::fs::write(dir.join("sources.txt"), "intrus.json\n").unwrap();
+
+    let options = Options {
+        sources: Some(dir.join("sources.txt")),
+        network: Some(place),
+        output: dir.join("public/relais.json"),
+        state: dir.join("etat"),
+        key: dir.join("etat/cle-relais"),
+        publisher: "relais-test".into(),
+        name: "Relais du test".into(),
+        parallel: 2,
+        force: false,
+    };
+    let code = prototheque::relay::run_with(&options, |_, last| {
+        assert_eq!(last, 0);
+        Ok(network.clone())
+    });
+    assert_eq!(code, 2, "the impostor's feed failed, the rest was written");
+    let hub = output(&dir);
+    let through_hub = read_document(&hub, &Limits::default()).unwrap().catalogue;
+    let genuine: Vec<&[u8]> = net.feeds.values().map(Vec::as_slice).collect();
+    assert_eq!(through_hub, subscribed_in(&genuine, &network.keys));
+    assert_eq!(
+        through_hub, net.catalogue,
+        "the victim's own record, its own key"
+    );
+    // What a browser holding the list gets from the impostor first, then the centres: the same.
+    let mut with_impostor = vec![impostor.as_slice()];
+    with_impostor.extend(&genuine);
+    assert_eq!(subscribed_in(&with_impostor, &network.keys), through_hub);
+    // An older list is refused.
+    let older = prototheque::relay::run_with(&options, |_, last| {
+        assert_eq!(last, 3, "the list's sequence is kept");
+        Err("plus ancienne".into())
+    });
+    assert_eq!(older, 3);
 }

@@ -3,11 +3,11 @@
 //! the list, the judgement against the source's pin, admission and the merge ([`apply`]).
 
 use super::failure::Failure;
+use super::network::Network;
 use super::state::SourceState;
 use crate::exchange::feed::{judge, FeedKind, Judgement, Pinned};
 use crate::exchange::{
-    admit, merge_admitted_into, read_document, signature_checks, Document, Limits, NetworkKeys,
-    Verdicts,
+    admit, merge_admitted_into, read_document, signature_checks, Document, Limits, Verdicts,
 };
 use crate::model::{Catalogue, Keyring};
 use crate::native_crypto::{verify, verify_feed};
@@ -73,19 +73,33 @@ pub fn apply(
     catalogue: &mut Catalogue,
     bytes: &mut usize,
     rebuilding: bool,
+    network: &Network,
     limits: &Limits,
 ) -> Result<Applied, Failure> {
     let Checked { document, verdicts } = checked;
     let header = document.feed.as_ref().expect("checked feeds have a header");
-    let pin = (!known.cle.is_empty()).then(|| Pinned {
-        publisher: known.editeur.clone(),
-        key: known.cle.clone(),
-        sequence: known.sequence,
-    });
-    let listed = if header.kind == FeedKind::Centre {
-        listed_keys(catalogue, &header.publisher)
+    let (listed, by_network) = if header.kind == FeedKind::Centre {
+        let by_network = network.keys_of(&header.publisher);
+        let mut listed = listed_keys(catalogue, &header.publisher);
+        listed.extend(by_network.iter().cloned());
+        (listed, by_network.first())
     } else {
-        Vec::new()
+        (Vec::new(), None)
+    };
+    // A centre the network's list names is pinned to the list's keys from its first feed, as a
+    // browser subscribing from the directory is.
+    let pin = if !known.cle.is_empty() {
+        Some(Pinned {
+            publisher: known.editeur.clone(),
+            key: known.cle.clone(),
+            sequence: known.sequence,
+        })
+    } else {
+        by_network.map(|key| Pinned {
+            publisher: header.publisher.clone(),
+            key: key.clone(),
+            sequence: 0,
+        })
     };
     let new_key = match judge(header, pin.as_ref(), &listed) {
         Judgement::Fresh { new_key } => new_key,
@@ -104,12 +118,7 @@ pub fn apply(
             .unwrap_or_default(),
         header.sequence,
     );
-    let admitted = admit(
-        catalogue,
-        document.catalogue,
-        &verdicts,
-        &NetworkKeys::default(),
-    );
+    let admitted = admit(catalogue, document.catalogue, &verdicts, &network.keys);
     let refused = admitted.admission.refused.len();
     let first_refusal = admitted
         .admission

@@ -21,6 +21,7 @@ pub mod check;
 pub mod clock;
 pub mod failure;
 pub mod fetch;
+pub mod network;
 pub mod options;
 pub mod sources;
 pub mod state;
@@ -33,9 +34,11 @@ use crate::native_crypto::{public_of, sign_feed};
 use check::{Applied, Checked};
 use failure::Failure;
 use fetch::Fetched;
+use network::Network;
 use options::{exit, Options};
 use sources::Source;
 use state::{Folder, OutputState, SourceState, State};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -68,33 +71,37 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// Runs the hub once; gives the exit code (see `options::exit`).
 pub fn run(options: &Options) -> u8 {
+    run_with(options, |agent, last| match &options.network {
+        Some(place) => network::read(place, agent, last),
+        None => Ok(Network::default()),
+    })
+}
+
+/// [`run`], the network's list given by `network` (called with the HTTP client and the sequence
+/// of the list last read) once its signature is checked: tests give a list of their own here.
+pub fn run_with(
+    options: &Options,
+    network: impl FnOnce(&ureq::Agent, u64) -> Result<Network, String>,
+) -> u8 {
     let limits = Limits::default();
-    let text = match std::fs::read_to_string(&options.sources) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!(
-                "La liste des sources {} est illisible : {e}",
-                options.sources.display()
-            );
-            return exit::USAGE;
+    let mut sources = Vec::new();
+    if let Some(list) = &options.sources {
+        let text = match std::fs::read_to_string(list) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!(
+                    "La liste des sources {} est illisible : {e}",
+                    list.display()
+                );
+                return exit::USAGE;
+            }
+        };
+        let folder = list.parent().map(Path::to_path_buf).unwrap_or_default();
+        let duplicates;
+        (sources, duplicates) = sources::parse(&text, &folder);
+        for duplicate in duplicates {
+            eprintln!("Source en double dans la liste, lue une seule fois : {duplicate}");
         }
-    };
-    let list_folder = options
-        .sources
-        .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_default();
-    let (sources, duplicates) = sources::parse(&text, &list_folder);
-    for duplicate in duplicates {
-        eprintln!("Source en double dans la liste, lue une seule fois : {duplicate}");
-    }
-    if sources.is_empty() {
-        eprintln!(
-            "La liste {} ne contient aucune source : écrivez une adresse de flux (ou un chemin \
-             de fichier) par ligne.",
-            options.sources.display()
-        );
-        return exit::USAGE;
     }
     let folder = match Folder::open(&options.state) {
         Ok(folder) => folder,
@@ -110,6 +117,28 @@ pub fn run(options: &Options) -> u8 {
             return exit::NOTHING_WRITTEN;
         }
     };
+    let agent = fetch::agent();
+    let network = match network(&agent, state.reseau) {
+        Ok(network) => network,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::NOTHING_WRITTEN;
+        }
+    };
+    state.reseau = state.reseau.max(network.sequence);
+    for feed in &network.feeds {
+        if !sources.iter().any(|s| s.name() == feed.name()) {
+            sources.push(feed.clone());
+        }
+    }
+    if sources.is_empty() {
+        eprintln!(
+            "Aucune source à lire : écrivez une adresse de flux (ou un chemin de fichier) par \
+             ligne dans la liste --sources, ou donnez une liste du réseau dont l'annuaire nomme \
+             des flux (--reseau)."
+        );
+        return exit::USAGE;
+    }
     let secret = match state::hub_key(&options.key) {
         Ok((secret, made)) => {
             if made {
@@ -130,7 +159,6 @@ pub fn run(options: &Options) -> u8 {
 
     let rebuilding = !folder.catalogue_path().exists();
     let now = clock::now();
-    let agent = fetch::agent();
     let mut merged: Option<Merged> = None;
     let (mut fine, mut updated, mut failed) = (0usize, 0usize, 0usize);
     let total = sources.len();
@@ -170,7 +198,7 @@ pub fn run(options: &Options) -> u8 {
                 None => result.expect("asked"),
             };
             if matches!(result, Ok(Got::Checked { .. })) && merged.is_none() {
-                match load(&folder, rebuilding, &limits) {
+                match load(&folder, rebuilding, &network, &limits) {
                     Ok(m) => merged = Some(m),
                     Err(message) => {
                         eprintln!("{message}");
@@ -186,6 +214,7 @@ pub fn run(options: &Options) -> u8 {
                     merged.as_mut(),
                     &folder,
                     rebuilding,
+                    &network,
                     &limits,
                 )
             });
@@ -233,6 +262,7 @@ pub fn run(options: &Options) -> u8 {
         &mut state,
         merged,
         rebuilding,
+        &network,
         fine + updated,
         now,
         &secret,
@@ -255,6 +285,7 @@ enum Settled {
 
 /// Applies what a source gave to the merged catalogue (loaded when it gave a feed), and keeps
 /// its body and validators when the feed is accepted.
+#[allow(clippy::too_many_arguments)]
 fn settle(
     got: Got,
     source: &Source,
@@ -262,6 +293,7 @@ fn settle(
     merged: Option<&mut Merged>,
     folder: &Folder,
     rebuilding: bool,
+    network: &Network,
     limits: &Limits,
 ) -> Result<Settled, Failure> {
     let Got::Checked(got) = got else {
@@ -287,6 +319,7 @@ fn settle(
         &mut hub.catalogue,
         &mut hub.bytes,
         rebuilding,
+        network,
         limits,
     )?;
     // A file is its own cache.
@@ -387,11 +420,20 @@ fn gather(
 }
 
 /// The merged catalogue so far: empty when it is being rebuilt, else read back from the state
-/// folder through the door.
-fn load(folder: &Folder, rebuilding: bool, limits: &Limits) -> Result<Merged, String> {
+/// folder through the door; vouching for the centres the network's list names, as a browser
+/// holding that list does.
+fn load(
+    folder: &Folder,
+    rebuilding: bool,
+    network: &Network,
+    limits: &Limits,
+) -> Result<Merged, String> {
     if rebuilding {
         return Ok(Merged {
-            catalogue: Catalogue::default(),
+            catalogue: Catalogue {
+                vouched: network.vouched.clone(),
+                ..Catalogue::default()
+            },
             bytes: record_bytes(&Catalogue::default()),
             changed: true,
         });
@@ -415,7 +457,8 @@ fn load(folder: &Folder, rebuilding: bool, limits: &Limits) -> Result<Merged, St
                 .unwrap_or_default()
         )
     })?;
-    let catalogue = document.catalogue;
+    let mut catalogue = document.catalogue;
+    catalogue.vouched = network.vouched.clone();
     Ok(Merged {
         bytes: record_bytes(&catalogue),
         catalogue,
@@ -433,6 +476,7 @@ fn write_output(
     state: &mut State,
     merged: Option<Merged>,
     rebuilding: bool,
+    network: &Network,
     sources_read: usize,
     now: u64,
     secret: &[u8; 32],
@@ -456,7 +500,7 @@ fn write_output(
     }
     let merged = match merged {
         Some(merged) => merged,
-        None => match load(folder, rebuilding, limits) {
+        None => match load(folder, rebuilding, network, limits) {
             Ok(merged) => merged,
             Err(message) => {
                 eprintln!("{message}");

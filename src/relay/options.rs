@@ -22,11 +22,16 @@ un hébergement statique. Un navigateur peut alors s'abonner au relais plutôt q
 
 Utilisation :
   prototheque-relais --sources <fichier> --sortie <fichier> --etat <dossier> [options]
+  prototheque-relais --reseau <liste> --sortie <fichier> --etat <dossier> [options]
 
 Options :
   --sources <fichier>   la liste des flux, un par ligne : une adresse https:// (http:// seulement
                         sur cette machine) ou un chemin de fichier (relatif au dossier de la
                         liste) ; les lignes vides et celles qui commencent par # sont ignorées
+  --reseau <liste>      la liste signée du réseau (reseau.json, fichier ou adresse) : ses
+                        centres et leurs clés font foi, comme dans l'application, et les flux de
+                        son annuaire (champ « flux ») s'ajoutent aux sources ; il faut --sources,
+                        --reseau, ou les deux
   --sortie <fichier>    le flux fusionné à publier (écrit d'un coup : jamais à moitié)
   --etat <dossier>      la mémoire du relais entre deux passages : la clé enregistrée pour chaque
                         source, les numéros déjà reçus, les validateurs HTTP (ETag,
@@ -65,7 +70,9 @@ Exemple (crontab, toutes les heures) :
 /// The options of one run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
-    pub sources: PathBuf,
+    pub sources: Option<PathBuf>,
+    /// The network's list (a path or an address).
+    pub network: Option<String>,
     pub output: PathBuf,
     pub state: PathBuf,
     pub key: PathBuf,
@@ -86,6 +93,7 @@ pub enum Command {
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut args = args.into_iter();
     let (mut sources, mut output, mut state, mut key) = (None, None, None, None);
+    let mut network = None;
     let mut publisher = "relais".to_owned();
     let mut name = "Relais Prototèque".to_owned();
     let mut parallel = 4;
@@ -107,6 +115,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         match option.as_str() {
             "--help" | "-h" | "--aide" => return Ok(Command::Help),
             "--sources" => sources = Some(PathBuf::from(value()?)),
+            "--reseau" => network = Some(value()?),
             "--sortie" => output = Some(PathBuf::from(value()?)),
             "--etat" => state = Some(PathBuf::from(value()?)),
             "--cle" => key = Some(PathBuf::from(value()?)),
@@ -134,8 +143,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     header_accepted(&publisher, &name)?;
     let missing = |what: &str| format!("Il manque l'option {what}.");
     let state = state.ok_or_else(|| missing("--etat <dossier>"))?;
+    if sources.is_none() && network.is_none() {
+        return Err(missing("--sources <fichier> (ou --reseau <liste>)"));
+    }
     Ok(Command::Run(Options {
-        sources: sources.ok_or_else(|| missing("--sources <fichier>"))?,
+        sources,
+        network,
         output: output.ok_or_else(|| missing("--sortie <fichier>"))?,
         key: key.unwrap_or_else(|| state.join("cle-relais")),
         state,
@@ -162,7 +175,11 @@ fn header_accepted(publisher: &str, name: &str) -> Result<(), String> {
         .map_err(|problems| {
             format!(
                 "L'identifiant ou le nom du relais est refusé : {}",
-                problems.list.first().map(ToString::to_string).unwrap_or_default()
+                problems
+                    .list
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
             )
         })
 }
@@ -191,6 +208,10 @@ mod tests {
         assert!(parse(args("--sources s --sortie o"))
             .unwrap_err()
             .contains("--etat"));
+        assert!(parse(args("--etat e --sortie o"))
+            .unwrap_err()
+            .contains("--reseau"));
+        assert!(parse(args("--etat e --sortie o --reseau reseau.json")).is_ok());
         assert!(parse(args("--inconnue")).unwrap_err().contains("inconnue"));
         assert!(parse(args("--etat e --sources s --sortie o --paralleles 0")).is_err());
         assert!(parse(args("--etat e --sources s --sortie o --editeur Relais!")).is_err());

@@ -60,6 +60,9 @@ pub struct State {
     pub sortie: Option<OutputState>,
     #[serde(default)]
     pub sources: BTreeMap<String, SourceState>,
+    /// The sequence of the network's list last read (`--reseau`): an older one is refused.
+    #[serde(default)]
+    pub reseau: u64,
 }
 
 /// Back-off after `failures` consecutive failures: 15 min × 2^(n−1), at most 24 h (the
