@@ -3,16 +3,29 @@
 //! nobody holds their private keys afterwards (none is ever written anywhere).
 //!
 //! `cargo run --example sign_seed` rewrites `public/catalogue.json` (each centre lists its
-//! key; every version signed by its author), `public/reseau.json` (the eight centres and their
-//! keys, signed by the network's key, its `sequence` one more than the list it replaces) and
-//! `src/exchange/network_key.txt` (the network's public key, which the app carries). Run it only
-//! when the seed's content changes; a real network does the same with keys it keeps (README).
+//! key; every version signed by its author), each centre's feed
+//! `public/flux/prototheque-flux-<id>.json` (`exchange::feed::centre_feed` of the signed seed,
+//! its `flux` header signed by that centre's key), `public/reseau.json` (the eight centres, their
+//! keys and their feeds' addresses relative to the list, signed by the network's key, its
+//! `sequence` one more than the list it replaces) and `src/exchange/network_key.txt` (the
+//! network's public key, which the app carries). Run it only when the seed's content changes; a
+//! real network does the same with keys it keeps (README).
 
+use prototheque::exchange::feed::{centre_feed, next_sequence, FeedHeader, FeedKind};
 use prototheque::exchange::signing::{sign_in, to_sign};
-use prototheque::exchange::{b64, export, read_document, read_network, Limits};
-use prototheque::native_crypto::{public_of, sign};
+use prototheque::exchange::{b64, export, read_document, read_network, Document, Limits};
+use prototheque::native_crypto::{public_of, sign, sign_feed};
+use prototheque::relay::clock;
 use std::io::Read;
 use std::path::Path;
+
+/// Where the centres' feeds go, under `public/` (and so beside `reseau.json` once built).
+const FEEDS_DIR: &str = "flux";
+
+/// A centre's feed's stable file name (the contract of issue #21).
+fn feed_name(centre: &str) -> String {
+    format!("prototheque-flux-{centre}.json")
+}
 
 fn fresh_secret() -> [u8; 32] {
     let mut secret = [0u8; 32];
@@ -29,8 +42,23 @@ fn main() {
     let bytes = std::fs::read(&seed_path).expect("public/catalogue.json is readable");
     let mut doc = read_document(&bytes, &Limits::default()).expect("the seed is valid");
 
+    // Every signature goes: the keys that made them are gone, and each author signs its own
+    // versions again below with its new key.
+    let catalogue = &mut doc.catalogue;
+    for version in catalogue.centres.values_mut().flat_map(|r| &mut r.heads) {
+        version.signature = None;
+    }
+    for version in catalogue.prototypes.values_mut().flat_map(|r| &mut r.heads) {
+        version.signature = None;
+    }
+    for version in catalogue.ratings.values_mut().flat_map(|r| &mut r.heads) {
+        version.signature = None;
+    }
+
     let ids: Vec<String> = doc.catalogue.centres.keys().cloned().collect();
     let mut listed = Vec::new();
+    // Each centre's secret, held until its feed is signed below, then wiped.
+    let mut secrets = Vec::new();
     for id in &ids {
         let secret = fresh_secret();
         let public = public_of(&secret);
@@ -41,7 +69,6 @@ fn main() {
                 body.keys = vec![key.clone()];
                 body.revoked.clear();
             }
-            version.signature = None;
         }
         let name = record
             .winner()
@@ -54,7 +81,13 @@ fn main() {
             sign_in(&mut doc.catalogue, item, &public, &signature);
         }
         eprintln!("{id} : {} versions signées", what.len());
-        listed.push(serde_json::json!({ "id": id, "nom": name, "cles": [key] }));
+        listed.push(serde_json::json!({
+            "id": id,
+            "nom": name,
+            "cles": [key],
+            "flux": format!("{FEEDS_DIR}/{}", feed_name(id)),
+        }));
+        secrets.push((id.clone(), name, secret));
     }
     let unsigned = doc
         .catalogue
@@ -72,6 +105,42 @@ fn main() {
             .count();
     assert_eq!(unsigned, 0, "every version of the seed is its owner's");
     std::fs::write(&seed_path, export(&doc)).expect("public/catalogue.json is writable");
+
+    // Each centre's feed: what `centre_feed` takes of the signed seed, under a header its key
+    // signs. A feed of a centre no longer in the seed would be a stale file: none is kept.
+    let feeds_dir = root.join("public").join(FEEDS_DIR);
+    std::fs::create_dir_all(&feeds_dir).expect("public/flux can be created");
+    for entry in std::fs::read_dir(&feeds_dir).expect("public/flux is readable") {
+        let path = entry.expect("public/flux is readable").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("prototheque-flux-") && name.ends_with(".json") {
+            std::fs::remove_file(&path).expect("an old feed can be removed");
+        }
+    }
+    let now = clock::now();
+    let published = clock::utc(now);
+    for (id, name, secret) in &mut secrets {
+        let mut header = FeedHeader::new(
+            id,
+            name,
+            FeedKind::Centre,
+            next_sequence(None, now),
+            &published,
+        );
+        sign_feed(secret, &mut header);
+        let feed = export(&Document {
+            exported_at: Some(published.clone()),
+            exported_by: Some(id.clone()),
+            catalogue: centre_feed(&doc.catalogue, id),
+            feed: Some(header),
+            extra: Default::default(),
+        });
+        let path = feeds_dir.join(feed_name(id));
+        std::fs::write(&path, &feed).expect("a feed file is writable");
+        eprintln!("{id} : flux {} ({} octets)", path.display(), feed.len());
+        // Nobody may sign as a demo centre afterwards.
+        *secret = [0; 32];
+    }
 
     // The network's list, signed by a network key made for it.
     let sequence = std::fs::read(&list_path)
