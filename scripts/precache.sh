@@ -8,7 +8,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${1:-${TRUNK_STAGING_DIR:?give a folder or run as a Trunk hook}}"
 template="$here/public/sw.js"
 cd "$dir"
-mapfile -t files < <(find . -type f ! -name sw.js ! -name '*.map' -printf '%P\n' | LC_ALL=C sort)
+# flux/ (the demo centres' feeds, public/flux/) is left out on purpose: a feed is fetched again
+# and again to see whether it changed, so the service worker must never answer it from its cache
+# (sw.js serves from the cache only what this list names).
+mapfile -t files < <(find . -type f ! -name sw.js ! -name '*.map' ! -path './flux/*' -printf '%P\n' | LC_ALL=C sort)
 version=$(sha256sum "${files[@]}" | sha256sum | cut -c1-16)
 list=$(printf '"%s",' "./" "${files[@]}")
 list="[${list%,}]"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the gzip size of what a browser downloads to start the app (the wasm, js and css at the
 # top of dist/, and the chunk loader), then of the chunks that pages fetch when first shown
-# (dist/split-*/, see scripts/split.py). KB = 1,024 bytes.
+# (dist/split-*/, see scripts/split.py). KB = 1,024 bytes. Data files (the seed, the network's
+# list, the centres' feeds in dist/flux/) are not code and are not counted.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 dist="${1:-$ROOT/dist}"
