@@ -244,3 +244,103 @@ fn feed_addresses_are_https_or_this_machine() {
         assert!(!feed_reference_ok(bad), "{bad}");
     }
 }
+
+/// The network's directory of feeds as shipped (`examples/sign_seed.rs` writes it): every centre
+/// of `public/reseau.json` names its feed, relative to the list, and that file under `public/`
+/// is a centre feed a browser subscribing from the directory accepts as it stands: read by the
+/// door, its header signed by the key the list gives the centre, its versions all verified and
+/// admitted, and its content what `centre_feed` takes of the shipped seed.
+#[test]
+fn the_shipped_directory_lists_a_valid_feed_for_every_centre() {
+    use prototheque::exchange::{admit, signature_checks, Verdicts};
+    use prototheque::native_crypto::verify;
+    use std::path::Path;
+
+    let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("public");
+    let network = common::network();
+    let seed = common::seed_as_read();
+    assert_eq!(network.centres.len(), 8);
+    assert_eq!(
+        network.feeds.keys().collect::<Vec<_>>(),
+        network.centres.keys().collect::<Vec<_>>(),
+        "every centre of the list, and only they, has a feed"
+    );
+    let mut shipped = std::collections::BTreeSet::new();
+    for (centre, (name, keys)) in &network.centres {
+        let reference = &network.feeds[centre];
+        assert_eq!(
+            reference,
+            &format!("flux/prototheque-flux-{centre}.json"),
+            "{centre}: the stable name, relative to the list's own address"
+        );
+        let path = public.join(reference);
+        let bytes = std::fs::read(&path).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: cargo run --example sign_seed",
+                path.display()
+            )
+        });
+        shipped.insert(path.file_name().unwrap().to_owned());
+        let doc = read_document(&bytes, &Limits::default())
+            .unwrap_or_else(|problems| panic!("{centre}: the door refuses its feed:\n{problems}"));
+        let header = doc.feed.as_ref().expect("a feed has its « flux » header");
+        assert_eq!(header.publisher, *centre);
+        assert_eq!(header.kind, FeedKind::Centre);
+        assert_eq!(&header.name, name);
+        assert!(
+            verify_feed(header),
+            "{centre}: the header's signature holds"
+        );
+        let key = header.key().expect("signed").to_owned();
+        assert!(
+            keys.contains(&key),
+            "{centre}: signed by a key the network's list gives it"
+        );
+        // Subscribing from the directory pins the list's key: the first fetch is fresh.
+        let pin = Pinned {
+            publisher: centre.clone(),
+            key: keys[0].clone(),
+            sequence: 0,
+        };
+        assert_eq!(
+            judge(header, Some(&pin), keys),
+            Judgement::Fresh { new_key: None },
+            "{centre}"
+        );
+        assert_eq!(
+            doc.catalogue,
+            centre_feed(&seed, centre),
+            "{centre}: its feed is what centre_feed takes of the shipped seed"
+        );
+        // Every version's signature holds, and admission lets all of it in.
+        let checks = signature_checks(&doc.catalogue);
+        let verdicts: Vec<bool> = checks
+            .iter()
+            .map(|c| verify(&c.key, &c.message, &c.signature))
+            .collect();
+        assert!(
+            verdicts.iter().all(|v| *v),
+            "{centre}: a version's signature fails"
+        );
+        let admitted = admit(
+            &Default::default(),
+            doc.catalogue.clone(),
+            &Verdicts::of(&checks, &verdicts),
+            &network.keys(),
+        );
+        let admission = &admitted.admission;
+        assert!(
+            admission.refused.is_empty(),
+            "{centre}: {:?}",
+            admission.refused
+        );
+        assert_eq!(admission.unverified, 0, "{centre}");
+        assert_eq!(admitted.catalogue(), &doc.catalogue, "{centre}");
+    }
+    // No stale feed beside them (a centre no longer listed).
+    let on_disk: std::collections::BTreeSet<_> = std::fs::read_dir(public.join("flux"))
+        .expect("public/flux")
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(on_disk, shipped);
+}
