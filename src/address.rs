@@ -82,6 +82,35 @@ impl Route {
         }
     }
 
+    /// The page's title, for the browser's tab and history and for screen readers (WCAG 2.4.2):
+    /// what the page shows first, then the app's name. `about` is the name of the prototype or
+    /// centre the page is about, when it is known (the catalogue is loaded and holds it).
+    pub fn title(&self, about: Option<&str>) -> String {
+        let about = about.map(str::trim).filter(|name| !name.is_empty());
+        let page = match (self, about) {
+            (Route::Catalogue, _) => "Catalogue des prototypes".to_owned(),
+            (Route::NewPrototype, _) => "Nouveau prototype".to_owned(),
+            (Route::Prototype(_), Some(title)) => title.to_owned(),
+            (Route::Prototype(_), None) => "Prototype".to_owned(),
+            (Route::EditPrototype(_), Some(title)) => format!("Modifier « {title} »"),
+            (Route::EditPrototype(_), None) => "Modifier un prototype".to_owned(),
+            (Route::Compare(_), Some(title)) => format!("« {title} » comparé à l'original"),
+            (Route::Compare(_), None) => "Comparer avec l'original".to_owned(),
+            (Route::Book, _) => "Livrets à imprimer".to_owned(),
+            (Route::Centres, _) => "Les centres du réseau".to_owned(),
+            (Route::Centre(_), Some(name)) => format!("{name} (centre)"),
+            (Route::Centre(_), None) => "Centre".to_owned(),
+            (Route::Import, _) => "Importer un catalogue".to_owned(),
+            (Route::Label, _) => "Le label".to_owned(),
+            (Route::Dashboard, _) => "Indicateurs du programme".to_owned(),
+            (Route::About, _) => "À propos".to_owned(),
+            (Route::MyCentre, _) => "Mon centre".to_owned(),
+            (Route::Trust, _) => "Confiance et signatures".to_owned(),
+            (Route::NotFound, _) => "Page introuvable".to_owned(),
+        };
+        format!("{page} — Prototèque")
+    }
+
     /// The prototype or centre the page is about.
     pub fn id(&self) -> Option<&str> {
         match self {
@@ -317,6 +346,34 @@ mod tests {
         for route in every_route("").into_iter().filter(|r| r.id().is_some()) {
             assert_eq!(Route::of(&route.path()), Route::NotFound, "{route:?}");
         }
+    }
+
+    #[test]
+    fn every_page_has_its_own_title() {
+        for about in [None, Some("Café des parents")] {
+            let titles: Vec<String> = every_route("cafe-1")
+                .iter()
+                .map(|r| r.title(about))
+                .collect();
+            for (i, title) in titles.iter().enumerate() {
+                assert!(title.ends_with(" — Prototèque"), "{title}");
+                assert!(
+                    !titles[..i].contains(title),
+                    "two pages are titled « {title} »"
+                );
+            }
+        }
+        let walk = Route::Prototype("diag".into());
+        assert_eq!(
+            walk.title(Some("Diagnostic en marchant")),
+            "Diagnostic en marchant — Prototèque"
+        );
+        // A name with nothing visible names nothing.
+        assert_eq!(walk.title(Some("  ")), "Prototype — Prototèque");
+        assert_eq!(
+            Route::Centre("echo".into()).title(Some("Écho")),
+            "Écho (centre) — Prototèque"
+        );
     }
 
     #[test]

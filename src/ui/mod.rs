@@ -172,7 +172,9 @@ pub fn App() -> impl IntoView {
 pub fn Shell() -> impl IntoView {
     // Here rather than in the status itself, so that the routes see it too.
     provide_context(PageLoading(RwSignal::new(0)));
-    let route = router::Router::start(fetch).route();
+    let router = router::Router::start(fetch);
+    let route = router.route();
+    say_where_you_are(router);
     view! {
         <a class="skip-link" href="#contenu" on:click=skip_to_content>"Aller au contenu"</a>
         <header class="site-header">
@@ -185,6 +187,7 @@ pub fn Shell() -> impl IntoView {
                 <A href=href(&Route::Catalogue)>"Catalogue"</A>
                 <A href=href(&Route::Centres)>"Centres"</A>
                 <A href=href(&Route::Dashboard)>"Indicateurs"</A>
+                <A href=href(&Route::Label)>"Label"</A>
                 <A href=href(&Route::Import)>"Importer"</A>
                 <A href=href(&Route::About)>"À propos"</A>
             </nav>
@@ -201,6 +204,68 @@ pub fn Shell() -> impl IntoView {
             <p>"Vos données restent dans ce navigateur. Programme « Centres sociaux connectés » — Métropole Européenne de Lille. "<A href=href(&Route::Trust)>"Confiance et signatures"</A></p>
         </footer>
     }
+}
+
+/// Each page says where the person is: the tab's title names it (with the prototype or centre it
+/// is about, once the catalogue holds it), and after a move to it (a link, back, forward) keyboard
+/// focus is on its main heading, which screen readers then read out, rather than on the body.
+fn say_where_you_are(router: router::Router) {
+    let state = use_context::<AppState>();
+    let title = Memo::new(move |_| {
+        router.with_here(|here| {
+            let route = &here?.route;
+            let about = state.and_then(|state| {
+                state
+                    .with_catalogue(|c| match route {
+                        Route::Prototype(id) | Route::EditPrototype(id) | Route::Compare(id) => {
+                            c.prototype(id).map(|p| p.title.clone())
+                        }
+                        Route::Centre(id) => c.centre(id).map(|c| c.name.clone()),
+                        _ => None,
+                    })
+                    .flatten()
+            });
+            Some(route.title(about.as_deref()))
+        })
+    });
+    Effect::new(move |_| {
+        if let (Some(title), Some(document)) = (title.get(), document_of_window()) {
+            document.set_title(&title);
+        }
+    });
+    Effect::new(move |_| {
+        if router.moves() == 0 {
+            return;
+        }
+        // Once the new page is drawn.
+        let focus = wasm_bindgen::closure::Closure::once_into_js(|| {
+            let Some(document) = document_of_window() else {
+                return;
+            };
+            let target = document
+                .query_selector("main h1")
+                .ok()
+                .flatten()
+                .or_else(|| document.get_element_by_id("contenu"))
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+            if let Some(target) = target {
+                if !target.has_attribute("tabindex") {
+                    let _ = target.set_attribute("tabindex", "-1");
+                }
+                // Where the router or the page put the scroll (back to a card) stays.
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = target.focus_with_options(&options);
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&focus));
+        }
+    });
+}
+
+fn document_of_window() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
 }
 
 /// Moves keyboard focus to the main content (the browser would otherwise add `#contenu` to the

@@ -31,11 +31,8 @@ pub fn CataloguePage() -> impl IntoView {
     });
 
     view! {
-        <h1>"Prototèque — Centres sociaux connectés"</h1>
-        <p class="intro">
-            "Les pratiques numériques inventées avec les habitants des centres sociaux, prêtes à être "
-            "reproduites et adaptées chez vous."
-        </p>
+        <h1>"Catalogue des prototypes"</h1>
+        <HowItWorks/>
         {move || match state.catalogue.with(|c| c.as_ref().map(|r| r.as_ref().err().cloned())) {
             None => view! {
                 <p role="status">"Chargement du catalogue…"</p>
@@ -44,6 +41,58 @@ pub fn CataloguePage() -> impl IntoView {
             Some(Some(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
             Some(None) => view! { <Search query results set_query=set_query.clone()/> }.into_any(),
         }}
+    }
+}
+
+/// Where this browser remembers that « Comment ça marche » was dismissed.
+const HOW_IT_WORKS_SEEN: &str = "prototheque:comment-ca-marche-vu";
+
+/// A first visit's short explanation, above the search, until the person dismisses it
+/// (remembered in `localStorage`). Folded on phones, so that cards stay on the first screen.
+#[component]
+fn HowItWorks() -> impl IntoView {
+    let storage = || web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    // Without storage (a private window that refuses it), it shows, and is dismissed for the visit.
+    let shown = RwSignal::new(
+        storage().is_none_or(|s| !matches!(s.get_item(HOW_IT_WORKS_SEEN), Ok(Some(_)))),
+    );
+    let wide = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w >= 640.0);
+    let dismiss = move |_| {
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(HOW_IT_WORKS_SEEN, "1");
+        }
+        shown.set(false);
+        // The button is gone: focus goes on to the search rather than back to the page's top.
+        let search = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("recherche"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        if let Some(search) = search {
+            let _ = search.focus();
+        }
+    };
+    move || {
+        shown.get().then(|| {
+            view! {
+                <div class="how">
+                    <details open=wide>
+                        <summary>"Comment ça marche ?"</summary>
+                        <ol>
+                            <li>"Cherchez une pratique numérique inventée avec les habitants d'un centre social."</li>
+                            <li>"Ouvrez son livret pédagogique : le déroulé pas à pas, le matériel, les ressources."</li>
+                            <li>"Reproduisez-la chez vous ou adaptez-la, puis racontez la séance dans un rapport d'expérience."</li>
+                        </ol>
+                        <p>"Tout reste dans ce navigateur ; les centres s'échangent leurs catalogues par fichier."</p>
+                    </details>
+                    <button type="button" class="how-dismiss" aria-label="Ne plus afficher « Comment ça marche »" on:click=dismiss>
+                        "Ne plus afficher"
+                    </button>
+                </div>
+            }
+        })
     }
 }
 
@@ -236,13 +285,23 @@ where
                     apply(&|q| q.text = text.clone());
                 }
             />
+            // One Tab from the search to the results, past the filters.
+            <a class="to-results" href="#resultats" on:click=to_results>"Aller aux résultats"</a>
         </form>
         <div class="filters" role="group" aria-label="Filtrer par thème">
             {theme_chip(None)}
             {Theme::ALL.into_iter().map(|t| theme_chip(Some(t))).collect_view()}
         </div>
-        <details class="more-filters" open>
-            <summary>"Autres filtres et tri"</summary>
+        // Folded unless the address already makes one of its choices.
+        <details class="more-filters" open=query.with_untracked(|q| q.secondary_choices() > 0)>
+            <summary>
+                "Autres filtres et tri"
+                {move || match query.with(Query::secondary_choices) {
+                    0 => String::new(),
+                    1 => " (1 choix fait)".to_owned(),
+                    n => format!(" ({n} choix faits)"),
+                }}
+            </summary>
             <div class="selects">
                 {move || if many_centres.get() {
                     centre_picker().into_any()
@@ -336,9 +395,8 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
             scroll::restore();
         }
     });
-    view! {
+    let actions = view! {
         <div class="catalogue-actions no-print">
-            <A href=href(&Route::NewPrototype) attr:class="button primary">"Nouveau prototype"</A>
             <ExportButtons selection=Signal::derive(|| Selection::All) label="Exporter tout le catalogue"/>
             {move || (!query.with(|q| q.is_unfiltered())).then(|| {
                 let selection = Signal::derive(move || {
@@ -347,9 +405,14 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
                 });
                 view! { <ExportButtons selection label=Signal::derive(move || format!("Exporter la sélection ({})", count()))/> }
             })}
+            <A href=move || href_with(&Route::Book, &query.get()) attr:class="print-link">
+                "Imprimer ces livrets"
+            </A>
         </div>
+    };
+    view! {
         <div class="result-bar">
-            <p class="result-count" role="status" aria-live="polite">
+            <p class="result-count" id="nombre-resultats" role="status" aria-live="polite">
                 {move || match count() {
                     0 => "Aucun prototype ne correspond à cette recherche.".to_owned(),
                     1 => "1 prototype affiché".to_owned(),
@@ -360,12 +423,10 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
                     }
                 }}
             </p>
-            <A href=move || href_with(&Route::Book, &query.get()) attr:class="print-link">
-                "Imprimer ces livrets"
-            </A>
+            <A href=href(&Route::NewPrototype) attr:class="button primary no-print">"Nouveau prototype"</A>
         </div>
         {move || (count() == 0).then(|| view! { <EmptyHelp query/> })}
-        <ul class="cards" on:click=|ev| scroll::remember(&ev)>
+        <ul class="cards" id="resultats" tabindex="-1" aria-labelledby="nombre-resultats" on:click=|ev| scroll::remember(&ev)>
             <For each=move || entries().unwrap_or_default() key=|e| e.id.clone() let:entry>
                 <PrototypeCard entry/>
             </For>
@@ -380,6 +441,20 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
                 </nav>
             }
         })}
+        {actions}
+    }
+}
+
+/// « Aller aux résultats »: focus on the list of cards, from which Tab reaches the first one
+/// (the browser would add `#resultats` to the address, which holds the search).
+fn to_results(ev: web_sys::MouseEvent) {
+    ev.prevent_default();
+    let list = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("resultats"))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let Some(list) = list {
+        let _ = list.focus();
     }
 }
 
