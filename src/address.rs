@@ -87,28 +87,35 @@ impl Route {
     /// centre the page is about, when it is known (the catalogue is loaded and holds it).
     pub fn title(&self, about: Option<&str>) -> String {
         let about = about.map(str::trim).filter(|name| !name.is_empty());
-        let page = match (self, about) {
-            (Route::Catalogue, _) => "Catalogue des prototypes".to_owned(),
-            (Route::NewPrototype, _) => "Nouveau prototype".to_owned(),
-            (Route::Prototype(_), Some(title)) => title.to_owned(),
-            (Route::Prototype(_), None) => "Prototype".to_owned(),
-            (Route::EditPrototype(_), Some(title)) => format!("Modifier « {title} »"),
-            (Route::EditPrototype(_), None) => "Modifier un prototype".to_owned(),
-            (Route::Compare(_), Some(title)) => format!("« {title} » comparé à l'original"),
-            (Route::Compare(_), None) => "Comparer avec l'original".to_owned(),
-            (Route::Book, _) => "Livrets à imprimer".to_owned(),
-            (Route::Centres, _) => "Les centres du réseau".to_owned(),
-            (Route::Centre(_), Some(name)) => format!("{name} (centre)"),
-            (Route::Centre(_), None) => "Centre".to_owned(),
-            (Route::Import, _) => "Importer un catalogue".to_owned(),
-            (Route::Label, _) => "Le label".to_owned(),
-            (Route::Dashboard, _) => "Indicateurs du programme".to_owned(),
-            (Route::About, _) => "À propos".to_owned(),
-            (Route::MyCentre, _) => "Mon centre".to_owned(),
-            (Route::Trust, _) => "Confiance et signatures".to_owned(),
-            (Route::NotFound, _) => "Page introuvable".to_owned(),
+        // (before the name, the name, after it): one format below, not one per page.
+        let (before, name, after) = match (self, about) {
+            (Route::Prototype(_), Some(title)) => ("", title, ""),
+            (Route::EditPrototype(_), Some(title)) => ("Modifier « ", title, " »"),
+            (Route::Compare(_), Some(title)) => ("« ", title, " » comparé à l'original"),
+            (Route::Centre(_), Some(name)) => ("", name, " (centre)"),
+            _ => (
+                match self {
+                    Route::Catalogue => "Catalogue des prototypes",
+                    Route::NewPrototype => "Nouveau prototype",
+                    Route::Prototype(_) => "Prototype",
+                    Route::EditPrototype(_) => "Modifier un prototype",
+                    Route::Compare(_) => "Comparer avec l'original",
+                    Route::Book => "Livrets à imprimer",
+                    Route::Centres => "Les centres du réseau",
+                    Route::Centre(_) => "Centre",
+                    Route::Import => "Importer un catalogue",
+                    Route::Label => "Le label",
+                    Route::Dashboard => "Indicateurs du programme",
+                    Route::About => "À propos",
+                    Route::MyCentre => "Mon centre",
+                    Route::Trust => "Confiance et signatures",
+                    Route::NotFound => "Page introuvable",
+                },
+                "",
+                "",
+            ),
         };
-        format!("{page} — Prototèque")
+        [before, name, after, " — Prototèque"].concat()
     }
 
     /// The prototype or centre the page is about.

@@ -211,8 +211,10 @@ pub fn Shell() -> impl IntoView {
 /// focus is on its main heading, which screen readers then read out, rather than on the body.
 fn say_where_you_are(router: router::Router) {
     let state = use_context::<AppState>();
-    let title = Memo::new(move |_| {
-        router.with_here(|here| {
+    // One effect for both: it returns the count of moves it has seen.
+    Effect::new(move |seen: Option<u32>| {
+        let moves = router.moves();
+        let title = router.with_here(|here| {
             let route = &here?.route;
             let about = state.and_then(|state| {
                 state
@@ -226,42 +228,42 @@ fn say_where_you_are(router: router::Router) {
                     .flatten()
             });
             Some(route.title(about.as_deref()))
-        })
-    });
-    Effect::new(move |_| {
-        if let (Some(title), Some(document)) = (title.get(), document_of_window()) {
+        });
+        let Some(document) = document_of_window() else {
+            return moves;
+        };
+        if let Some(title) = title {
             document.set_title(&title);
         }
-    });
-    Effect::new(move |_| {
-        if router.moves() == 0 {
-            return;
+        if moves != 0 && seen != Some(moves) {
+            focus_heading_when_drawn();
         }
-        // Once the new page is drawn.
-        let focus = wasm_bindgen::closure::Closure::once_into_js(|| {
-            let Some(document) = document_of_window() else {
-                return;
-            };
-            let target = document
-                .query_selector("main h1")
-                .ok()
-                .flatten()
-                .or_else(|| document.get_element_by_id("contenu"))
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-            if let Some(target) = target {
-                if !target.has_attribute("tabindex") {
-                    let _ = target.set_attribute("tabindex", "-1");
-                }
-                // Where the router or the page put the scroll (back to a card) stays.
-                let options = web_sys::FocusOptions::new();
-                options.set_prevent_scroll(true);
-                let _ = target.focus_with_options(&options);
-            }
-        });
-        if let Some(window) = web_sys::window() {
-            let _ = window.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&focus));
+        moves
+    });
+}
+
+/// Once the page just arrived at is drawn, puts keyboard focus on its `h1` (or, if it has none
+/// yet, on `<main>`), leaving the scroll where the router or the page put it.
+fn focus_heading_when_drawn() {
+    let focus = wasm_bindgen::closure::Closure::once_into_js(|| {
+        let target = document_of_window()
+            .and_then(|d| {
+                d.query_selector("main h1")
+                    .ok()
+                    .flatten()
+                    .or_else(|| d.get_element_by_id("contenu"))
+            })
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        if let Some(target) = target {
+            let _ = target.set_attribute("tabindex", "-1");
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = target.focus_with_options(&options);
         }
     });
+    if let Some(window) = web_sys::window() {
+        let _ = window.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&focus));
+    }
 }
 
 fn document_of_window() -> Option<web_sys::Document> {
