@@ -254,11 +254,16 @@ fn focus_heading_when_drawn() {
                     .or_else(|| d.get_element_by_id("contenu"))
             })
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-        if let Some(target) = target {
-            let _ = target.set_attribute("tabindex", "-1");
-            let options = web_sys::FocusOptions::new();
-            options.set_prevent_scroll(true);
-            let _ = target.focus_with_options(&options);
+        let (Some(target), Some(window)) = (target, web_sys::window()) else {
+            return;
+        };
+        let _ = target.set_attribute("tabindex", "-1");
+        // Focus may scroll the heading into view: the scroll goes back where it was (no
+        // `FocusOptions` binding for so little).
+        let (x, y) = (window.scroll_x(), window.scroll_y());
+        let _ = target.focus();
+        if let (Ok(x), Ok(y)) = (x, y) {
+            window.scroll_to_with_x_and_y(x, y);
         }
     });
     if let Some(window) = web_sys::window() {

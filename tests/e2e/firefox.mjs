@@ -32,7 +32,10 @@ async function untilServed(url) {
   }
 }
 
-const text = (page, selector) => page.$eval(selector, (e) => e.textContent.trim());
+// Spaces as Playwright compares them: the catalogue's French texts hold no-break spaces.
+const spaced = (s) => s.replace(/\s+/g, " ").trim();
+const text = async (page, selector) => spaced(await page.$eval(selector, (e) => e.textContent));
+const title = async (page) => spaced(await page.title());
 async function untilText(page, selector, wanted) {
   await page.waitForFunction(
     (s, w) => [...document.querySelectorAll(s)].some((e) => e.textContent.includes(w)),
@@ -49,7 +52,7 @@ const journeys = [
   ["première visite : des prototypes à l'arrivée, un titre, l'aide", async (page) => {
     await page.goto(base);
     await page.waitForFunction(() => document.querySelectorAll("li.card").length === 48, patience);
-    check((await page.title()) === "Catalogue des prototypes — Prototèque", `titre : ${await page.title()}`);
+    check((await title(page)) === "Catalogue des prototypes — Prototèque", `titre : ${await title(page)}`);
     const top = await page.$eval("li.card", (c) => c.getBoundingClientRect().top);
     check(top < window_height, `première carte à ${top} px`);
     check((await page.$$(".how")).length === 1, "« Comment ça marche » absent");
@@ -68,8 +71,8 @@ const journeys = [
     await page.click('a[href$="/prototypes/chemin-rouge-pouvoir-d-agir"]');
     await untilText(page, "h2", "Livret pédagogique");
     const h1 = "Diagnostic en marchant : la carte uMap des habitants du Chemin Rouge";
-    check((await text(page, "h1")) === h1, "titre de la page");
-    check((await page.title()) === `${h1} — Prototèque`, `titre de l'onglet : ${await page.title()}`);
+    check((await text(page, "h1")) === h1, `titre de la page : ${await text(page, "h1")}`);
+    check((await title(page)) === `${h1} — Prototèque`, `titre de l'onglet : ${await title(page)}`);
     await page.waitForFunction(() => document.activeElement?.tagName === "H1", patience);
   }],
   ["un import : l'aperçu résume, puis le catalogue s'agrandit", async (page) => {
