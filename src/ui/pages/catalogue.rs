@@ -9,7 +9,7 @@ use crate::ui::export::{ExportButtons, Selection};
 use crate::ui::router::{use_router, A};
 use crate::ui::search_url::{href_with, use_url_query};
 use crate::ui::state::AppState;
-use crate::ui::widgets::{count as thousands, href, plural, Progress, PrototypeCard};
+use crate::ui::widgets::{count as thousands, focus_id, href, plural, Progress, PrototypeCard};
 use leptos::prelude::*;
 
 /// Above this many centres, the centre filter is a field to type in rather than a list.
@@ -66,13 +66,7 @@ fn HowItWorks() -> impl IntoView {
         }
         shown.set(false);
         // The button is gone: focus goes on to the search rather than back to the page's top.
-        let search = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("recherche"))
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-        if let Some(search) = search {
-            let _ = search.focus();
-        }
+        focus_id("recherche");
     };
     // Built once and hidden when dismissed: lighter than a view made and unmade.
     view! {
@@ -176,93 +170,31 @@ where
     // Past a few dozen centres, a list of options is too long to read and, at 2,000, too slow to
     // draw on every keystroke: the centre is then typed, with a few matching names proposed.
     let many_centres = Memo::new(move |_| centres() > MANY_CENTRES);
+    // The typed centre filter is a chunk of its own (release builds): drawn once fetched.
+    let choose_centre = Callback::new(move |id: Option<String>| apply(&|q| q.centre = id.clone()));
+    let picker_ready = RwSignal::new(cfg!(not(feature = "split")));
     let centre_picker = move || {
-        let typed = RwSignal::new(String::new());
-        let input = NodeRef::<leptos::html::Input>::new();
-        let chosen = move || {
-            let id = query.with(|q| q.centre.clone())?;
-            let name = state.catalogue.with(|c| match c {
-                Some(Ok(c)) => c.centre(&id).map(|centre| centre.name.clone()),
-                _ => None,
-            });
-            Some(name.unwrap_or(id))
-        };
-        let proposed = Memo::new(move |_| {
-            typed.with(|text| {
-                results.with(|r| {
-                    r.as_ref().map_or((Vec::new(), 0), |r| {
-                        let (shown, total) = r.facets.centres_named(text, PROPOSED_CENTRES);
-                        (shown.into_iter().cloned().collect::<Vec<_>>(), total)
-                    })
-                })
-            })
-        });
-        let choose = move |id: Option<String>| {
-            typed.set(String::new());
-            apply(&|q| q.centre = id.clone());
-            if let Some(input) = input.get_untracked() {
-                let _ = input.focus();
+        #[cfg(feature = "split")]
+        {
+            if !picker_ready.get() {
+                leptos::task::spawn_local(async move {
+                    let _ = picker_chunk::preload().await;
+                    picker_ready.set(true);
+                });
+                return ().into_any();
             }
-        };
-        let hint = move || {
-            let (shown, total) = proposed.with(|(shown, total)| (shown.len(), *total));
-            let text = typed.with(|t| t.trim().to_owned());
-            if text.is_empty() {
-                let all = results.with(|r| r.as_ref().map_or(0, |r| r.facets.centres.len()));
-                format!(
-                    "Tapez une partie du nom pour choisir parmi {}.",
-                    plural(all, "centre", "centres")
-                )
-            } else if total == 0 {
-                format!("Aucun centre ne correspond à « {text} ».")
-            } else if total > shown {
-                format!("{} correspondent ; voici les {shown} premiers, précisez le nom pour les autres.", plural(total, "centre", "centres"))
-            } else if total == 1 {
-                "1 centre correspond.".to_owned()
-            } else {
-                format!("{} correspondent.", plural(total, "centre", "centres"))
+            match crate::ui::router::now(picker_chunk::picker(query, results, choose_centre)) {
+                Some(Ok(picker)) => picker,
+                _ => view! {
+                    <p class="error" role="alert">"Le filtre par centre n'a pas pu être téléchargé : vérifiez la connexion à Internet, puis rechargez la page."</p>
+                }
+                .into_any(),
             }
-        };
-        view! {
-            <div class="field centre-picker">
-                <label for="filtre-centre">"Centre"</label>
-                {move || chosen().map(|name| {
-                    let remove = format!("Retirer le filtre « {name} »");
-                    view! {
-                        <p class="chosen-centre">
-                            <span>{name}</span>
-                            <button type="button" class="chip" aria-label=remove on:click=move |_| choose(None)>"Retirer"</button>
-                        </p>
-                    }
-                })}
-                <input
-                    id="filtre-centre"
-                    type="search"
-                    autocomplete="off"
-                    node_ref=input
-                    placeholder=move || if chosen().is_some() { "Choisir un autre centre" } else { "Nom du centre, ex. Belencontre" }
-                    aria-describedby="filtre-centre-aide"
-                    prop:value=move || typed.get()
-                    on:input=move |ev| typed.set(event_target_value(&ev))
-                    on:keydown=move |ev| {
-                        // Enter takes the first name proposed.
-                        if ev.key() == "Enter" {
-                            ev.prevent_default();
-                            if let Some(id) = proposed.with(|(shown, _)| shown.first().map(|(id, _, _)| id.clone())) {
-                                choose(Some(id));
-                            }
-                        }
-                    }
-                />
-                <p id="filtre-centre-aide" class="hint" aria-live="polite">{hint}</p>
-                <ul class="centre-choices" aria-label="Centres proposés">
-                    {move || proposed.get().0.into_iter().map(|(id, name, n)| view! {
-                        <li>
-                            <button type="button" on:click=move |_| choose(Some(id.clone()))>{format!("{name} ({n})")}</button>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </div>
+        }
+        #[cfg(not(feature = "split"))]
+        {
+            let _ = picker_ready;
+            centre_picker(query, results, choose_centre).into_any()
         }
     };
 
@@ -345,6 +277,126 @@ where
             </div>
         </details>
         <ResultList query results/>
+    }
+}
+
+/// The centre filter of a catalogue past [`MANY_CENTRES`] centres: typed, with a few matching
+/// names proposed. With the `split` feature it is a wasm chunk of its own (`picker_chunk`): a
+/// centre's own catalogue never needs it.
+fn centre_picker(
+    query: Memo<Query>,
+    results: Memo<Option<Results>>,
+    on_choose: Callback<Option<String>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let typed = RwSignal::new(String::new());
+    let input = NodeRef::<leptos::html::Input>::new();
+    let chosen = move || {
+        let id = query.with(|q| q.centre.clone())?;
+        let name = state.catalogue.with(|c| match c {
+            Some(Ok(c)) => c.centre(&id).map(|centre| centre.name.clone()),
+            _ => None,
+        });
+        Some(name.unwrap_or(id))
+    };
+    let proposed = Memo::new(move |_| {
+        typed.with(|text| {
+            results.with(|r| {
+                r.as_ref().map_or((Vec::new(), 0), |r| {
+                    let (shown, total) = r.facets.centres_named(text, PROPOSED_CENTRES);
+                    (shown.into_iter().cloned().collect::<Vec<_>>(), total)
+                })
+            })
+        })
+    });
+    let choose = move |id: Option<String>| {
+        typed.set(String::new());
+        on_choose.run(id);
+        if let Some(input) = input.get_untracked() {
+            let _ = input.focus();
+        }
+    };
+    let hint = move || {
+        let (shown, total) = proposed.with(|(shown, total)| (shown.len(), *total));
+        let text = typed.with(|t| t.trim().to_owned());
+        if text.is_empty() {
+            let all = results.with(|r| r.as_ref().map_or(0, |r| r.facets.centres.len()));
+            format!(
+                "Tapez une partie du nom pour choisir parmi {}.",
+                plural(all, "centre", "centres")
+            )
+        } else if total == 0 {
+            format!("Aucun centre ne correspond à « {text} ».")
+        } else if total > shown {
+            format!(
+                "{} correspondent ; voici les {shown} premiers, précisez le nom pour les autres.",
+                plural(total, "centre", "centres")
+            )
+        } else if total == 1 {
+            "1 centre correspond.".to_owned()
+        } else {
+            format!("{} correspondent.", plural(total, "centre", "centres"))
+        }
+    };
+    view! {
+        <div class="field centre-picker">
+            <label for="filtre-centre">"Centre"</label>
+            {move || chosen().map(|name| {
+                let remove = format!("Retirer le filtre « {name} »");
+                view! {
+                    <p class="chosen-centre">
+                        <span>{name}</span>
+                        <button type="button" class="chip" aria-label=remove on:click=move |_| choose(None)>"Retirer"</button>
+                    </p>
+                }
+            })}
+            <input
+                id="filtre-centre"
+                type="search"
+                autocomplete="off"
+                node_ref=input
+                placeholder=move || if chosen().is_some() { "Choisir un autre centre" } else { "Nom du centre, ex. Belencontre" }
+                aria-describedby="filtre-centre-aide"
+                prop:value=move || typed.get()
+                on:input=move |ev| typed.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    // Enter takes the first name proposed.
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        if let Some(id) = proposed.with(|(shown, _)| shown.first().map(|(id, _, _)| id.clone())) {
+                            choose(Some(id));
+                        }
+                    }
+                }
+            />
+            <p id="filtre-centre-aide" class="hint" aria-live="polite">{hint}</p>
+            <ul class="centre-choices" aria-label="Centres proposés">
+                {move || proposed.get().0.into_iter().map(|(id, name, n)| view! {
+                    <li>
+                        <button type="button" on:click=move |_| choose(Some(id.clone()))>{format!("{name} ({n})")}</button>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+#[cfg(feature = "split")]
+mod picker_chunk {
+    use super::*;
+
+    #[leptos::wasm_split::wasm_split(
+        centre_picker,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload)
+    )]
+    pub(super) fn picker(
+        query: Memo<Query>,
+        results: Memo<Option<Results>>,
+        choose: Callback<Option<String>>,
+    ) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+        Ok(super::centre_picker(query, results, choose).into_any())
     }
 }
 
@@ -438,13 +490,7 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
 /// (the browser would add `#resultats` to the address, which holds the search).
 fn to_results(ev: web_sys::MouseEvent) {
     ev.prevent_default();
-    let list = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("resultats"))
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-    if let Some(list) = list {
-        let _ = list.focus();
-    }
+    focus_id("resultats");
 }
 
 /// Says why nothing matched, and how to widen the search.
