@@ -284,18 +284,22 @@ fn skip_to_content(ev: web_sys::MouseEvent) {
 fn ForgetNotices() -> impl IntoView {
     let state = use_context::<AppState>();
     let router = router::use_router();
-    Effect::new(move |seen: Option<u32>| {
-        let moves = say_where_you_are(router, state, seen);
+    // What it saw last: the moves, and the address (it also runs when the catalogue changes,
+    // as a save does just before going to the page its notice is for).
+    Effect::new(move |seen: Option<(u32, Option<String>)>| {
+        let (seen_moves, seen_path) = seen.unzip();
+        let moves = say_where_you_are(router, state, seen_moves);
         let here = router.with_here(|h| h.map(|h| h.path.clone()));
-        if let (Some(state), Some(here)) = (state, here) {
+        if let (Some(state), Some(path), false) = (state, &here, seen_path.as_ref() == Some(&here))
+        {
             if state
                 .notice
-                .with_untracked(|n| n.as_ref().is_some_and(|n| n.path != here))
+                .with_untracked(|n| n.as_ref().is_some_and(|n| &n.path != path))
             {
                 state.notice.set(None);
             }
         }
-        moves
+        (moves, here)
     });
 }
 
