@@ -10,7 +10,8 @@ TOOLS="${PROTOTHEQUE_TOOLS:-$HOME/.cache/prototheque}"
 TRUNK_VERSION="0.21.14"
 WASM_SPLIT_VERSION="0.2.4"
 DEBIAN_RUST_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
-BROWSER_PACKAGES=(chromium chromium-driver)
+# Chromium for Playwright and the browser tests; Firefox ESR for the second engine's journeys.
+BROWSER_PACKAGES=(chromium chromium-driver firefox-esr)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'erreur : %s\n' "$*" >&2; exit 1; }

@@ -3,7 +3,8 @@
 #   1. native: `cargo test` (model, exchange, search, label);
 #   2. build step: scripts/split.py on a fixture (tests/split/, Python's unittest);
 #   3. browser: wasm-bindgen-test in headless Chromium through ChromeDriver (ui, store);
-#   4. end to end: the release build in dist/, served on loopback, driven by Playwright.
+#   4. end to end: the release build in dist/, served on loopback, driven by Playwright;
+#   5. Firefox: a few journeys in Debian's Firefox ESR on the same build (tests/e2e/firefox.mjs).
 # Every layer runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -41,10 +42,17 @@ end_to_end() {
     (cd "$ROOT/tests/e2e" && npx playwright test)
 }
 
+# The build end_to_end made (or one made now, if that layer stopped before).
+firefox() {
+    [ -f "$ROOT/dist/index.html" ] || "$ROOT/scripts/build.sh" || return 1
+    (cd "$ROOT/tests/e2e" && node firefox.mjs)
+}
+
 layer "Tests natifs" native
 layer "Tests de l'étape de découpage" split_step
 layer "Tests navigateur" browser
 layer "Tests de bout en bout" end_to_end
+layer "Tests Firefox" firefox
 
 if [ ${#failed[@]} -gt 0 ]; then
     printf 'Échec : %s\n' "${failed[*]}" >&2

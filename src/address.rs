@@ -82,6 +82,42 @@ impl Route {
         }
     }
 
+    /// The page's title, for the browser's tab and history and for screen readers (WCAG 2.4.2):
+    /// what the page shows first, then the app's name. `about` is the name of the prototype or
+    /// centre the page is about, when it is known (the catalogue is loaded and holds it).
+    pub fn title(&self, about: Option<&str>) -> String {
+        let about = about.map(str::trim).filter(|name| !name.is_empty());
+        // (before the name, the name, after it): one format below, not one per page.
+        let (before, name, after) = match (self, about) {
+            (Route::Prototype(_), Some(title)) => ("", title, ""),
+            (Route::EditPrototype(_), Some(title)) => ("Modifier « ", title, " »"),
+            (Route::Compare(_), Some(title)) => ("« ", title, " » comparé à l'original"),
+            (Route::Centre(_), Some(name)) => ("", name, " (centre)"),
+            _ => (
+                match self {
+                    Route::Catalogue => "Catalogue des prototypes",
+                    Route::NewPrototype => "Nouveau prototype",
+                    Route::Prototype(_) => "Prototype",
+                    Route::EditPrototype(_) => "Modifier un prototype",
+                    Route::Compare(_) => "Comparer avec l'original",
+                    Route::Book => "Livrets à imprimer",
+                    Route::Centres => "Les centres du réseau",
+                    Route::Centre(_) => "Centre",
+                    Route::Import => "Importer un catalogue",
+                    Route::Label => "Le label",
+                    Route::Dashboard => "Indicateurs du programme",
+                    Route::About => "À propos",
+                    Route::MyCentre => "Mon centre",
+                    Route::Trust => "Confiance et signatures",
+                    Route::NotFound => "Page introuvable",
+                },
+                "",
+                "",
+            ),
+        };
+        [before, name, after, " — Prototèque"].concat()
+    }
+
     /// The prototype or centre the page is about.
     pub fn id(&self) -> Option<&str> {
         match self {
@@ -317,6 +353,34 @@ mod tests {
         for route in every_route("").into_iter().filter(|r| r.id().is_some()) {
             assert_eq!(Route::of(&route.path()), Route::NotFound, "{route:?}");
         }
+    }
+
+    #[test]
+    fn every_page_has_its_own_title() {
+        for about in [None, Some("Café des parents")] {
+            let titles: Vec<String> = every_route("cafe-1")
+                .iter()
+                .map(|r| r.title(about))
+                .collect();
+            for (i, title) in titles.iter().enumerate() {
+                assert!(title.ends_with(" — Prototèque"), "{title}");
+                assert!(
+                    !titles[..i].contains(title),
+                    "two pages are titled « {title} »"
+                );
+            }
+        }
+        let walk = Route::Prototype("diag".into());
+        assert_eq!(
+            walk.title(Some("Diagnostic en marchant")),
+            "Diagnostic en marchant — Prototèque"
+        );
+        // A name with nothing visible names nothing.
+        assert_eq!(walk.title(Some("  ")), "Prototype — Prototèque");
+        assert_eq!(
+            Route::Centre("echo".into()).title(Some("Écho")),
+            "Écho (centre) — Prototèque"
+        );
     }
 
     #[test]

@@ -275,3 +275,48 @@ fn only_what_vouched_centres_signed_counts() {
     assert_eq!(facts.reports("p1").len(), 1);
     assert_eq!(facts.reports("p1")[0].centre, "b");
 }
+
+/// The activity of `prototypes` (id, created) and `reports` (prototype, date), by month.
+fn activity_of(
+    prototypes: &[(&str, &str)],
+    reports: &[(&str, &str)],
+) -> Vec<(String, usize, usize)> {
+    let doc = json!({
+        "format": "prototheque-catalogue", "version": "1.0",
+        "centres": [v("a", json!({"id": "a", "nom": "Alpha"}))],
+        "prototypes": prototypes.iter().map(|(id, day)| proto(id, "a", "accueil", day, None)).collect::<Vec<_>>(),
+        "evaluations": reports.iter().map(|(p, day)| report(p, "a", 4, 3, day)).collect::<Vec<_>>(),
+    });
+    let catalogue = vouched_for_all(
+        read_document(doc.to_string().as_bytes(), &Limits::default())
+            .unwrap()
+            .catalogue,
+    );
+    compute(&catalogue).activity
+}
+
+#[test]
+fn months_without_activity_show_as_zero() {
+    let activity = activity_of(&[("p1", "2025-11-03")], &[("p1", "2026-02-10")]);
+    let months: Vec<(&str, usize, usize)> = activity
+        .iter()
+        .map(|(m, p, r)| (m.as_str(), *p, *r))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2025-11", 1, 0),
+            ("2025-12", 0, 0),
+            ("2026-01", 0, 0),
+            ("2026-02", 0, 1)
+        ]
+    );
+    // A date far in the past fills no century of zeros: the last months only, and that month.
+    let activity = activity_of(&[("p1", "1900-01-01"), ("p2", "2026-03-01")], &[]);
+    let filled = prototheque::indicators::FILLED_MONTHS as usize;
+    assert_eq!(activity.len(), filled + 1);
+    assert_eq!(activity[0], ("1900-01".to_owned(), 1, 0));
+    assert_eq!(activity[1].0, "2016-04");
+    assert_eq!(activity[filled], ("2026-03".to_owned(), 1, 0));
+    assert_eq!(activity.iter().map(|(_, p, _)| p).sum::<usize>(), 2);
+}

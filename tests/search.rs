@@ -239,7 +239,17 @@ fn queries_round_trip_through_url_parameters() {
     let params = q.to_params();
     let back = Query::from_params(params.iter().map(|(k, v)| (*k, v.as_str())));
     assert_eq!(back, q);
+    assert_eq!(q.secondary_choices(), 6);
     assert!(Query::default().to_params().is_empty());
+    assert_eq!(Query::default().secondary_choices(), 0);
+    // The words and the theme are not behind « Autres filtres et tri ».
+    let first = Query {
+        text: "radio".into(),
+        theme: Some(Theme::EAdministration),
+        page: 2,
+        ..Query::default()
+    };
+    assert_eq!(first.secondary_choices(), 0);
     // Bad values in a shared link are ignored, not fatal.
     let odd = Query::from_params([("theme", "sport"), ("tri", "???"), ("q", "  radio ")]);
     assert_eq!(

@@ -144,3 +144,31 @@ fn the_facts_about_one_prototype_are_those_of_the_whole_catalogue() {
         .filter(|(id, _)| !all.reports(id).is_empty());
     assert!(reported.count() >= 10);
 }
+
+/// An import preview names records as people know them: a report by its prototype's title and
+/// the centre that wrote it, whether or not this browser already holds them.
+#[test]
+fn preview_lines_name_titles_and_centres() {
+    use prototheque::exchange::{describe, Described, EntityKind};
+    use prototheque::model::Catalogue;
+    let seed = common::seed();
+    let empty = Catalogue::default();
+    let report = Described {
+        title: "Diagnostic numérique « premier pas » à l'accueil du centre".to_owned(),
+        centre: Some("Centre social l'Arbrisseau".to_owned()),
+    };
+    let id = "echo-accueil:arbrisseau";
+    assert_eq!(describe(&empty, &seed, EntityKind::Rating, id), report);
+    assert_eq!(describe(&seed, &empty, EntityKind::Rating, id), report);
+    let prototype = describe(&empty, &seed, EntityKind::Prototype, "echo-accueil");
+    assert_eq!(prototype.title, report.title);
+    assert_eq!(prototype.centre.as_deref(), Some("Centre social l'Echo"));
+    let centre = describe(&empty, &seed, EntityKind::Centre, "arbrisseau");
+    assert_eq!(centre.title, "Centre social l'Arbrisseau");
+    assert_eq!(centre.centre, None);
+    // Nothing to name it by: its id.
+    assert_eq!(
+        describe(&empty, &empty, EntityKind::Prototype, "inconnu").title,
+        "inconnu"
+    );
+}

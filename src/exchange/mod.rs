@@ -31,7 +31,8 @@ pub use door::{
 pub use edit::{compare, new_id, slug, subset, FieldChange};
 pub use merge::{merge_catalogues, merge_records, version_id, with_edit};
 pub use preview::{
-    outcome, preview, preview_item, preview_keys, EntityKind, Outcome, Preview, PreviewItem,
+    describe, outcome, preview, preview_item, preview_keys, Described, EntityKind, Outcome,
+    Preview, PreviewItem,
 };
 pub use problem::{Problem, Problems};
 pub use wire::{assemble_document, export, export_within, record_json, stored_document, Assembly};

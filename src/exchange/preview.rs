@@ -167,3 +167,71 @@ pub fn preview_item(
     };
     PreviewItem { kind, id, outcome }
 }
+
+/// A record of a preview as a person reads it: a centre's name, a prototype's title, a report's
+/// prototype; and the name of the centre it comes from (none for a centre).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Described {
+    pub title: String,
+    pub centre: Option<String>,
+}
+
+/// Names record `id` of `kind` for a person, from the file's version in `incoming` first, else
+/// from `current` (a deletion has no content of its own); a record neither names gets its id, so
+/// that something is always said.
+pub fn describe(
+    current: &Catalogue,
+    incoming: &Catalogue,
+    kind: EntityKind,
+    id: &str,
+) -> Described {
+    let centre_name = |centre: &str| {
+        incoming
+            .centre(centre)
+            .or_else(|| current.centre(centre))
+            .map_or_else(|| centre.to_owned(), |c| c.name.clone())
+    };
+    let prototype = |id: &str| incoming.prototype(id).or_else(|| current.prototype(id));
+    match kind {
+        EntityKind::Centre => Described {
+            title: incoming
+                .centre(id)
+                .or_else(|| current.centre(id))
+                .map_or_else(|| id.to_owned(), |c| c.name.clone()),
+            centre: None,
+        },
+        EntityKind::Prototype => match prototype(id) {
+            Some(p) => Described {
+                title: p.title.clone(),
+                centre: Some(centre_name(&p.centre)),
+            },
+            None => Described {
+                title: id.to_owned(),
+                centre: None,
+            },
+        },
+        EntityKind::Rating => {
+            let rating = incoming
+                .ratings
+                .get(id)
+                .and_then(crate::model::Record::current)
+                .or_else(|| {
+                    current
+                        .ratings
+                        .get(id)
+                        .and_then(crate::model::Record::current)
+                });
+            match rating {
+                Some(r) => Described {
+                    title: prototype(&r.prototype)
+                        .map_or_else(|| r.prototype.clone(), |p| p.title.clone()),
+                    centre: Some(centre_name(&r.centre)),
+                },
+                None => Described {
+                    title: id.to_owned(),
+                    centre: None,
+                },
+            }
+        }
+    }
+}

@@ -43,7 +43,8 @@ pub struct Indicators {
     pub adaptations: Vec<(String, String, usize)>,
     /// Reports per overall score, 1 to 5.
     pub scores: [usize; 5],
-    /// (month `YYYY-MM`, prototypes created, reports on sessions of that month), oldest first.
+    /// (month `YYYY-MM`, prototypes created, reports on sessions of that month), oldest first,
+    /// months without activity between the first and the last included as zeros.
     pub activity: Vec<(String, usize, usize)>,
 }
 
@@ -157,11 +158,47 @@ pub fn compute_with(catalogue: &Catalogue, (labelled, candidates): (usize, usize
         .collect();
     adaptations.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
     i.adaptations = adaptations;
-    i.activity = activity
-        .into_iter()
-        .map(|(m, (p, r))| (m.to_owned(), p, r))
-        .collect();
+    i.activity = with_empty_months(activity);
     i
+}
+
+/// Months a chart of activity shows without a gap: past this span, only the latest months are
+/// filled in (a file may date a report in year 1; the months with activity are all kept).
+pub const FILLED_MONTHS: u32 = 120;
+
+/// The activity by month, oldest first, with the months between that saw nothing as zeros, so
+/// that a quiet season shows as one. Months that are not `YYYY-MM` are kept as they are.
+fn with_empty_months(activity: BTreeMap<&str, (usize, usize)>) -> Vec<(String, usize, usize)> {
+    // Months since year 0 (`YYYY-MM`, 01 to 12).
+    let index = |month: &str| -> Option<u32> {
+        let (year, m) = (month.get(..4)?, month.get(5..7)?);
+        if month.len() != 7 || month.as_bytes()[4] != b'-' {
+            return None;
+        }
+        let (year, m) = (year.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+        (1..=12).contains(&m).then_some(year * 12 + m - 1)
+    };
+    let last = activity.keys().rev().find_map(|m| index(m));
+    let first = activity.keys().find_map(|m| index(m));
+    let (Some(first), Some(last)) = (first, last) else {
+        return activity
+            .into_iter()
+            .map(|(m, (p, r))| (m.to_owned(), p, r))
+            .collect();
+    };
+    let from = first.max(last.saturating_sub(FILLED_MONTHS - 1));
+    let mut out: Vec<(String, usize, usize)> = activity
+        .iter()
+        .filter(|(m, _)| index(m).is_none_or(|i| i < from))
+        .map(|(m, &(p, r))| ((*m).to_owned(), p, r))
+        .collect();
+    for i in from..=last {
+        let month = format!("{:04}-{:02}", i / 12, i % 12 + 1);
+        let (p, r) = activity.get(month.as_str()).copied().unwrap_or_default();
+        out.push((month, p, r));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// What each centre gave the network: (live prototypes published, live experience reports

@@ -159,6 +159,23 @@ impl Query {
         start..(start + PAGE_SIZE).min(total)
     }
 
+    /// How many of the choices behind « Autres filtres et tri » this query makes (centre,
+    /// territory, kind, label status, reports, a sort other than relevance), so that the page can
+    /// show them folded away only when none is made.
+    pub fn secondary_choices(&self) -> usize {
+        [
+            self.centre.is_some(),
+            self.territory.is_some(),
+            self.kind.is_some(),
+            self.status.is_some(),
+            self.rated.is_some(),
+            self.sort != Sort::default(),
+        ]
+        .into_iter()
+        .filter(|&made| made)
+        .count()
+    }
+
     /// True when no word and no facet narrows the catalogue.
     pub fn is_unfiltered(&self) -> bool {
         Query {

@@ -99,9 +99,12 @@ impl StoreError {
     /// The stored catalogue as a whole, refused by the door.
     pub(super) fn unreadable(problems: Problems) -> Self {
         StoreError::new(format!(
-            "Les données enregistrées dans ce navigateur sont illisibles ({} problème(s), par \
-             exemple : {}). Rien n'a été modifié.",
-            problems.len(),
+            "Les données enregistrées dans ce navigateur sont illisibles ({}, par exemple : {}). \
+             Rien n'a été modifié.",
+            match problems.len() {
+                1 => "1 problème".to_owned(),
+                n => format!("{n} problèmes"),
+            },
             problems
                 .list
                 .first()
@@ -218,7 +221,10 @@ fn first_problems(problems: &Problems) -> String {
         .map(|p| p.to_string())
         .collect();
     if problems.len() > listed.len() {
-        listed.push(format!("… et {} autre(s)", problems.len() - listed.len()));
+        listed.push(match problems.len() - listed.len() {
+            1 => "… et 1 autre".to_owned(),
+            n => format!("… et {n} autres"),
+        });
     }
     listed.join(" ; ")
 }

@@ -172,7 +172,8 @@ pub fn App() -> impl IntoView {
 pub fn Shell() -> impl IntoView {
     // Here rather than in the status itself, so that the routes see it too.
     provide_context(PageLoading(RwSignal::new(0)));
-    let route = router::Router::start(fetch).route();
+    let router = router::Router::start(fetch);
+    let route = router.route();
     view! {
         <a class="skip-link" href="#contenu" on:click=skip_to_content>"Aller au contenu"</a>
         <header class="site-header">
@@ -185,6 +186,7 @@ pub fn Shell() -> impl IntoView {
                 <A href=href(&Route::Catalogue)>"Catalogue"</A>
                 <A href=href(&Route::Centres)>"Centres"</A>
                 <A href=href(&Route::Dashboard)>"Indicateurs"</A>
+                <A href=href(&Route::Label)>"Label"</A>
                 <A href=href(&Route::Import)>"Importer"</A>
                 <A href=href(&Route::About)>"À propos"</A>
             </nav>
@@ -203,37 +205,102 @@ pub fn Shell() -> impl IntoView {
     }
 }
 
+/// Each page says where the person is: the tab's title names it (with the prototype or centre it
+/// is about, once the catalogue holds it), and after a move to it (a link, back, forward) keyboard
+/// focus is on its main heading, which screen readers then read out, rather than on the body.
+/// Called on each address and as the catalogue changes, with the count of moves `seen` last
+/// time; returns the count now.
+fn say_where_you_are(router: router::Router, state: Option<AppState>, seen: Option<u32>) -> u32 {
+    let moves = router.moves();
+    let title = router.with_here(|here| {
+        let route = &here?.route;
+        let about = state.and_then(|state| {
+            state
+                .with_catalogue(|c| match route {
+                    Route::Prototype(id) | Route::EditPrototype(id) | Route::Compare(id) => {
+                        c.prototype(id).map(|p| p.title.clone())
+                    }
+                    Route::Centre(id) => c.centre(id).map(|c| c.name.clone()),
+                    _ => None,
+                })
+                .flatten()
+        });
+        Some(route.title(about.as_deref()))
+    });
+    if let (Some(title), Some(document)) = (title, document_of_window()) {
+        document.set_title(&title);
+    }
+    if moves != 0 && seen != Some(moves) {
+        leptos::task::spawn_local(async {
+            // Once the page just arrived at is drawn (the outlet draws it in this turn).
+            crate::slicing::page_turn().await;
+            focus_heading();
+        });
+    }
+    moves
+}
+
+/// Puts keyboard focus on the page's `h1` (or, if it has none yet, on `<main>`), leaving the
+/// scroll where the router or the page put it.
+fn focus_heading() {
+    let target = document_of_window()
+        .and_then(|d| {
+            d.query_selector("main h1")
+                .ok()
+                .flatten()
+                .or_else(|| d.get_element_by_id("contenu"))
+        })
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    let (Some(target), Some(window)) = (target, web_sys::window()) else {
+        return;
+    };
+    let _ = target.set_attribute("tabindex", "-1");
+    // Focus may scroll the heading into view: the scroll goes back where it was (no
+    // `FocusOptions` binding for so little).
+    let (x, y) = (window.scroll_x(), window.scroll_y());
+    let _ = target.focus();
+    if let (Ok(x), Ok(y)) = (x, y) {
+        window.scroll_to_with_x_and_y(x, y);
+    }
+}
+
+fn document_of_window() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
 /// Moves keyboard focus to the main content (the browser would otherwise add `#contenu` to the
 /// address and leave focus where it was).
 fn skip_to_content(ev: web_sys::MouseEvent) {
     ev.prevent_default();
-    let main = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("contenu"))
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-    if let Some(main) = main {
-        let _ = main.focus();
+    if let Some(main) = widgets::focus_id("contenu") {
         main.scroll_into_view();
     }
 }
 
-/// Drops an action's outcome message once the person leaves the page it was about.
+/// On each address: says where the person is ([`say_where_you_are`]), and drops an action's
+/// outcome message once the person leaves the page it was about. One effect for both: each
+/// effect brings the first download its own copy of the effect machinery (about 2 KB).
 #[component]
 fn ForgetNotices() -> impl IntoView {
-    if let Some(state) = use_context::<AppState>() {
-        let router = router::use_router();
-        Effect::new(move |_| {
-            let Some(here) = router.with_here(|h| h.map(|h| h.path.clone())) else {
-                return;
-            };
+    let state = use_context::<AppState>();
+    let router = router::use_router();
+    // What it saw last: the moves, and the address (it also runs when the catalogue changes,
+    // as a save does just before going to the page its notice is for).
+    Effect::new(move |seen: Option<(u32, Option<String>)>| {
+        let (seen_moves, seen_path) = seen.unzip();
+        let moves = say_where_you_are(router, state, seen_moves);
+        let here = router.with_here(|h| h.map(|h| h.path.clone()));
+        if let (Some(state), Some(path), false) = (state, &here, seen_path.as_ref() == Some(&here))
+        {
             if state
                 .notice
-                .with_untracked(|n| n.as_ref().is_some_and(|n| n.path != here))
+                .with_untracked(|n| n.as_ref().is_some_and(|n| &n.path != path))
             {
                 state.notice.set(None);
             }
-        });
-    }
+        }
+        (moves, here)
+    });
 }
 
 /// Which centre the person acts as, in the header.

@@ -34,8 +34,10 @@ enum Step {
     Push,
     /// The same page with another query (a search typed): the entry is replaced, the scroll kept.
     Replace,
-    /// The address bar already says where to go (start, back, forward).
+    /// The address bar already says where to go: the app starts.
     Arrived,
+    /// Back or forward: the address bar says where to go.
+    History,
 }
 
 /// The router's state, in context (`Copy`).
@@ -46,6 +48,9 @@ pub struct Router {
     /// Numbers navigations, so that a page downloaded after another link was followed is not shown.
     latest: StoredValue<u32>,
     fetch: Fetch,
+    /// Counts the pages a person went to (a link, back or forward), for what follows a move: the
+    /// new page's title and focus (`ui::Shell`).
+    moves: RwSignal<u32>,
     /// The app's owner, for the contexts a fetch reads (navigations start in event listeners).
     owner: StoredValue<Owner>,
 }
@@ -58,6 +63,7 @@ impl Router {
             here: RwSignal::new(None),
             latest: StoredValue::new(0),
             fetch,
+            moves: RwSignal::new(0),
             owner: StoredValue::new(Owner::current().unwrap_or_default()),
         };
         provide_context(router);
@@ -66,7 +72,9 @@ impl Router {
         // and can keep the browser from following it.
         Effect::new(move |_| {
             let clicks = window_event_listener(leptos::ev::click, move |ev| router.follow(&ev));
-            let history = window_event_listener(leptos::ev::popstate, move |_| router.arrive());
+            let history = window_event_listener(leptos::ev::popstate, move |_| {
+                router.navigate(&current_href(), Step::History)
+            });
             on_cleanup(move || {
                 clicks.remove();
                 history.remove();
@@ -90,6 +98,12 @@ impl Router {
     /// The address shown (tracked).
     pub fn with_here<T>(self, read: impl FnOnce(Option<&Here>) -> T) -> T {
         self.here.with(|h| read(h.as_ref()))
+    }
+
+    /// How many times a person went to another page (tracked): not at the start, nor for a
+    /// search refined in place.
+    pub fn moves(self) -> u32 {
+        self.moves.get()
     }
 
     /// The route shown, for the outlet: changes only when another page is to be drawn (not when
@@ -136,7 +150,13 @@ impl Router {
                 }
                 _ => {}
             }
+            let moved = step == Step::Push
+                || (step == Step::History
+                    && self.here.with_untracked(|h| h.as_ref() != Some(&here)));
             self.here.set(Some(here));
+            if moved {
+                self.moves.update(|n| *n = n.wrapping_add(1));
+            }
             if step == Step::Push {
                 window().scroll_to_with_x_and_y(0.0, 0.0);
             }

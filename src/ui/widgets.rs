@@ -111,6 +111,14 @@ pub fn NoticeArea(area: &'static str) -> impl IntoView {
     }
 }
 
+/// Moves keyboard focus to the element of id `id`, if there is one (and gives it back).
+pub fn focus_id(id: &str) -> Option<web_sys::HtmlElement> {
+    let element = web_sys::window()?.document()?.get_element_by_id(id)?;
+    let element = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok()?;
+    let _ = element.focus();
+    Some(element)
+}
+
 /// The link to a page: its route's path under the base path (see [`to`]).
 pub fn href(route: &Route) -> String {
     to(&route.path())

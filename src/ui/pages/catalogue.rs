@@ -9,7 +9,7 @@ use crate::ui::export::{ExportButtons, Selection};
 use crate::ui::router::{use_router, A};
 use crate::ui::search_url::{href_with, use_url_query};
 use crate::ui::state::AppState;
-use crate::ui::widgets::{count as thousands, href, plural, Progress, PrototypeCard};
+use crate::ui::widgets::{count as thousands, focus_id, href, plural, Progress, PrototypeCard};
 use leptos::prelude::*;
 
 /// Above this many centres, the centre filter is a field to type in rather than a list.
@@ -31,11 +31,8 @@ pub fn CataloguePage() -> impl IntoView {
     });
 
     view! {
-        <h1>"Prototèque — Centres sociaux connectés"</h1>
-        <p class="intro">
-            "Les pratiques numériques inventées avec les habitants des centres sociaux, prêtes à être "
-            "reproduites et adaptées chez vous."
-        </p>
+        <h1>"Catalogue des prototypes"</h1>
+        <HowItWorks/>
         {move || match state.catalogue.with(|c| c.as_ref().map(|r| r.as_ref().err().cloned())) {
             None => view! {
                 <p role="status">"Chargement du catalogue…"</p>
@@ -44,6 +41,48 @@ pub fn CataloguePage() -> impl IntoView {
             Some(Some(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
             Some(None) => view! { <Search query results set_query=set_query.clone()/> }.into_any(),
         }}
+    }
+}
+
+/// Where this browser remembers that « Comment ça marche » was dismissed.
+const HOW_IT_WORKS_SEEN: &str = "prototheque:comment-ca-marche-vu";
+
+/// A first visit's short explanation, above the search, until the person dismisses it
+/// (remembered in `localStorage`). Folded on phones, so that cards stay on the first screen.
+#[component]
+fn HowItWorks() -> impl IntoView {
+    let storage = || web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    // Without storage (a private window that refuses it), it shows, and is dismissed for the visit.
+    let shown = RwSignal::new(
+        storage().is_none_or(|s| !matches!(s.get_item(HOW_IT_WORKS_SEEN), Ok(Some(_)))),
+    );
+    let wide = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w >= 640.0);
+    let dismiss = move |_| {
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(HOW_IT_WORKS_SEEN, "1");
+        }
+        shown.set(false);
+        // The button is gone: focus goes on to the search rather than back to the page's top.
+        focus_id("recherche");
+    };
+    // Built once and hidden when dismissed: lighter than a view made and unmade.
+    view! {
+                <div class="how" hidden=move || !shown.get()>
+                    <details open=wide>
+                        <summary>"Comment ça marche ?"</summary>
+                        <ol>
+                            <li>"Cherchez une pratique numérique inventée avec les habitants d'un centre social."</li>
+                            <li>"Ouvrez son livret pédagogique : déroulé pas à pas, matériel, ressources."</li>
+                            <li>"Reproduisez-la ou adaptez-la, puis racontez la séance dans un rapport d'expérience."</li>
+                        </ol>
+                    </details>
+                    <button type="button" class="how-dismiss" aria-label="Masquer « Comment ça marche »" on:click=dismiss>
+                        "Masquer"
+                    </button>
+                </div>
     }
 }
 
@@ -131,93 +170,31 @@ where
     // Past a few dozen centres, a list of options is too long to read and, at 2,000, too slow to
     // draw on every keystroke: the centre is then typed, with a few matching names proposed.
     let many_centres = Memo::new(move |_| centres() > MANY_CENTRES);
+    // The typed centre filter is a chunk of its own (release builds): drawn once fetched.
+    let choose_centre = Callback::new(move |id: Option<String>| apply(&|q| q.centre = id.clone()));
+    let picker_ready = RwSignal::new(cfg!(not(feature = "split")));
     let centre_picker = move || {
-        let typed = RwSignal::new(String::new());
-        let input = NodeRef::<leptos::html::Input>::new();
-        let chosen = move || {
-            let id = query.with(|q| q.centre.clone())?;
-            let name = state.catalogue.with(|c| match c {
-                Some(Ok(c)) => c.centre(&id).map(|centre| centre.name.clone()),
-                _ => None,
-            });
-            Some(name.unwrap_or(id))
-        };
-        let proposed = Memo::new(move |_| {
-            typed.with(|text| {
-                results.with(|r| {
-                    r.as_ref().map_or((Vec::new(), 0), |r| {
-                        let (shown, total) = r.facets.centres_named(text, PROPOSED_CENTRES);
-                        (shown.into_iter().cloned().collect::<Vec<_>>(), total)
-                    })
-                })
-            })
-        });
-        let choose = move |id: Option<String>| {
-            typed.set(String::new());
-            apply(&|q| q.centre = id.clone());
-            if let Some(input) = input.get_untracked() {
-                let _ = input.focus();
+        #[cfg(feature = "split")]
+        {
+            if !picker_ready.get() {
+                leptos::task::spawn_local(async move {
+                    let _ = picker_chunk::preload().await;
+                    picker_ready.set(true);
+                });
+                return ().into_any();
             }
-        };
-        let hint = move || {
-            let (shown, total) = proposed.with(|(shown, total)| (shown.len(), *total));
-            let text = typed.with(|t| t.trim().to_owned());
-            if text.is_empty() {
-                let all = results.with(|r| r.as_ref().map_or(0, |r| r.facets.centres.len()));
-                format!(
-                    "Tapez une partie du nom pour choisir parmi {}.",
-                    plural(all, "centre", "centres")
-                )
-            } else if total == 0 {
-                format!("Aucun centre ne correspond à « {text} ».")
-            } else if total > shown {
-                format!("{} correspondent ; voici les {shown} premiers, précisez le nom pour les autres.", plural(total, "centre", "centres"))
-            } else if total == 1 {
-                "1 centre correspond.".to_owned()
-            } else {
-                format!("{} correspondent.", plural(total, "centre", "centres"))
+            match crate::ui::router::now(picker_chunk::picker(query, results, choose_centre)) {
+                Some(Ok(picker)) => picker,
+                _ => view! {
+                    <p class="error" role="alert">"Le filtre par centre n'a pas pu être téléchargé : vérifiez la connexion à Internet, puis rechargez la page."</p>
+                }
+                .into_any(),
             }
-        };
-        view! {
-            <div class="field centre-picker">
-                <label for="filtre-centre">"Centre"</label>
-                {move || chosen().map(|name| {
-                    let remove = format!("Retirer le filtre « {name} »");
-                    view! {
-                        <p class="chosen-centre">
-                            <span>{name}</span>
-                            <button type="button" class="chip" aria-label=remove on:click=move |_| choose(None)>"Retirer"</button>
-                        </p>
-                    }
-                })}
-                <input
-                    id="filtre-centre"
-                    type="search"
-                    autocomplete="off"
-                    node_ref=input
-                    placeholder=move || if chosen().is_some() { "Choisir un autre centre" } else { "Nom du centre, ex. Belencontre" }
-                    aria-describedby="filtre-centre-aide"
-                    prop:value=move || typed.get()
-                    on:input=move |ev| typed.set(event_target_value(&ev))
-                    on:keydown=move |ev| {
-                        // Enter takes the first name proposed.
-                        if ev.key() == "Enter" {
-                            ev.prevent_default();
-                            if let Some(id) = proposed.with(|(shown, _)| shown.first().map(|(id, _, _)| id.clone())) {
-                                choose(Some(id));
-                            }
-                        }
-                    }
-                />
-                <p id="filtre-centre-aide" class="hint" aria-live="polite">{hint}</p>
-                <ul class="centre-choices" aria-label="Centres proposés">
-                    {move || proposed.get().0.into_iter().map(|(id, name, n)| view! {
-                        <li>
-                            <button type="button" on:click=move |_| choose(Some(id.clone()))>{format!("{name} ({n})")}</button>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </div>
+        }
+        #[cfg(not(feature = "split"))]
+        {
+            let _ = picker_ready;
+            centre_picker(query, results, choose_centre).into_any()
         }
     };
 
@@ -236,12 +213,15 @@ where
                     apply(&|q| q.text = text.clone());
                 }
             />
+            // One Tab from the search to the results, past the filters.
+            <a class="to-results" href="#resultats" on:click=to_results>"Aller aux résultats"</a>
         </form>
         <div class="filters" role="group" aria-label="Filtrer par thème">
             {theme_chip(None)}
             {Theme::ALL.into_iter().map(|t| theme_chip(Some(t))).collect_view()}
         </div>
-        <details class="more-filters" open>
+        // Folded unless the address already makes one of its choices.
+        <details class="more-filters" open=query.with_untracked(|q| q.secondary_choices() > 0)>
             <summary>"Autres filtres et tri"</summary>
             <div class="selects">
                 {move || if many_centres.get() {
@@ -300,6 +280,126 @@ where
     }
 }
 
+/// The centre filter of a catalogue past [`MANY_CENTRES`] centres: typed, with a few matching
+/// names proposed. With the `split` feature it is a wasm chunk of its own (`picker_chunk`): a
+/// centre's own catalogue never needs it.
+fn centre_picker(
+    query: Memo<Query>,
+    results: Memo<Option<Results>>,
+    on_choose: Callback<Option<String>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let typed = RwSignal::new(String::new());
+    let input = NodeRef::<leptos::html::Input>::new();
+    let chosen = move || {
+        let id = query.with(|q| q.centre.clone())?;
+        let name = state.catalogue.with(|c| match c {
+            Some(Ok(c)) => c.centre(&id).map(|centre| centre.name.clone()),
+            _ => None,
+        });
+        Some(name.unwrap_or(id))
+    };
+    let proposed = Memo::new(move |_| {
+        typed.with(|text| {
+            results.with(|r| {
+                r.as_ref().map_or((Vec::new(), 0), |r| {
+                    let (shown, total) = r.facets.centres_named(text, PROPOSED_CENTRES);
+                    (shown.into_iter().cloned().collect::<Vec<_>>(), total)
+                })
+            })
+        })
+    });
+    let choose = move |id: Option<String>| {
+        typed.set(String::new());
+        on_choose.run(id);
+        if let Some(input) = input.get_untracked() {
+            let _ = input.focus();
+        }
+    };
+    let hint = move || {
+        let (shown, total) = proposed.with(|(shown, total)| (shown.len(), *total));
+        let text = typed.with(|t| t.trim().to_owned());
+        if text.is_empty() {
+            let all = results.with(|r| r.as_ref().map_or(0, |r| r.facets.centres.len()));
+            format!(
+                "Tapez une partie du nom pour choisir parmi {}.",
+                plural(all, "centre", "centres")
+            )
+        } else if total == 0 {
+            format!("Aucun centre ne correspond à « {text} ».")
+        } else if total > shown {
+            format!(
+                "{} correspondent ; voici les {shown} premiers, précisez le nom pour les autres.",
+                plural(total, "centre", "centres")
+            )
+        } else if total == 1 {
+            "1 centre correspond.".to_owned()
+        } else {
+            format!("{} correspondent.", plural(total, "centre", "centres"))
+        }
+    };
+    view! {
+        <div class="field centre-picker">
+            <label for="filtre-centre">"Centre"</label>
+            {move || chosen().map(|name| {
+                let remove = format!("Retirer le filtre « {name} »");
+                view! {
+                    <p class="chosen-centre">
+                        <span>{name}</span>
+                        <button type="button" class="chip" aria-label=remove on:click=move |_| choose(None)>"Retirer"</button>
+                    </p>
+                }
+            })}
+            <input
+                id="filtre-centre"
+                type="search"
+                autocomplete="off"
+                node_ref=input
+                placeholder=move || if chosen().is_some() { "Choisir un autre centre" } else { "Nom du centre, ex. Belencontre" }
+                aria-describedby="filtre-centre-aide"
+                prop:value=move || typed.get()
+                on:input=move |ev| typed.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    // Enter takes the first name proposed.
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        if let Some(id) = proposed.with(|(shown, _)| shown.first().map(|(id, _, _)| id.clone())) {
+                            choose(Some(id));
+                        }
+                    }
+                }
+            />
+            <p id="filtre-centre-aide" class="hint" aria-live="polite">{hint}</p>
+            <ul class="centre-choices" aria-label="Centres proposés">
+                {move || proposed.get().0.into_iter().map(|(id, name, n)| view! {
+                    <li>
+                        <button type="button" on:click=move |_| choose(Some(id.clone()))>{format!("{name} ({n})")}</button>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+#[cfg(feature = "split")]
+mod picker_chunk {
+    use super::*;
+
+    #[leptos::wasm_split::wasm_split(
+        centre_picker,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload)
+    )]
+    pub(super) fn picker(
+        query: Memo<Query>,
+        results: Memo<Option<Results>>,
+        choose: Callback<Option<String>>,
+    ) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+        Ok(super::centre_picker(query, results, choose).into_any())
+    }
+}
+
 #[component]
 fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -336,9 +436,8 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
             scroll::restore();
         }
     });
-    view! {
+    let actions = view! {
         <div class="catalogue-actions no-print">
-            <A href=href(&Route::NewPrototype) attr:class="button primary">"Nouveau prototype"</A>
             <ExportButtons selection=Signal::derive(|| Selection::All) label="Exporter tout le catalogue"/>
             {move || (!query.with(|q| q.is_unfiltered())).then(|| {
                 let selection = Signal::derive(move || {
@@ -347,9 +446,14 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
                 });
                 view! { <ExportButtons selection label=Signal::derive(move || format!("Exporter la sélection ({})", count()))/> }
             })}
+            <A href=move || href_with(&Route::Book, &query.get()) attr:class="print-link">
+                "Imprimer ces livrets"
+            </A>
         </div>
+    };
+    view! {
         <div class="result-bar">
-            <p class="result-count" role="status" aria-live="polite">
+            <p class="result-count" id="nombre-resultats" role="status" aria-live="polite">
                 {move || match count() {
                     0 => "Aucun prototype ne correspond à cette recherche.".to_owned(),
                     1 => "1 prototype affiché".to_owned(),
@@ -360,12 +464,10 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
                     }
                 }}
             </p>
-            <A href=move || href_with(&Route::Book, &query.get()) attr:class="print-link">
-                "Imprimer ces livrets"
-            </A>
+            <A href=href(&Route::NewPrototype) attr:class="button primary no-print">"Nouveau prototype"</A>
         </div>
         {move || (count() == 0).then(|| view! { <EmptyHelp query/> })}
-        <ul class="cards" on:click=|ev| scroll::remember(&ev)>
+        <ul class="cards" id="resultats" tabindex="-1" aria-labelledby="nombre-resultats" on:click=|ev| scroll::remember(&ev)>
             <For each=move || entries().unwrap_or_default() key=|e| e.id.clone() let:entry>
                 <PrototypeCard entry/>
             </For>
@@ -380,7 +482,15 @@ fn ResultList(query: Memo<Query>, results: Memo<Option<Results>>) -> impl IntoVi
                 </nav>
             }
         })}
+        {actions}
     }
+}
+
+/// « Aller aux résultats »: focus on the list of cards, from which Tab reaches the first one
+/// (the browser would add `#resultats` to the address, which holds the search).
+fn to_results(ev: web_sys::MouseEvent) {
+    ev.prevent_default();
+    focus_id("resultats");
 }
 
 /// Says why nothing matched, and how to widen the search.

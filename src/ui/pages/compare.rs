@@ -5,7 +5,7 @@ use crate::address::Route;
 use crate::exchange::compare;
 use crate::ui::router::{use_id, A};
 use crate::ui::state::AppState;
-use crate::ui::widgets::href;
+use crate::ui::widgets::{href, plural};
 use leptos::prelude::*;
 
 /// "Comparer avec l'original": what an adaptation changed, field by field.
@@ -47,7 +47,7 @@ pub fn ComparePage() -> impl IntoView {
             } else {
                 view! {
                     <table class="compare">
-                        <caption>{format!("{} modifié(s)", changes.len())}</caption>
+                        <caption>{plural(changes.len(), "champ modifié", "champs modifiés")}</caption>
                         <thead><tr><th scope="col">"Champ"</th><th scope="col">"Original"</th><th scope="col">"Adaptation"</th></tr></thead>
                         <tbody>
                             {changes.into_iter().map(|c| view! {

@@ -43,7 +43,10 @@ fn DataTable(table: Table) -> impl IntoView {
                 .map(|row| view! {
                     <tr>
                         <th scope="row">{row[0].clone()}</th>
-                        {row[1..].iter().map(|c| view! { <td class=if c == "0" { "zero" } else { "" }>{c.clone()}</td> }).collect_view()}
+                        // Each cell names its column, which a phone shows beside it (style).
+                        {row[1..].iter().zip(&t.headers[1..]).map(|(c, h)| view! {
+                            <td class=if c == "0" { "zero" } else { "" } data-label=h.clone()>{c.clone()}</td>
+                        }).collect_view()}
                     </tr>
                 })
                 .collect_view()
@@ -215,6 +218,9 @@ fn month_label(month: &str) -> String {
     }
 }
 
+/// Months the activity charts show: the latest ones (the table below lists every month).
+const CHART_MONTHS: usize = 24;
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -242,16 +248,20 @@ pub fn DashboardPage() -> impl IntoView {
             .iter()
             .map(|r| (r[0].clone(), r[1].parse().unwrap_or(0)))
             .collect();
-        let activity_bars: Vec<(String, usize)> = activity
-            .rows
-            .iter()
-            .map(|r| {
-                (
-                    r[0].clone(),
-                    r[1].parse::<usize>().unwrap_or(0) + r[2].parse::<usize>().unwrap_or(0),
-                )
-            })
-            .collect();
+        // One measure per chart, over the latest months (the table has them all).
+        let recent = activity.rows.len().saturating_sub(CHART_MONTHS);
+        let monthly = |column: usize| -> Vec<(String, usize)> {
+            activity.rows[recent..]
+                .iter()
+                .map(|r| (r[0].clone(), r[column].parse().unwrap_or(0)))
+                .collect()
+        };
+        let (created_bars, session_bars) = (monthly(1), monthly(2));
+        let over = if recent > 0 {
+            format!(", sur les {CHART_MONTHS} derniers mois")
+        } else {
+            String::new()
+        };
         view! {
             <h1>"Indicateurs du programme"</h1>
             <p class="intro">"Calculés à partir du catalogue de ce navigateur, ils se mettent à jour à chaque import ou rapport d'expérience."</p>
@@ -290,7 +300,9 @@ pub fn DashboardPage() -> impl IntoView {
             </section>
             <section aria-labelledby="activite">
                 <h2 id="activite">"Activité dans le temps"</h2>
-                <BarChart title="Prototypes créés et séances rapportées, par mois".into() bars=activity_bars/>
+                <p class="hint">"Les mois sans activité comptent zéro."</p>
+                <BarChart title=format!("Prototypes créés par mois{over}") bars=created_bars/>
+                <BarChart title=format!("Séances rapportées par mois{over}") bars=session_bars/>
                 <DataTable table=activity/>
             </section>
         }

@@ -2,17 +2,18 @@
 //! change, write it in one transaction only when the user confirms, and offer to undo.
 
 use crate::exchange::{
-    preview_item, preview_keys, Admission, Admitted, EntityKind, Limits, NetworkKeys, Outcome,
-    Preview, Problems, Reading,
+    describe, preview_item, preview_keys, Admission, Admitted, EntityKind, Limits, NetworkKeys,
+    Outcome, PreviewItem, Problems, Reading,
 };
 use crate::model::Catalogue;
 use crate::slicing;
 use crate::store;
 use crate::ui::signatures;
 use crate::ui::state::{now_utc, AppState};
-use crate::ui::widgets::{plural, Progress};
+use crate::ui::widgets::{count as thousands, plural, Progress};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
 /// Where the page stands. (The file's catalogue itself is kept aside, not cloned at each render.)
@@ -26,12 +27,14 @@ enum Step {
     },
     Preview {
         file: String,
-        preview: Preview,
+        lines: Arc<[Line]>,
         admission: Admission,
     },
     Writing,
     Done {
         message: String,
+        /// What the import changed (or, once undone, what it had changed).
+        lines: Arc<[Line]>,
         undoable: bool,
     },
     Failed(String),
@@ -71,49 +74,176 @@ async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn outcome_counts(p: &Preview) -> Vec<(Outcome, usize)> {
-    [
-        Outcome::Added,
-        Outcome::Updated,
-        Outcome::Conflict,
-        Outcome::Unchanged,
-        Outcome::IgnoredOlder,
-    ]
-    .into_iter()
-    .map(|o| (o, p.count(o)))
-    .filter(|(_, n)| *n > 0)
-    .collect()
+/// One record of a preview, as a person reads it: its title and centre (`exchange::describe`),
+/// its id only as secondary text.
+#[derive(Clone)]
+struct Line {
+    kind: EntityKind,
+    outcome: Outcome,
+    id: String,
+    title: String,
+    centre: Option<String>,
 }
 
-/// "Ajouté : 2 prototypes, 1 rapport d'expérience · Inchangé : 2 centres".
-fn summary(p: &Preview) -> String {
-    let parts: Vec<String> = outcome_counts(p)
-        .into_iter()
-        .map(|(o, _)| {
-            let kinds: Vec<String> = [
-                EntityKind::Centre,
-                EntityKind::Prototype,
-                EntityKind::Rating,
-            ]
-            .into_iter()
-            .map(|k| {
-                let n = p
-                    .items
-                    .iter()
-                    .filter(|i| i.outcome == o && i.kind == k)
-                    .count();
-                (k, n)
-            })
-            .filter(|(_, n)| *n > 0)
-            .map(|(k, n)| {
-                let (one, several) = k.nouns();
-                plural(n, one, several)
-            })
-            .collect();
-            format!("{} : {}", o.label(), kinds.join(", "))
+impl Line {
+    fn of(item: PreviewItem, current: &Catalogue, incoming: &Catalogue) -> Line {
+        let described = describe(current, incoming, item.kind, &item.id);
+        Line {
+            kind: item.kind,
+            outcome: item.outcome,
+            id: item.id,
+            title: described.title,
+            centre: described.centre,
+        }
+    }
+}
+
+const KINDS: [EntityKind; 3] = [
+    EntityKind::Prototype,
+    EntityKind::Rating,
+    EntityKind::Centre,
+];
+
+/// What changes, in the order it is told: new, updated, in conflict.
+const CHANGES: [Outcome; 3] = [Outcome::Added, Outcome::Updated, Outcome::Conflict];
+
+/// What stays as it is: shown folded away.
+const KEPT: [Outcome; 2] = [Outcome::Unchanged, Outcome::IgnoredOlder];
+
+/// How many lines have `outcome` and `kind`.
+fn tally(lines: &[Line], outcome: Outcome, kind: EntityKind) -> usize {
+    lines
+        .iter()
+        .filter(|l| l.outcome == outcome && l.kind == kind)
+        .count()
+}
+
+/// « 3 nouveaux prototypes, 1 prototype mis à jour, 2 nouveaux rapports d'expérience,
+/// 95 éléments inchangés »: what a file brings, readable at a glance.
+fn headline(lines: &[Line]) -> String {
+    let mut parts = Vec::new();
+    for outcome in CHANGES {
+        for kind in KINDS {
+            let n = tally(lines, outcome, kind);
+            if n == 0 {
+                continue;
+            }
+            let (one, many) = kind.nouns();
+            parts.push(match outcome {
+                Outcome::Added if n == 1 => format!("1 nouveau {one}"),
+                Outcome::Added => format!("{} nouveaux {many}", thousands(n)),
+                Outcome::Updated => format!("{} mis à jour", plural(n, one, many)),
+                _ => format!("{} en conflit", plural(n, one, many)),
+            });
+        }
+    }
+    let kept = |outcome| lines.iter().filter(|l| l.outcome == outcome).count();
+    let unchanged = kept(Outcome::Unchanged);
+    if unchanged > 0 {
+        parts.push(plural(unchanged, "élément inchangé", "éléments inchangés"));
+    }
+    let older = kept(Outcome::IgnoredOlder);
+    if older > 0 {
+        parts.push(format!(
+            "{} (déjà remplacés ici par une version plus récente)",
+            plural(older, "élément ignoré", "éléments ignorés")
+        ));
+    }
+    if parts.is_empty() {
+        return "le fichier ne contient aucun élément".to_owned();
+    }
+    parts.join(", ")
+}
+
+/// The heading of one group of lines.
+fn group_title(outcome: Outcome, undone: bool) -> &'static str {
+    match (outcome, undone) {
+        (Outcome::Added, false) => "Nouveautés",
+        (Outcome::Added, true) => "Retirés du catalogue",
+        (Outcome::Updated, false) => "Mises à jour",
+        (Outcome::Updated, true) => "Revenus à leur version précédente",
+        (Outcome::Conflict, false) => "Conflits : les deux versions sont gardées",
+        (Outcome::Conflict, true) => "Conflits retirés",
+        (Outcome::Unchanged, _) => "Inchangés",
+        (Outcome::IgnoredOlder, _) => "Ignorés : une version plus récente est déjà ici",
+    }
+}
+
+fn kind_title(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Centre => "Centres",
+        EntityKind::Prototype => "Prototypes",
+        EntityKind::Rating => "Rapports d'expérience",
+    }
+}
+
+/// Lines shown per group: a national file lists thousands; the counts say the rest.
+const SHOWN_PER_GROUP: usize = 100;
+
+/// The lines of some outcomes, grouped by outcome then kind, each with its title and centre.
+fn line_groups(lines: &[Line], outcomes: &[Outcome], undone: bool) -> impl IntoView {
+    outcomes
+        .iter()
+        .filter(|&&o| lines.iter().any(|l| l.outcome == o))
+        .map(|&outcome| {
+            let kinds = KINDS
+                .into_iter()
+                .filter(|&k| tally(lines, outcome, k) > 0)
+                .map(|kind| {
+                    let n = tally(lines, outcome, kind);
+                    let items = lines
+                        .iter()
+                        .filter(|l| l.outcome == outcome && l.kind == kind)
+                        .take(SHOWN_PER_GROUP)
+                        .map(|l| {
+                            let text = match (l.kind, &l.centre) {
+                                (EntityKind::Rating, Some(c)) => format!("{c}, sur « {} »", l.title),
+                                (_, Some(c)) => format!("{} — {c}", l.title),
+                                (_, None) => l.title.clone(),
+                            };
+                            view! { <li>{text}" "<span class="item-id">{format!("({})", l.id)}</span></li> }
+                        })
+                        .collect_view();
+                    let more = (n > SHOWN_PER_GROUP).then(|| {
+                        view! { <p class="hint">{format!("… et {} de plus.", thousands(n - SHOWN_PER_GROUP))}</p> }
+                    });
+                    view! {
+                        <h4>{format!("{} ({})", kind_title(kind), thousands(n))}</h4>
+                        <ul class="preview-items">{items}</ul>
+                        {more}
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="preview-group">
+                    <h3>{group_title(outcome, undone)}</h3>
+                    {kinds}
+                </section>
+            }
         })
-        .collect();
-    parts.join(" · ")
+        .collect_view()
+}
+
+/// What an import does (or did, or undid), record by record: the changes, then what stays as it
+/// is folded away.
+#[component]
+fn ImportDetails(lines: Arc<[Line]>, #[prop(optional)] undone: bool) -> impl IntoView {
+    let kept = lines.iter().filter(|l| KEPT.contains(&l.outcome)).count();
+    let folded = (kept > 0).then(|| {
+        let summary = plural(kept, "élément inchangé", "éléments inchangés");
+        view! {
+            <details class="unchanged">
+                <summary>{summary}</summary>
+                {line_groups(&lines, &KEPT, undone)}
+            </details>
+        }
+    });
+    view! {
+        <div class="preview-details">
+            {line_groups(&lines, &CHANGES, undone)}
+            {folded}
+        </div>
+    }
 }
 
 /// « 40 versions vérifiées, 2 non vérifiées (signature absente ou clé inconnue), 1 ignorée… ».
@@ -211,7 +341,7 @@ pub fn ImportPage() -> impl IntoView {
                     // Compared with the catalogue a slice at a time: a national file that
                     // updates every record would otherwise block the page while it is hashed.
                     let keys = preview_keys(admitted.catalogue());
-                    let mut items = Vec::with_capacity(keys.len());
+                    let mut lines = Vec::with_capacity(keys.len());
                     let mut keys = keys.into_iter().peekable();
                     while keys.peek().is_some() {
                         let slices = slicing::Slices::new();
@@ -228,17 +358,16 @@ pub fn ImportPage() -> impl IntoView {
                                 if admitted.replaces(item.kind, &item.id) {
                                     item.outcome = Outcome::Updated;
                                 }
-                                items.push(item);
+                                lines.push(Line::of(item, current, admitted.catalogue()));
                             }
                         });
                         slicing::page_turn().await;
                     }
-                    let preview = Preview { items };
                     let admission = admitted.admission.clone();
                     incoming.set_value(Some((admitted, network)));
                     step.set(Step::Preview {
                         file: name,
-                        preview,
+                        lines: lines.into(),
                         admission,
                     });
                 }
@@ -289,16 +418,23 @@ pub fn ImportPage() -> impl IntoView {
                     // Writing a national file ends with a long step (the transaction's data let
                     // go): the page gets a turn after it.
                     slicing::page_turn().await;
-                    let message = format!(
-                        "Import terminé. {}{}",
-                        summary(&report.preview),
-                        crate::ui::aside::held_aside(report.held_aside)
-                    );
+                    let items = report.preview.items.clone();
+                    let held_aside = report.held_aside;
                     state
                         .imported(report, |p| progress.set(WRITING + (1.0 - WRITING) * p))
                         .await;
+                    // Named from the catalogue as it now is, which holds what the file brought.
+                    let lines: Arc<[Line]> = state
+                        .with_catalogue(|c| items.into_iter().map(|i| Line::of(i, c, c)).collect())
+                        .unwrap_or_default();
+                    let message = format!(
+                        "Import terminé : {}.{}",
+                        headline(&lines),
+                        crate::ui::aside::held_aside(held_aside)
+                    );
                     step.set(Step::Done {
                         message,
+                        lines,
                         undoable: true,
                     });
                 }
@@ -311,6 +447,10 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     let undo = move |_| {
+        let lines = match step.get_untracked() {
+            Step::Done { lines, .. } => lines,
+            _ => return,
+        };
         step.set(Step::Writing);
         spawn_local(async move {
             match state
@@ -323,6 +463,7 @@ pub fn ImportPage() -> impl IntoView {
                         message:
                             "L'import a été annulé : le catalogue est revenu à son état précédent."
                                 .into(),
+                        lines,
                         undoable: false,
                     });
                 }
@@ -374,10 +515,21 @@ pub fn ImportPage() -> impl IntoView {
                         </ul>
                     </div>
                 }.into_any(),
-                Step::Preview { file, preview, admission } => view! {
+                Step::Preview { file, lines, admission } => view! {
                     <section class="preview" aria-labelledby="apercu-titre">
                         <h2 id="apercu-titre">{format!("Aperçu de « {file} »")}</h2>
-                        <p class="preview-summary">{summary(&preview)}</p>
+                        // What the file brings first, and the choice right under it.
+                        <p class="preview-summary">{format!("Ce fichier apporte : {}.", headline(&lines))}</p>
+                        {(!admission.refused.is_empty()).then(|| view! {
+                            <p class="refused-count">
+                                {plural(admission.refused.len(), "version refusée", "versions refusées")}
+                                " : elles ne seront pas importées (détail plus bas)."
+                            </p>
+                        })}
+                        <div class="actions">
+                            <button type="button" class="primary" on:click=confirm>"Importer ces données"</button>
+                            <button type="button" on:click=move |_| step.set(Step::Choose)>"Abandonner"</button>
+                        </div>
                         <p class="preview-trust">{trust_summary(&admission)}</p>
                         {(!admission.refused.is_empty()).then(|| view! {
                             <div class="warning-box" role="alert">
@@ -389,22 +541,16 @@ pub fn ImportPage() -> impl IntoView {
                                 </ul>
                             </div>
                         })}
-                        <ul class="preview-items">
-                            {preview.items.iter().take(200).map(|i| view! {
-                                <li>{format!("{} « {} » : {}", i.kind.label(), i.id, i.outcome.label())}</li>
-                            }).collect_view()}
-                        </ul>
-                        <div class="actions">
-                            <button type="button" class="primary" on:click=confirm>"Importer ces données"</button>
-                            <button type="button" on:click=move |_| step.set(Step::Choose)>"Abandonner"</button>
-                        </div>
+                        <ImportDetails lines/>
                     </section>
                 }.into_any(),
-                Step::Done { message, undoable } => view! {
+                Step::Done { message, lines, undoable } => view! {
                     <div class="success-box" role="status">
                         <p>{message}</p>
                         {undoable.then(|| view! { <button type="button" on:click=undo>"Annuler cet import"</button> })}
                     </div>
+                    {(!undoable).then(|| view! { <p>"Ce que l'import avait changé, et qui ne l'est plus :"</p> })}
+                    <ImportDetails lines undone=!undoable/>
                 }.into_any(),
                 Step::Failed(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
             }}

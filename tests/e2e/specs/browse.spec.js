@@ -58,6 +58,9 @@ test("chaque filtre réduit la liste au nombre annoncé", async ({ page }) => {
   for (const [label, option, cell, value] of filters) {
     await page.goto("/");
     await expect(cards(page)).toHaveCount(48);
+    // Folded by default, so that the first cards are on the first screen.
+    await expect(page.getByLabel(label, { exact: true })).toBeHidden();
+    await page.getByText("Autres filtres et tri").click();
     const select = page.getByLabel(label, { exact: true });
     const options = await select.locator("option").allTextContents();
     const chosen = option ?? options[1];
@@ -70,8 +73,9 @@ test("chaque filtre réduit la liste au nombre annoncé", async ({ page }) => {
       for (const text of await cards(page).locator(cell).allTextContents()) expect(text.toLowerCase()).toBe(shown.toLowerCase());
     }
   }
-  // Facets combine: Lille Sud and a theme.
+  // Facets combine: Lille Sud and a theme; a choice in the address shows the filters unfolded.
   await page.goto("/?territoire=Lille%20Sud&theme=parentalite");
+  await expect(page.getByLabel("Territoire", { exact: true })).toHaveValue("Lille Sud");
   const n = await shownCount(page);
   expect(n).toBeGreaterThan(0);
   for (const text of await cards(page).locator(".theme").allTextContents()) expect(text).toBe("Parentalité");
@@ -79,6 +83,7 @@ test("chaque filtre réduit la liste au nombre annoncé", async ({ page }) => {
 
 test("le tri et une recherche sans résultat s'expliquent", async ({ page }) => {
   await page.goto("/");
+  await page.getByText("Autres filtres et tri").click();
   await page.getByLabel("Trier par").selectOption({ label: "Les mieux notés" });
   await expect(page).toHaveURL(/tri=mieux-notes/);
   await expect(cards(page).first().locator(".rating")).toContainText("Note moyenne");
@@ -211,6 +216,37 @@ for (const path of pages) {
     expect(await axe(page)).toEqual([]);
   });
 }
+
+// The states issue #23 added: the phone's header and theme scroller, the filters unfolded, the
+// skip link to the results focused, the first visit's help dismissed, an import's preview with
+// its folded details open, and the indicators' stacked tables on a phone.
+test("axe ne trouve aucune violation dans les états du premier écran", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto("/");
+  await expect(cards(page)).toHaveCount(48);
+  expect(await axe(page)).toEqual([]);
+  await page.getByText("Autres filtres et tri").click();
+  await page.getByLabel("Rechercher un prototype").focus();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Aller aux résultats" })).toBeFocused();
+  expect(await axe(page)).toEqual([]);
+  await page.getByRole("button", { name: "Masquer « Comment ça marche »" }).click();
+  expect(await axe(page)).toEqual([]);
+  await page.goto("/indicateurs");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Indicateurs du programme");
+  expect(await axe(page)).toEqual([]);
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto("/importer");
+  const seed = readFileSync(new URL("../../../public/catalogue.json", import.meta.url));
+  await page.getByLabel("Choisir un fichier de catalogue (.json)").setInputFiles({ name: "graine.json", mimeType: "application/json", buffer: seed });
+  await expect(page.locator(".preview-summary")).toHaveText("Ce fichier apporte : 98 éléments inchangés.");
+  await page.locator("details.unchanged summary").click();
+  expect(await axe(page)).toEqual([]);
+  await page.getByRole("button", { name: "Importer ces données" }).click();
+  await expect(page.getByText("Import terminé")).toBeVisible();
+  expect(await axe(page)).toEqual([]);
+});
 
 test("captures d'écran à 360 px et sur ordinateur", async ({ page }) => {
   mkdirSync(artefacts, { recursive: true });

@@ -151,7 +151,10 @@ test("importer deux fois le même fichier ne change rien la seconde fois", async
   const once = await exportAll(page);
   await importBuffer(page, "a.json", example);
   // The example's centres are unsigned copies of the seed's signed ones: left out, and said so.
-  await expect(page.locator(".preview-summary")).toHaveText("Inchangé : 2 prototypes, 1 rapport d'expérience");
+  await expect(page.locator(".preview-summary")).toHaveText("Ce fichier apporte : 3 éléments inchangés.");
+  // Folded away.
+  await expect(page.locator("details.unchanged summary")).toHaveText("3 éléments inchangés");
+  await expect(page.locator("details.unchanged .preview-items").first()).toBeHidden();
   await expect(page.locator(".preview-trust")).toContainText("2 versions ignorées");
   await confirmImport(page);
   const twice = await exportAll(page);
@@ -191,7 +194,8 @@ test("le centre auteur règle un conflit en gardant une version", async ({ page 
   await importBuffer(page, "a.json", example);
   await confirmImport(page);
   await importBuffer(page, "b.json", JSON.stringify(b));
-  await expect(page.locator(".preview-summary")).toContainText("Conflit (les deux versions sont gardées) : 1");
+  await expect(page.locator(".preview-summary")).toContainText("1 prototype en conflit");
+  await expect(page.getByRole("heading", { level: 3, name: "Conflits : les deux versions sont gardées" })).toBeVisible();
   await confirmImport(page);
   await chooseCentre(page, "Centre social l'Echo");
   await page.goto("/prototypes/echo-web-radio");

@@ -2,8 +2,8 @@ import { test, expect } from "@playwright/test";
 
 test("la page d'accueil s'affiche en français avec le catalogue", async ({ page }) => {
   await page.goto("/");
-  await expect(page).toHaveTitle("Prototèque — Centres sociaux connectés");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Prototèque — Centres sociaux connectés");
+  await expect(page).toHaveTitle("Catalogue des prototypes — Prototèque");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Catalogue des prototypes");
   await expect(page.locator("html")).toHaveAttribute("lang", "fr");
   await expect(page.getByText("48 prototypes partagés par 8 centres")).toBeVisible();
   await expect(page.locator("li.card")).toHaveCount(48);
@@ -134,7 +134,7 @@ test.describe("sans service worker", () => {
     await page.getByRole("navigation").getByRole("link", { name: "Indicateurs" }).click();
     const loading = page.getByRole("status").getByText("Chargement de la page…");
     await expect(loading).toBeVisible();
-    await expect(heading).toHaveText("Prototèque — Centres sociaux connectés");
+    await expect(heading).toHaveText("Catalogue des prototypes");
 
     release();
     await expect(heading).toHaveText("Indicateurs du programme");

@@ -93,6 +93,7 @@ test("avec beaucoup de centres, le filtre par centre se tape au lieu de déroule
   await expect(page.getByText("Import terminé")).toBeVisible({ timeout: 60_000 });
   await page.goto("/");
   await expect(page.locator("p.totals")).toHaveText("648 prototypes partagés par 68 centres");
+  await page.getByText("Autres filtres et tri").click();
   // No list of 68 options: a field, and a hint that says how to use it.
   const field = page.getByLabel("Centre", { exact: true });
   await expect(field).toHaveAttribute("type", "search");

@@ -18,10 +18,13 @@ test("un fichier importé est encore là après rechargement de la page", async 
 
   await importFile(page, example);
   await expect(page.getByRole("heading", { name: "Aperçu de « exemple-catalogue.json »" })).toBeVisible();
-  await expect(page.locator(".preview-summary")).toHaveText("Ajouté : 2 prototypes, 1 rapport d'expérience");
-  await expect(page.getByText("Prototype « echo-web-radio » : Ajouté")).toBeVisible();
+  await expect(page.locator(".preview-summary")).toHaveText("Ce fichier apporte : 2 nouveaux prototypes, 1 nouveau rapport d'expérience.");
+  // Each record by its title and centre, its id aside, grouped by what happens to it and by kind.
+  const news = page.locator(".preview-group").filter({ has: page.getByRole("heading", { level: 3, name: "Nouveautés" }) });
+  await expect(news.getByRole("heading", { level: 4 })).toHaveText(["Prototypes (2)", "Rapports d'expérience (1)"]);
+  await expect(news.getByText("Web radio « Les Échos du quartier » — Centre social l'Echo (echo-web-radio)")).toBeVisible();
   await page.getByRole("button", { name: "Importer ces données" }).click();
-  await expect(page.getByText("Import terminé. Ajouté : 2 prototypes, 1 rapport d'expérience", { exact: true })).toBeVisible();
+  await expect(page.getByText("Import terminé : 2 nouveaux prototypes, 1 nouveau rapport d'expérience.", { exact: true })).toBeVisible();
 
   await page.getByRole("navigation").getByRole("link", { name: "Catalogue" }).click();
   await expect(totals(page)).toHaveText("50 prototypes partagés par 8 centres");
