@@ -1,5 +1,9 @@
 //! Deterministic synthetic catalogues for benchmarks and scale tests: N prototypes from C centres,
-//! with full livrets, adaptations and experience reports, all valid for the exchange door.
+//! with full livrets, adaptations and experience reports, all valid for the exchange door;
+//! `feeds` (native only) signs them and writes them as centre feeds.
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod feeds;
 
 use crate::exchange::{with_edit, Document};
 use crate::model::{
