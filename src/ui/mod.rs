@@ -7,8 +7,10 @@
 //! address (`search_url`). A page module uses these, never another page's module.
 
 mod aside;
+mod bytes;
 mod chunk;
 mod export;
+mod feeds;
 mod livret;
 mod need_centre;
 mod offline;
@@ -108,6 +110,7 @@ pages! {
     Route::Dashboard => Dashboard in dashboard_chunk => pages::dashboard::DashboardPage,
     Route::About | Route::Trust => About in about_chunk => about_or_trust,
     Route::MyCentre => MyCentre in my_centre_chunk => pages::mycentre::MyCentrePage,
+    Route::Subscriptions | Route::News | Route::Publish => Feeds in feeds_chunk => pages::feeds::feeds_page,
 }
 
 /// « À propos » and « Confiance » are one chunk: both are read now and then, and a split point of
@@ -150,6 +153,42 @@ fn preload_prototype_page(state: AppState) {
     });
 }
 
+/// Once the catalogue is drawn, starts the refreshes of the feeds subscribed to, if any: the
+/// refresh code is a chunk of its own (`feeds_start`), fetched only then, so a browser that
+/// subscribes to nothing never downloads it.
+fn start_feeds(state: AppState) {
+    let started = std::cell::Cell::new(false);
+    Effect::new(move |_| {
+        if started.get() || state.index.with(Option::is_none) {
+            return;
+        }
+        started.set(true);
+        leptos::task::spawn_local(async move {
+            let subscribed = state
+                .with_db(|db| async move { crate::store::has_subscriptions(&db).await })
+                .await;
+            if matches!(subscribed, Some(Ok(true))) {
+                let started = feeds_start(state);
+                #[cfg(feature = "split")]
+                let started = started.await;
+                // Without the chunk (offline before the service worker has it), the next
+                // start tries again.
+                let _ = started;
+            }
+        });
+    });
+}
+
+/// The split point of the feeds' refreshes (see [`start_feeds`]).
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(feeds_start, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn feeds_start(state: AppState) -> Result<(), chunk::ChunkUnavailable> {
+    feeds::start(state);
+    Ok(())
+}
+
 /// Mounts the app on `<body>`.
 pub fn mount() {
     console_error_panic_hook::set_once();
@@ -164,6 +203,7 @@ pub fn App() -> impl IntoView {
     provide_context(offline::Connectivity::start());
     #[cfg(feature = "split")]
     preload_prototype_page(state);
+    start_feeds(state);
     view! { <Shell/> }
 }
 
@@ -186,6 +226,7 @@ pub fn Shell() -> impl IntoView {
                 <A href=href(&Route::Centres)>"Centres"</A>
                 <A href=href(&Route::Dashboard)>"Indicateurs"</A>
                 <A href=href(&Route::Import)>"Importer"</A>
+                <A href=href(&Route::Subscriptions)>"Abonnements"</A>
                 <A href=href(&Route::About)>"À propos"</A>
             </nav>
         </header>
