@@ -56,7 +56,7 @@ pub struct Subscription {
     pub last_success: Option<String>,
     /// What the last try concluded.
     pub status: Option<Status>,
-    /// Failures in a row.
+    /// Tries in a row the host did not answer (or answered with a server error).
     pub failures: u32,
     /// No automatic try before this (seconds since 1970).
     pub next_try: u64,
@@ -120,11 +120,19 @@ impl Subscription {
         self.name.as_deref().unwrap_or(&self.url)
     }
 
-    /// The try at `at` (`now` in seconds since 1970) failed with `status`: one more failure in a
-    /// row, and the next automatic try waits ([`backoff`]). The pin is left as it was.
+    /// The try at `at` (`now` in seconds since 1970) failed with `status`. A host that does not
+    /// answer is one more failure in a row, and the next automatic try waits ([`backoff`]);
+    /// a host that answers (with a file refused, or no permission to read it) is tried at each
+    /// refresh, since the fix is on its side and the answer costs it little. The pin is left as
+    /// it was.
     pub fn failed(&mut self, status: Status, at: &str, now: u64) {
-        self.failures = self.failures.saturating_add(1);
-        self.next_try = now.saturating_add(backoff(self.failures));
+        if status == Status::Unreachable {
+            self.failures = self.failures.saturating_add(1);
+            self.next_try = now.saturating_add(backoff(self.failures));
+        } else {
+            self.failures = 0;
+            self.next_try = 0;
+        }
         self.last_attempt = Some(at.to_owned());
         // The warning of a key change is an alert the first time only.
         self.warned = status == Status::OtherKey && self.status == Some(Status::OtherKey);
@@ -194,7 +202,7 @@ pub enum Status {
 }
 
 impl Status {
-    /// Whether the try counts as a failure (for the back-off and the « en échec » count).
+    /// Whether the try counts as a failure (the « en échec » count).
     pub fn is_failure(&self) -> bool {
         !matches!(self, Status::Updated { .. } | Status::UpToDate)
     }

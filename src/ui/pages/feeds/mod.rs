@@ -1,5 +1,4 @@
-//! The feeds' pages, one chunk for the three (a split point of their own would each cost the
-//! first download loader entries): « Abonnements » (subscribe, refresh, each feed's state),
+//! The feeds' pages, in the import page's chunk (see `import_or_feeds` in `ui/mod.rs`): « Abonnements » (subscribe, refresh, each feed's state),
 //! « Nouveautés » (what the refreshes brought, the last one undoable) and « Publier mon
 //! catalogue » (this centre's feed file, and how to put it online). The refreshes themselves are
 //! `ui::feeds`.
