@@ -385,6 +385,47 @@ pub fn news_line(item: &PreviewItem, catalogue: &Catalogue) -> Option<String> {
     })
 }
 
+/// The address of a feed the network's directory gives as `reference`: absolute, or a path
+/// relative to the directory's own address `list_url` (`exchange::feed::feed_reference_ok`
+/// allows no `..` and no leading `/`, so it is the list's folder followed by the path).
+pub fn resolve_feed(reference: &str, list_url: &str) -> String {
+    if reference.contains("://") {
+        return reference.to_owned();
+    }
+    let folder = list_url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .rsplit_once('/')
+        .map_or(list_url, |(folder, _)| folder);
+    format!("{folder}/{reference}")
+}
+
+/// "14/03/2026 à 11 h 20": an instant (`YYYY-MM-DDTHH:MM:SSZ`) as the time where the person is,
+/// `offset_minutes` ahead of UTC there (as it is given, as is, when it is not an instant).
+pub fn local_date_time(instant: &str, offset_minutes: i64) -> String {
+    let Some(utc) = unix_seconds(instant) else {
+        return instant.to_owned();
+    };
+    let local = (utc as i64 + offset_minutes * 60).max(0) as u64;
+    let (days, of_day) = (local / 86_400, local % 86_400);
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{day:02}/{month:02}/{year} à {} h {:02}",
+        of_day / 3_600,
+        of_day % 3_600 / 60
+    )
+}
+
 /// Seconds since 1970 of a `YYYY-MM-DDTHH:MM:SSZ` instant (`None` if it is not one).
 pub fn unix_seconds(instant: &str) -> Option<u64> {
     let b = instant.as_bytes();
@@ -428,6 +469,32 @@ mod tests {
         assert_eq!(unix_seconds("2000-03-01T00:00:01Z"), Some(951_868_801));
         assert_eq!(unix_seconds("2026-12-02T10:00:00Z"), Some(1_796_205_600));
         assert_eq!(unix_seconds("2026-12-02"), None);
+    }
+
+    #[test]
+    fn instants_read_as_local_dates_and_times() {
+        assert_eq!(local_date_time("2026-03-14T10:20:00Z", 60), "14/03/2026 à 11 h 20");
+        assert_eq!(local_date_time("2026-12-31T23:30:00Z", 60), "01/01/2027 à 0 h 30");
+        assert_eq!(local_date_time("2024-02-29T12:05:00Z", 0), "29/02/2024 à 12 h 05");
+        assert_eq!(local_date_time("2026-07-01T00:10:00Z", -240), "30/06/2026 à 20 h 10");
+        assert_eq!(local_date_time("hier", 0), "hier");
+    }
+
+    #[test]
+    fn directory_addresses_resolve_against_the_list() {
+        let list = "https://reseau.example/prototheque/reseau.json";
+        assert_eq!(
+            resolve_feed("flux/echo.json", list),
+            "https://reseau.example/prototheque/flux/echo.json"
+        );
+        assert_eq!(
+            resolve_feed("https://echo.example/f.json", list),
+            "https://echo.example/f.json"
+        );
+        assert_eq!(
+            resolve_feed("echo.json", "http://127.0.0.1:4571/reseau.json?v=2"),
+            "http://127.0.0.1:4571/echo.json"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::channel::{notify, Heard};
 use super::error::{Result, StoreError};
-use super::schema::{REFRESHES, SUBSCRIPTIONS};
+use super::schema::{REFRESHES, SETTINGS, SUBSCRIPTIONS};
 use super::tx::{answer, read_back, Tx};
 use crate::subscription::{Refresh, Subscription};
 use indexed_db_futures::database::Database;
@@ -30,16 +30,37 @@ pub async fn subscriptions(db: &Database) -> Result<Vec<Subscription>> {
     Ok(list)
 }
 
-/// Whether any feed is subscribed to (a count, at start-up, before the refresh code is fetched).
+/// The setting that says whether anything is subscribed to, written with the subscriptions: at
+/// start-up it is read with the other settings, before the refresh code is fetched.
+const SUBSCRIBED: &str = "abonne";
+
+/// Whether any feed is subscribed to.
 pub async fn has_subscriptions(db: &Database) -> Result<bool> {
-    let tx = Tx::reading(db, SUBSCRIPTIONS)?;
+    Ok(super::settings::get_setting(db, SUBSCRIBED).await?.is_some())
+}
+
+/// Writes [`SUBSCRIBED`] inside `tx` (over the subscriptions and the settings), from what the
+/// subscriptions hold now.
+async fn note_subscribed(tx: &Tx<'_>) -> Result<()> {
     let n: u32 = answer(tx.store(SUBSCRIPTIONS)?.count().primitive()).await?;
-    Ok(n > 0)
+    let settings = tx.store(SETTINGS)?;
+    if n > 0 {
+        answer(
+            settings
+                .put("oui".to_owned())
+                .with_key(SUBSCRIBED.to_owned())
+                .primitive(),
+        )
+        .await
+        .map(drop)
+    } else {
+        answer(settings.delete(SUBSCRIBED.to_owned()).primitive()).await
+    }
 }
 
 /// Keeps `subscriptions` (each in place of the one with its address), in one transaction.
 pub async fn put_subscriptions(db: &Database, subscriptions: &[Subscription]) -> Result<()> {
-    let tx = Tx::writing(db, SUBSCRIPTIONS)?;
+    let tx = Tx::writing(db, [SUBSCRIPTIONS, SETTINGS])?;
     let store = tx.store(SUBSCRIPTIONS)?;
     let mut bytes = 0;
     for subscription in subscriptions {
@@ -53,6 +74,7 @@ pub async fn put_subscriptions(db: &Database, subscriptions: &[Subscription]) ->
         )
         .await?;
     }
+    note_subscribed(&tx).await?;
     tx.commit(bytes).await?;
     notify(&Heard::Settings);
     Ok(())
@@ -60,8 +82,9 @@ pub async fn put_subscriptions(db: &Database, subscriptions: &[Subscription]) ->
 
 /// Forgets the subscription to `url` (what it brought stays in the catalogue).
 pub async fn remove_subscription(db: &Database, url: &str) -> Result<()> {
-    let tx = Tx::writing(db, SUBSCRIPTIONS)?;
+    let tx = Tx::writing(db, [SUBSCRIPTIONS, SETTINGS])?;
     answer(tx.store(SUBSCRIPTIONS)?.delete(url.to_owned()).primitive()).await?;
+    note_subscribed(&tx).await?;
     tx.commit(0).await?;
     notify(&Heard::Settings);
     Ok(())

@@ -69,10 +69,13 @@ pub fn start(state: AppState) {
         return;
     }
     refresh(state, Which::Due, false);
-    gloo::timers::callback::Interval::new((REFRESH_EVERY * 1000) as u32, move || {
-        refresh(state, Which::Due, false)
-    })
-    .forget();
+    // A timeout again and again (the app already uses timeouts; an interval is one more import).
+    leptos::task::spawn_local(async move {
+        loop {
+            gloo::timers::future::TimeoutFuture::new((REFRESH_EVERY * 1000) as u32).await;
+            refresh(state, Which::Due, false);
+        }
+    });
     let on_line = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
         refresh(state, Which::Due, false)
     });
@@ -143,20 +146,12 @@ pub fn offline_message(subscriptions: &[Subscription]) -> String {
     )
 }
 
-/// "2026-03-14T10:20:00Z" → "14/03/2026 à 11 h 20", in this browser's time zone.
+/// "2026-03-14T10:20:00Z" → "14/03/2026 à 11 h 20", in this browser's time zone (its offset
+/// at that instant).
 pub fn date_time(instant: &str) -> String {
-    let date = js_sys::Date::new(&instant.into());
-    if date.get_time().is_nan() {
-        return instant.to_owned();
-    }
-    format!(
-        "{:02}/{:02}/{} à {} h {:02}",
-        date.get_date(),
-        date.get_month() + 1,
-        date.get_full_year(),
-        date.get_hours(),
-        date.get_minutes()
-    )
+    let offset = -js_sys::Date::new(&instant.into()).get_timezone_offset();
+    let offset = if offset.is_finite() { offset as i64 } else { 0 };
+    crate::subscription::local_date_time(instant, offset)
 }
 
 /// What fetching a feed gave.
@@ -462,16 +457,16 @@ impl Future for JoinAll {
 }
 
 /// One feed over HTTP: the browser revalidates what it has (`no-cache`), sends no cookie, and
-/// follows redirects. A request the browser refuses to read is tried once more without CORS:
+/// follows redirects (fetch's default). A request the browser refuses to read is tried once more without CORS:
 /// an (opaque) answer means the host refuses cross-origin reading; none, that it is unreachable.
 async fn fetch_feed(url: &str) -> Got {
     use gloo::net::http::Request;
-    use web_sys::{RequestCache, RequestCredentials, RequestMode, RequestRedirect};
+    use web_sys::{RequestCache, RequestCredentials, RequestMode};
+    // Redirects are followed: fetch's default.
     let request = |mode| {
         Request::get(url)
             .cache(RequestCache::NoCache)
             .credentials(RequestCredentials::Omit)
-            .redirect(RequestRedirect::Follow)
             .mode(mode)
     };
     let response = match request(RequestMode::Cors).send().await {

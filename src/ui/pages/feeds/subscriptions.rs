@@ -4,7 +4,7 @@
 use crate::address::Route;
 use crate::exchange::feed::feed_address;
 use crate::store;
-use crate::subscription::Subscription;
+use crate::subscription::{resolve_feed, Subscription};
 use crate::ui::feeds::{self, date_time, now_seconds, offline_message, Which};
 use crate::ui::offline::Connectivity;
 use crate::ui::router::A;
@@ -37,14 +37,11 @@ async fn directory(state: AppState) -> Vec<Listed> {
         .and_then(|w| w.document())
         .and_then(|d| d.base_uri().ok().flatten())
         .unwrap_or_default();
-    let list_url = web_sys::Url::new_with_base(signatures::NETWORK_URL, &base)
-        .map(|u| u.href())
-        .unwrap_or_default();
+    let list_url = resolve_feed(signatures::NETWORK_URL, &base);
     list.feeds
         .iter()
         .filter_map(|(id, reference)| {
-            let url = web_sys::Url::new_with_base(reference, &list_url).ok()?.href();
-            let url = feed_address(&url).ok()?;
+            let url = feed_address(&resolve_feed(reference, &list_url)).ok()?;
             let (name, keys) = list.centres.get(id)?.clone();
             Some(Listed {
                 id: id.clone(),
