@@ -24,6 +24,11 @@ self.addEventListener("message", (event) => {
   if (event.data === "prendre-la-main") self.skipWaiting();
 });
 
+// The app's own files, as absolute addresses: only these are ever answered from the cache. Any
+// other request (a feed on another site, a check that the site answers, a file not in this
+// build) goes to the network untouched, so nothing stale is served as if it were fresh.
+const PRECACHED = new Set(FILES.map((f) => new URL(f, self.registration.scope).href));
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
@@ -34,6 +39,7 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
+  if (!PRECACHED.has(request.url)) return;
   event.respondWith(
     caches.open(CACHE).then((cache) => cache.match(request)).then((cached) => cached || fetch(request)),
   );

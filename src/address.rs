@@ -19,6 +19,12 @@ pub enum Route {
     About,
     MyCentre,
     Trust,
+    /// « Abonnements »: the feeds subscribed to.
+    Subscriptions,
+    /// « Nouveautés »: what the refreshes of the feeds brought.
+    News,
+    /// « Publier mon catalogue »: this centre's feed file.
+    Publish,
     NotFound,
 }
 
@@ -49,6 +55,9 @@ impl Route {
             ["a-propos"] => Route::About,
             ["mon-centre"] => Route::MyCentre,
             ["confiance"] => Route::Trust,
+            ["abonnements"] => Route::Subscriptions,
+            ["nouveautes"] => Route::News,
+            ["publier"] => Route::Publish,
             _ => Route::NotFound,
         }
     }
@@ -78,6 +87,9 @@ impl Route {
             Route::About => "/a-propos".to_owned(),
             Route::MyCentre => "/mon-centre".to_owned(),
             Route::Trust => "/confiance".to_owned(),
+            Route::Subscriptions => "/abonnements".to_owned(),
+            Route::News => "/nouveautes".to_owned(),
+            Route::Publish => "/publier".to_owned(),
             Route::NotFound => "/introuvable".to_owned(),
         }
     }
@@ -237,6 +249,10 @@ mod tests {
             ("/a-propos", Route::About),
             ("/mon-centre", Route::MyCentre),
             ("/confiance", Route::Trust),
+            ("/abonnements", Route::Subscriptions),
+            ("/nouveautes", Route::News),
+            ("/publier", Route::Publish),
+            ("/nouveautés", Route::NotFound),
             ("/confiance/echo", Route::NotFound),
             ("/prototypes", Route::NotFound),
             ("/prototypes//modifier", Route::NotFound),
@@ -268,6 +284,9 @@ mod tests {
             Route::About,
             Route::MyCentre,
             Route::Trust,
+            Route::Subscriptions,
+            Route::News,
+            Route::Publish,
             Route::NotFound,
         ];
         // Exhaustive, so that a new page fails to compile here until it is in the list above.
@@ -287,6 +306,9 @@ mod tests {
                 | Route::About
                 | Route::MyCentre
                 | Route::Trust
+                | Route::Subscriptions
+                | Route::News
+                | Route::Publish
                 | Route::NotFound => {}
             }
         }
@@ -345,6 +367,9 @@ mod tests {
             (Route::About, "/a-propos"),
             (Route::MyCentre, "/mon-centre"),
             (Route::Trust, "/confiance"),
+            (Route::Subscriptions, "/abonnements"),
+            (Route::News, "/nouveautes"),
+            (Route::Publish, "/publier"),
         ];
         for (route, path) in cases {
             assert_eq!(route.path(), path, "{route:?}");

@@ -16,6 +16,7 @@ pub mod indicators;
 pub mod label;
 pub mod model;
 pub mod search;
+pub mod subscription;
 pub mod synth;
 
 #[cfg(not(target_arch = "wasm32"))]

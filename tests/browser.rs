@@ -49,6 +49,7 @@ async fn app_mounts_with_french_header_and_skip_link() {
             "Centres",
             "Indicateurs",
             "Importer",
+            "Abonnements",
             "À propos"
         ]
     );
@@ -244,6 +245,18 @@ export async function make_rows_text(name) {
   db.close();
   return bytes;
 }
+// Writes a centre and one of its prototypes by hand, as rows of their compact JSON.
+export async function write_rows(name) {
+  const db = await req(indexedDB.open(name));
+  const tx = db.transaction(["centres", "prototypes"], "readwrite");
+  const text = (record) => ({ json: new TextEncoder().encode(JSON.stringify(record)) });
+  const envelope = { revision: 1, modifie_par: "echo", modifie_le: "2026-01-01T00:00:00Z" };
+  tx.objectStore("centres").put(text({ id: "echo", ...envelope, nom: "Centre social l'Echo" }), "echo");
+  tx.objectStore("prototypes").put(text({ id: "a", ...envelope, titre: "Café des parents", resume: "Résumé.",
+    theme: "parentalite", centre: "echo", type_usage: "atelier", cree_le: "2026-01-01" }), "a");
+  await new Promise((ok) => (tx.oncomplete = ok));
+  db.close();
+}
 // Writes rows that cannot be read back, by hand: a value that is not a row, a centre without
 // its name (as a newer version might write it), a prototype of that centre, two records in one
 // row, and a record under another key.
@@ -289,6 +302,7 @@ extern "C" {
     async fn make_rows_text(name: &str) -> wasm_bindgen::JsValue;
     async fn damage_row(name: &str, key: &str);
     async fn write_bad_rows(name: &str);
+    async fn write_rows(name: &str);
     async fn count_rows(name: &str) -> wasm_bindgen::JsValue;
 }
 
@@ -1395,4 +1409,140 @@ async fn verify_all_checks_twenty_thousand_signatures() {
         CHECKS as f64 / verifying * 1000.0,
         CHECKS as f64 / signing * 1000.0
     );
+}
+
+// ---- feeds: the subscriptions and the refreshes « Nouveautés » lists ----
+
+#[wasm_bindgen_test]
+async fn subscriptions_and_refreshes_round_trip_through_indexeddb() {
+    use prototheque::subscription::{NewsSource, Refresh, Status, Subscription};
+    let (name, db) = fresh_named_db().await;
+    assert!(!store::has_subscriptions(&db).await.unwrap());
+    let mut echo = Subscription::new(
+        "https://echo.example/prototheque-flux-echo.json",
+        "2026-05-01T10:00:00Z",
+    );
+    let network = Subscription::of_network(
+        "https://reseau.example/flux/lazare.json",
+        "lazare-garreau",
+        "Centre social Lazare-Garreau",
+        &["a".repeat(43)],
+        "2026-05-01T10:05:00Z",
+    );
+    store::put_subscriptions(&db, &[echo.clone(), network.clone()])
+        .await
+        .unwrap();
+    // A refresh's outcome written over the first one.
+    echo.failed(Status::Unreachable, "2026-05-01T11:00:00Z", 1_000);
+    store::put_subscriptions(&db, &[echo.clone()]).await.unwrap();
+    let key = store::add_refresh(
+        &db,
+        &Refresh {
+            at: "2026-05-01T11:00:00Z".into(),
+            sources: vec![NewsSource {
+                name: "Centre social l'Echo".into(),
+                url: echo.url.clone(),
+                lines: vec!["Nouveau prototype : Café des parents — Centre social l'Echo".into()],
+            }],
+            log_len: 1,
+            undone: false,
+        },
+    )
+    .await
+    .unwrap();
+    db.close();
+
+    // Read back from storage, not from memory.
+    let db = store::open(&name).await.expect("reopen");
+    assert!(store::has_subscriptions(&db).await.unwrap());
+    let kept = store::subscriptions(&db).await.unwrap();
+    assert_eq!(kept, [echo.clone(), network.clone()], "in the order subscribed");
+    assert_eq!(kept[0].failures, 1);
+    assert_eq!(kept[0].next_try, 1_000 + 15 * 60);
+    assert_eq!(kept[1].network_keys, ["a".repeat(43)]);
+    store::mark_refresh_undone(&db, key).await.unwrap();
+    let refreshes = store::refreshes(&db).await.unwrap();
+    assert_eq!(refreshes.len(), 1);
+    assert_eq!(refreshes[0].0, key);
+    assert!(refreshes[0].1.undone);
+    assert_eq!(refreshes[0].1.sources[0].lines.len(), 1);
+    store::remove_subscription(&db, &echo.url).await.unwrap();
+    assert_eq!(store::subscriptions(&db).await.unwrap(), [network]);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_schema_version_3_gains_the_subscriptions_and_keeps_its_data() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    use prototheque::subscription::Subscription;
+    let name = format!("prototheque-test-v3-{}", js_sys::Math::random());
+    // What version 3 created: version 2's stores and the device keys.
+    let v3 = Database::open(name.as_str())
+        .with_version(3u32)
+        .with_on_upgrade_needed(|_, db| {
+            for store in ["settings", "centres", "undo", "device_keys"] {
+                db.create_object_store(store).build()?;
+            }
+            let prototypes = db.create_object_store("prototypes").build()?;
+            for (index, field) in [
+                ("par_theme", "theme"),
+                ("par_centre", "centre"),
+                ("par_parent", "parent"),
+            ] {
+                prototypes.create_index(index, field.into()).build()?;
+            }
+            db.create_object_store("ratings")
+                .build()?
+                .create_index("par_prototype", "prototype".into())
+                .build()?;
+            db.create_object_store("imports")
+                .with_auto_increment(true)
+                .build()?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let tx = v3
+        .transaction("settings")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store("settings")
+        .unwrap()
+        .put("echo".to_owned())
+        .with_key("mon-centre".to_owned())
+        .primitive()
+        .unwrap()
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    v3.close();
+    // Records written by version 3, in its row format.
+    write_rows(&name).await;
+
+    let db = store::open(&name).await.expect("upgrade");
+    assert_eq!(
+        store::get_setting(&db, "mon-centre")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("echo")
+    );
+    let kept = store::load(&db).await.unwrap().catalogue;
+    assert_eq!(
+        kept.prototype("a").map(|p| p.title.as_str()),
+        Some("Café des parents"),
+        "the records written before are read"
+    );
+    assert!(!store::has_subscriptions(&db).await.unwrap());
+    let subscription = Subscription::new("https://echo.example/flux.json", "2026-05-01T10:00:00Z");
+    store::put_subscriptions(&db, &[subscription.clone()])
+        .await
+        .unwrap();
+    assert_eq!(store::subscriptions(&db).await.unwrap(), [subscription]);
+    assert_eq!(store::refreshes(&db).await.unwrap(), []);
+    assert_eq!(store::load(&db).await.unwrap().catalogue, kept);
+    db.close();
 }

@@ -200,6 +200,34 @@ impl Admitted {
     }
 }
 
+/// Several admitted files as one (the feeds of one refresh, written in one import with one
+/// undo): their catalogues merged, then the rules applied again against `stored`. Each was
+/// admitted on its own first, so a forged version in one file never meets another file's
+/// versions in the merge; every signature left in them matched.
+pub fn combine(stored: &Catalogue, files: Vec<Admitted>, network: &NetworkKeys) -> Admitted {
+    let mut refused = Vec::new();
+    let mut ignored = 0;
+    let mut merged: Option<Catalogue> = None;
+    for file in files {
+        refused.extend(file.admission.refused);
+        ignored += file.admission.ignored;
+        merged = Some(match merged {
+            None => file.catalogue,
+            Some(so_far) => super::merge::merge_catalogues(&so_far, &file.catalogue),
+        });
+    }
+    let again = Admitted {
+        catalogue: merged.unwrap_or_default(),
+        admission: Admission {
+            refused,
+            ignored,
+            ..Admission::default()
+        },
+        replaces: BTreeSet::new(),
+    };
+    again.again(stored, network)
+}
+
 /// How one version stands against the rules.
 enum Standing {
     Verified,

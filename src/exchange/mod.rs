@@ -17,7 +17,7 @@ pub mod signing;
 mod wire;
 
 pub use admit::{
-    admit, signature_checks, Admission, Admitted, Check, NetworkKeys, Refusal, Verdicts,
+    admit, combine, signature_checks, Admission, Admitted, Check, NetworkKeys, Refusal, Verdicts,
 };
 pub use closure::{
     check_merged, check_stored_record, document_bytes, merge_admitted, merge_admitted_into,

@@ -14,6 +14,7 @@
 //! - `schema`: the database's stores and indexes, and the migrations ([`open`]);
 //! - `row`: how a record is kept (its text as UTF-8 bytes, the indexed fields);
 //! - `settings`: a few texts kept by key;
+//! - `feeds`: the feeds subscribed to, and the refreshes « Nouveautés » lists;
 //! - `keys`: this browser's signing keys, one per centre (private keys stay non-extractable);
 //! - `load`: the whole catalogue read back, in batches then in slices, through the door;
 //! - `aside`: the rows that cannot be read back, set aside (kept, never written over) and
@@ -28,6 +29,7 @@
 mod aside;
 mod channel;
 mod error;
+mod feeds;
 mod import;
 mod keys;
 mod load;
@@ -41,6 +43,10 @@ mod undo;
 pub use aside::{Aside, Loaded};
 pub use channel::{on_change, ChangeListener, Heard};
 pub use error::StoreError;
+pub use feeds::{
+    add_refresh, has_subscriptions, mark_refresh_undone, put_subscriptions, refreshes,
+    remove_subscription, subscriptions,
+};
 pub use import::{
     import, import_failing_after, import_log, import_seed, ImportEntry, ImportReport,
 };

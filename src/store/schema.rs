@@ -9,8 +9,8 @@ use indexed_db_futures::prelude::*;
 /// Name of the app's database.
 pub const DB_NAME: &str = "prototheque";
 /// Current schema version. History: 1 = settings only; 2 = catalogue stores, import log, undo;
-/// 3 = device keys.
-pub const SCHEMA_VERSION: u32 = 3;
+/// 3 = device keys; 4 = feed subscriptions and the refreshes « Nouveautés » lists.
+pub const SCHEMA_VERSION: u32 = 4;
 
 pub(super) const SETTINGS: &str = "settings";
 pub(super) const CENTRES: &str = "centres";
@@ -22,6 +22,10 @@ pub(super) const IMPORTS: &str = "imports";
 pub(super) const UNDO: &str = "undo";
 /// This browser's signing keys, one per centre (`keys`).
 pub(super) const DEVICE_KEYS: &str = "device_keys";
+/// The feeds subscribed to, by address (`feeds`).
+pub(super) const SUBSCRIPTIONS: &str = "abonnements";
+/// The applied refreshes, oldest first (`feeds`).
+pub(super) const REFRESHES: &str = "actualisations";
 pub(super) const CATALOGUE_STORES: [&str; 3] = [CENTRES, PROTOTYPES, RATINGS];
 /// What an import or an undo writes.
 pub(super) const WRITE_STORES: [&str; 5] = [CENTRES, PROTOTYPES, RATINGS, IMPORTS, UNDO];
@@ -59,6 +63,12 @@ pub async fn open(name: &str) -> Result<Database> {
             }
             if old < 3 {
                 db.create_object_store(DEVICE_KEYS).build()?;
+            }
+            if old < 4 {
+                db.create_object_store(SUBSCRIPTIONS).build()?;
+                db.create_object_store(REFRESHES)
+                    .with_auto_increment(true)
+                    .build()?;
             }
             Ok(())
         })

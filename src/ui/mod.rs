@@ -7,8 +7,10 @@
 //! address (`search_url`). A page module uses these, never another page's module.
 
 mod aside;
+mod bytes;
 mod chunk;
 mod export;
+mod feeds;
 mod livret;
 mod need_centre;
 mod offline;
@@ -103,7 +105,7 @@ pages! {
     Route::Book => Book in book_chunk => pages::book::BookPage,
     Route::Centres => Centres in centres_chunk => pages::centres::CentresPage,
     Route::Centre(_) => Centre in centre_chunk => pages::centres::CentrePage,
-    Route::Import => Import in import_chunk => pages::import::ImportPage,
+    Route::Import | Route::Subscriptions | Route::News | Route::Publish => Import in import_chunk => import_or_feeds,
     Route::Label => Label in label_chunk => pages::about::LabelPage,
     Route::Dashboard => Dashboard in dashboard_chunk => pages::dashboard::DashboardPage,
     Route::About | Route::Trust => About in about_chunk => about_or_trust,
@@ -150,6 +152,58 @@ fn preload_prototype_page(state: AppState) {
     });
 }
 
+thread_local! {
+    /// Set just before the import chunk's entry is called to start the feeds' refreshes
+    /// (see [`start_feeds`]) rather than to draw a page.
+    static FEEDS_START: std::cell::Cell<Option<AppState>> = const { std::cell::Cell::new(None) };
+}
+
+/// The import page and the feeds' pages (« Abonnements », « Nouveautés », « Publier mon
+/// catalogue ») are one chunk: they share the import machinery (the door in slices, the
+/// signatures, the merge), and a split point of their own would cost the first download a loader
+/// entry for every set of pages they share code with (3.7 KB gzip for two). The same entry
+/// starts the feeds' refreshes at start-up ([`start_feeds`]), then draws nothing.
+fn import_or_feeds() -> AnyView {
+    if let Some(state) = FEEDS_START.with(std::cell::Cell::take) {
+        feeds::start(state);
+        return ().into_any();
+    }
+    let route = router::use_router().with_here(|h| h.map(|h| h.route.clone()));
+    match route {
+        Some(Route::Subscriptions | Route::News | Route::Publish) => pages::feeds::feeds_page(),
+        _ => view! { <pages::import::ImportPage/> }.into_any(),
+    }
+}
+
+/// Once the catalogue is drawn, starts the refreshes of the feeds subscribed to, if any: their
+/// code is in the import chunk, fetched only then, so a browser that subscribes to nothing
+/// never downloads it at start-up.
+fn start_feeds(state: AppState) {
+    let started = std::cell::Cell::new(false);
+    Effect::new(move |_| {
+        if started.get() || state.index.with(Option::is_none) {
+            return;
+        }
+        started.set(true);
+        leptos::task::spawn_local(async move {
+            let subscribed = state
+                .with_db(|db| async move { crate::store::has_subscriptions(&db).await })
+                .await;
+            if !matches!(subscribed, Some(Ok(true))) {
+                return;
+            }
+            FEEDS_START.with(|s| s.set(Some(state)));
+            // Straight from the split point: nobody waits for it, so the header says nothing.
+            // Without the chunk (offline before the service worker has it), the next start
+            // tries again.
+            #[cfg(feature = "split")]
+            let _ = import_chunk::page().await;
+            #[cfg(not(feature = "split"))]
+            let _ = import_or_feeds();
+        });
+    });
+}
+
 /// Mounts the app on `<body>`.
 pub fn mount() {
     console_error_panic_hook::set_once();
@@ -164,6 +218,7 @@ pub fn App() -> impl IntoView {
     provide_context(offline::Connectivity::start());
     #[cfg(feature = "split")]
     preload_prototype_page(state);
+    start_feeds(state);
     view! { <Shell/> }
 }
 
@@ -188,6 +243,7 @@ pub fn Shell() -> impl IntoView {
                 <A href=href(&Route::Dashboard)>"Indicateurs"</A>
                 <A href=href(&Route::Label)>"Label"</A>
                 <A href=href(&Route::Import)>"Importer"</A>
+                <A href=href(&Route::Subscriptions)>"Abonnements"</A>
                 <A href=href(&Route::About)>"À propos"</A>
             </nav>
         </header>

@@ -47,31 +47,11 @@ impl Step {
     }
 }
 
-/// Bytes copied into the app per turn of the page when reading a file.
-const COPY_CHUNK: u32 = 4 << 20;
-
-/// The file's bytes, copied a few megabytes at a time, giving the page a turn in between (a
-/// national file at once froze a phone-class page for 200 ms).
+/// The file's bytes, copied a few megabytes at a time (`ui::bytes`).
 async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+    crate::ui::bytes::copied(file.array_buffer())
         .await
-        .map_err(|_| "Le fichier n'a pas pu être lu.".to_owned())?;
-    let array = js_sys::Uint8Array::new(&buffer);
-    let len = array.length();
-    let mut bytes = Vec::with_capacity(len as usize);
-    let mut at = 0;
-    while at < len {
-        let end = len.min(at + COPY_CHUNK);
-        bytes.resize(end as usize, 0);
-        array
-            .subarray(at, end)
-            .copy_to(&mut bytes[at as usize..end as usize]);
-        at = end;
-        if at < len {
-            slicing::page_turn().await;
-        }
-    }
-    Ok(bytes)
+        .ok_or_else(|| "Le fichier n'a pas pu être lu.".to_owned())
 }
 
 /// One record of a preview, as a person reads it: its title and centre (`exchange::describe`),

@@ -10,6 +10,7 @@ pub mod centres;
 pub mod compare;
 pub mod dashboard;
 pub mod editor;
+pub mod feeds;
 pub mod import;
 pub mod mycentre;
 pub mod prototype;
