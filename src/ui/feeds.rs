@@ -64,13 +64,18 @@ pub fn activity() -> ArcRwSignal<Activity> {
     ACTIVITY.with(Clone::clone)
 }
 
-/// Starts the schedule once: a refresh now (when online), every [`REFRESH_EVERY`], and when the
-/// connection comes back.
+/// Starts the schedule once: a refresh now (when online, unless the app opened on
+/// « Abonnements »), every [`REFRESH_EVERY`], and when the connection comes back.
 pub fn start(state: AppState) {
     if SCHEDULED.with(|s| s.replace(true)) {
         return;
     }
-    refresh(state, Which::Due, false);
+    // Opened on « Abonnements », the person sees each feed's last state and refreshes with the
+    // page's button: no refresh starts behind it.
+    let here = crate::address::Route::of(&crate::ui::widgets::current_path());
+    if here != crate::address::Route::Subscriptions {
+        refresh(state, Which::Due, false);
+    }
     // A timeout again and again (the app already uses timeouts; an interval is one more import).
     leptos::task::spawn_local(async move {
         loop {

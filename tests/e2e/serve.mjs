@@ -9,10 +9,12 @@ import { extname, join, normalize, resolve } from "node:path";
 const root = resolve(process.argv[2] ?? "../../dist");
 const port = Number(process.argv[3] ?? 4173);
 const prefix = process.argv[4] ?? "/";
+// The README's policy, except that feeds may also be read from this machine over plain HTTP:
+// the tests' loopback feed hosts (feed-hosts.mjs), on ports of their own.
 export const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; " +
-  "form-action 'self'; frame-ancestors 'none'";
+  "connect-src 'self' https: http://127.0.0.1:*; manifest-src 'self'; worker-src 'self'; object-src 'none'; " +
+  "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 const types = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
