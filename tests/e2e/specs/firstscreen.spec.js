@@ -103,6 +103,9 @@ const titles = [
   ["/a-propos", "À propos — Prototèque"],
   ["/mon-centre", "Mon centre — Prototèque"],
   ["/confiance", "Confiance et signatures — Prototèque"],
+  ["/abonnements", "Abonnements aux catalogues — Prototèque"],
+  ["/nouveautes", "Nouveautés des abonnements — Prototèque"],
+  ["/publier", "Publier mon catalogue — Prototèque"],
   ["/nulle-part", "Page introuvable — Prototèque"],
 ];
 
