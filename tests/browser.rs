@@ -48,6 +48,7 @@ async fn app_mounts_with_french_header_and_skip_link() {
             "Catalogue",
             "Centres",
             "Indicateurs",
+            "Label",
             "Importer",
             "Abonnements",
             "À propos"
