@@ -68,7 +68,9 @@ const journeys = [
   ["la page d'un prototype : son livret, son titre, le focus sur son titre", async (page) => {
     await page.goto(base);
     await page.waitForSelector("li.card h2 a", patience);
-    await page.click('a[href$="/prototypes/chemin-rouge-pouvoir-d-agir"]');
+    // The link clicked in the page (cards off screen are laid out only when scrolled to, so a
+    // click at coordinates measured before could land beside it).
+    await page.$eval('a[href$="/prototypes/chemin-rouge-pouvoir-d-agir"]', (a) => a.click());
     await untilText(page, "h2", "Livret pédagogique");
     const h1 = "Diagnostic en marchant : la carte uMap des habitants du Chemin Rouge";
     check((await text(page, "h1")) === h1, `titre de la page : ${await text(page, "h1")}`);
@@ -90,8 +92,9 @@ const journeys = [
   }],
   ["hors ligne : le service worker sert l'application et ses pages", async (page, host) => {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, patience);
+    const stopped = once(host, "exit");
     host.kill();
-    await once(host, "exit");
+    await stopped;
     await page.reload();
     await untilText(page, "p.totals", "50 prototypes partagés par 8 centres");
     await page.goto(`${base}prototypes/echo-accueil`);
@@ -100,7 +103,11 @@ const journeys = [
 ];
 
 const host = startHost();
-await untilServed(base);
+// A host already on this port would be tested instead (and never stopped): refuse.
+const failed = once(host, "exit").then(() => {
+  throw new Error(`le serveur de test n'a pas pu démarrer sur le port ${port}`);
+});
+await Promise.race([untilServed(base), failed]);
 const browser = await puppeteer.launch({
   browser: "firefox",
   executablePath: process.env.FIREFOX ?? "/usr/bin/firefox-esr",
