@@ -384,6 +384,8 @@ test.describe("un centre publie, un autre s'abonne", () => {
     await visit(pageB, prototypePath);
     await expect(pageB.getByRole("heading", { level: 1 })).toHaveText(newTitle);
     await visit(pageB, "/nouveautes");
+    // The page reads « Nouveautés » once storage is open: count once the refresh above shows.
+    await expect(news(pageB).first()).toBeVisible();
     const articles = await news(pageB).count();
     older.rollBack(mainPath());
     let before = await stored(pageB);
