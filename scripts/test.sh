@@ -39,7 +39,8 @@ end_to_end() {
     # The same app hosted under a sub-path, for the offline and deep-link tests.
     PROTOTHEQUE_PUBLIC_URL=/prototheque/ PROTOTHEQUE_DIST=dist-sous-chemin "$ROOT/scripts/build.sh" || return 1
     "$ROOT/scripts/size.sh"
-    (cd "$ROOT/tests/e2e" && npx playwright test)
+    # The loopback feed hosts the feeds spec relies on, checked on their own first.
+    (cd "$ROOT/tests/e2e" && node --test feed-hosts.test.mjs && npx playwright test)
 }
 
 # The build end_to_end made (or one made now, if that layer stopped before).

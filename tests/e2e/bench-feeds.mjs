@@ -10,17 +10,21 @@
 //    "longtask"). Then « Actualiser » once more (nothing changed since).
 // 2. A hub file (20,000 prototypes from scripts/bench-feeds.sh): subscribing to it (the first
 //    refresh applies it all), then « Actualiser » (304).
-// Each scenario in a fresh browser profile, on this machine's CPU and then slowed down four
-// times (Chromium's CPU throttling, as in DevTools), for a phone-class CPU; the subscriptions
-// themselves are made at full speed. Prints figures; asserts nothing about time.
+// Each scenario in a fresh browser profile kept on disk, as a person's browser is (not a private
+// window: Chromium keeps a private window's HTTP cache in memory and stores no response over a
+// few megabytes there, so it could not revalidate a hub file), on this machine's CPU and then
+// slowed down four times (Chromium's CPU throttling, as in DevTools), for a phone-class CPU; the
+// subscriptions themselves are made at full speed. Prints figures; asserts nothing about time.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startFeedHosts, feedHeader } from "./feed-hosts.mjs";
 
 const [before, after, hubFile] = process.argv.slice(2, 5).map((p) => resolve(p));
-const dist = process.argv[5] ?? "../../dist";
+const dist = process.argv[5] ?? fileURLToPath(new URL("../../dist", import.meta.url));
 const port = Number(process.env.PROTOTHEQUE_BENCH_PORT ?? 4187);
 const base = `http://127.0.0.1:${port}/`;
 
@@ -31,7 +35,7 @@ const fate = (i) => (i % 10 === 0 ? "failing" : i % 10 <= 3 ? "changed" : "uncha
 const counts = { failing: 0, changed: 0, unchanged: 0 };
 names.forEach((_, i) => counts[fate(i)]++);
 
-const server = spawn("node", ["serve.mjs", dist, String(port)], { stdio: "ignore" });
+const server = spawn("node", [fileURLToPath(new URL("serve.mjs", import.meta.url)), resolve(dist), String(port)], { stdio: "ignore" });
 const hosts = await startFeedHosts({ port: Number(process.env.PROTOTHEQUE_FEED_PORT ?? 0) });
 
 async function waitForServer() {
@@ -105,17 +109,29 @@ async function refresh(page, log, what) {
   log(`${what}: « ${text} » after ${Math.round(t - t0)} ms; ${requests(stats)}; ${mb(stats.bytes)} of feed bodies sent by the hosts, ${mb(await transferred(page, t0))} transferred as the browser counts it; ${describe(tasks)}`);
 }
 
-async function newPage(browser, slowdown) {
-  const context = await browser.newContext({ locale: "fr-FR" });
+const launch = {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run"],
+};
+
+/** A browser with a profile of its own on disk, on the subscriptions page. */
+async function newPage(slowdown) {
+  const profile = mkdtempSync(join(tmpdir(), "prototheque-bench-flux-"));
+  const context = await chromium.launchPersistentContext(profile, { ...launch, locale: "fr-FR" });
   await context.addInitScript(watchPage);
-  const page = await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   const cdp = await context.newCDPSession(page);
   await page.goto(`${base}abonnements`);
   await page.getByLabel("Adresse du flux").waitFor({ timeout: 120_000 });
-  return { context, page, throttle: () => cdp.send("Emulation.setCPUThrottlingRate", { rate: slowdown }) };
+  const close = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  };
+  return { close, page, throttle: () => cdp.send("Emulation.setCPUThrottlingRate", { rate: slowdown }) };
 }
 
-async function manyFeeds(browser, slowdown) {
+async function manyFeeds(slowdown) {
   const log = (line) => console.log(`BENCH feeds${slowdown > 1 ? ` (CPU ×${slowdown})` : ""}: ${line}`);
   // Every scenario starts from the first folder's files.
   hosts.hosts.forEach((h) => h.files.clear());
@@ -124,7 +140,7 @@ async function manyFeeds(browser, slowdown) {
     if (fate(i) === "failing") return hosts.failing.url(path);
     return hosts.cors.publish(path, readFileSync(join(before, name)));
   });
-  const { context, page, throttle } = await newPage(browser, slowdown);
+  const { close, page, throttle } = await newPage(slowdown);
   const start = Date.now();
   for (const url of urls) await subscribe(page, url);
   log(`${urls.length} feeds subscribed through the form (each refreshed at once, at full CPU speed) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
@@ -140,40 +156,39 @@ async function manyFeeds(browser, slowdown) {
   await throttle();
   await refresh(page, log, `« Actualiser » with ${counts.unchanged} unchanged, ${counts.changed} changed (${mb(bytes)} published again) and ${counts.failing} failing feeds`);
   await refresh(page, log, "« Actualiser » again, nothing changed since");
-  await context.close();
+  await close();
 }
 
-async function hub(browser, slowdown) {
+async function hub(slowdown) {
   const log = (line) => console.log(`BENCH hub${slowdown > 1 ? ` (CPU ×${slowdown})` : ""}: ${line}`);
   const bytes = readFileSync(hubFile);
   const file = JSON.parse(bytes.toString());
   const url = hosts.cors.publish(`/relais/${hubFile.split("/").at(-1)}`, bytes);
-  const { context, page, throttle } = await newPage(browser, slowdown);
+  const { close, page, throttle } = await newPage(slowdown);
   await throttle();
   hosts.resetStats();
-  await page.evaluate(() => (window.__long = []));
+  await page.evaluate(() => {
+    window.__long = [];
+    performance.clearResourceTimings();
+  });
+  const t0 = await page.evaluate(() => performance.now());
   const start = Date.now();
   await subscribe(page, url);
   const ms = Date.now() - start;
   const tasks = await page.evaluate(() => window.__long.slice());
   const status = await page.locator(`ul.abonnements > li[data-flux="${url}"] .etat-flux`).textContent();
-  log(`subscribing to a hub file of ${file.prototypes.length} prototypes from ${file.centres.length} centres (${mb(bytes.length)}, sequence ${feedHeader(bytes).sequence}): « ${status.trim()} » after ${ms} ms; ${requests(hosts.stats())}; ${describe(tasks)}`);
+  const stats = hosts.stats();
+  log(`subscribing to a hub file of ${file.prototypes.length} prototypes from ${file.centres.length} centres (${mb(bytes.length)}, sequence ${feedHeader(bytes).sequence}): « ${status.trim()} » after ${ms} ms; ${requests(stats)}; ${mb(stats.bytes)} sent, ${mb(await transferred(page, t0))} transferred as the browser counts it; ${describe(tasks)}`);
   await refresh(page, log, "« Actualiser » (the hub file unchanged)");
-  await context.close();
+  await close();
 }
 
 try {
   await waitForServer();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
   for (const slowdown of [1, 4]) {
-    await manyFeeds(browser, slowdown);
-    await hub(browser, slowdown);
+    await manyFeeds(slowdown);
+    await hub(slowdown);
   }
-  await browser.close();
 } finally {
   server.kill();
   await hosts.close();
