@@ -515,19 +515,15 @@ impl Future for JoinAll {
     }
 }
 
-/// One feed over HTTP: the browser revalidates what it has (`no-cache`), sends no cookie, and
-/// follows redirects (fetch's default). A request the browser refuses to read is tried once more without CORS:
+/// One feed over HTTP: the browser revalidates what it has (`no-cache`), sends no cookie to
+/// another site, and follows redirects (fetch's defaults). A request the browser refuses to read is tried once more without CORS:
 /// an (opaque) answer means the host refuses cross-origin reading; none, that it is unreachable.
 async fn fetch_feed(url: &str) -> Got {
     use gloo::net::http::Request;
-    use web_sys::{RequestCache, RequestCredentials, RequestMode};
-    // Redirects are followed: fetch's default.
-    let request = |mode| {
-        Request::get(url)
-            .cache(RequestCache::NoCache)
-            .credentials(RequestCredentials::Omit)
-            .mode(mode)
-    };
+    use web_sys::{RequestCache, RequestMode};
+    // Redirects are followed and no cookie goes to another site: fetch's defaults (each option
+    // set is one more browser import in the first download).
+    let request = |mode| Request::get(url).cache(RequestCache::NoCache).mode(mode);
     let response = match request(RequestMode::Cors).send().await {
         Ok(response) => response,
         Err(_) => {

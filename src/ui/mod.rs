@@ -193,8 +193,11 @@ async fn start_feeds(state: AppState) {
     }
     FEEDS_START.with(|s| s.set(Some(state)));
     // Without the chunk (offline before the service worker has it), the next start tries again.
+    // Once fetched, its entry answers at once, as for the router (`chunk_page`).
     #[cfg(feature = "split")]
-    let _ = import_chunk::page().await;
+    if import_chunk::preload().await.is_ok() {
+        let _ = router::now(import_chunk::page());
+    }
     #[cfg(not(feature = "split"))]
     let _ = import_or_feeds();
 }
