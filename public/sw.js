@@ -24,9 +24,7 @@ self.addEventListener("message", (event) => {
   if (event.data === "prendre-la-main") self.skipWaiting();
 });
 
-// The app's own files, as absolute addresses: only these are ever answered from the cache. Any
-// other request (a feed on another site, a check that the site answers, a file not in this
-// build) goes to the network untouched, so nothing stale is served as if it were fresh.
+// Only the build's own files are answered from the cache: never a feed, nor any other request.
 const PRECACHED = new Set(FILES.map((f) => new URL(f, self.registration.scope).href));
 
 self.addEventListener("fetch", (event) => {

@@ -55,6 +55,8 @@ thread_local! {
     static ACTIVITY: ArcRwSignal<Activity> = ArcRwSignal::new(Activity::default());
     static QUEUED: RefCell<Vec<(Which, bool)>> = const { RefCell::new(Vec::new()) };
     static SCHEDULED: Cell<bool> = const { Cell::new(false) };
+    /// A page asked for one of the refreshes under way or queued.
+    static TOLD: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The refreshes' activity (one for the page's lifetime).
@@ -62,13 +64,18 @@ pub fn activity() -> ArcRwSignal<Activity> {
     ACTIVITY.with(Clone::clone)
 }
 
-/// Starts the schedule once: a refresh now (when online), every [`REFRESH_EVERY`], and when the
-/// connection comes back.
+/// Starts the schedule once: a refresh now (when online, unless the app opened on
+/// « Abonnements »), every [`REFRESH_EVERY`], and when the connection comes back.
 pub fn start(state: AppState) {
     if SCHEDULED.with(|s| s.replace(true)) {
         return;
     }
-    refresh(state, Which::Due, false);
+    // Opened on « Abonnements », the person sees each feed's last state and refreshes with the
+    // page's button: no refresh starts behind it.
+    let here = crate::address::Route::of(&crate::ui::widgets::current_path());
+    if here != crate::address::Route::Subscriptions {
+        refresh(state, Which::Due, false);
+    }
     // A timeout again and again (the app already uses timeouts; an interval is one more import).
     leptos::task::spawn_local(async move {
         loop {
@@ -89,39 +96,69 @@ pub fn start(state: AppState) {
 }
 
 /// Refreshes `which`, now or after the refresh under way. `told`: the page asked, so the live
-/// region says the outcome.
+/// region says the outcome: of every refresh from the one under way when it asked to the last
+/// one queued (a feed counts as updated if one of them updated it, as failed if the last try
+/// failed).
 pub fn refresh(state: AppState, which: Which, told: bool) {
     let shared = activity();
+    if told {
+        shared.update(|a| a.said = None);
+    }
     if shared.with_untracked(|a| a.running) {
         QUEUED.with(|q| q.borrow_mut().push((which, told)));
+        if told {
+            TOLD.with(|t| t.set(true));
+        }
         return;
     }
-    shared.update(|a| {
-        a.running = true;
-        if told {
-            a.said = None;
-        }
-    });
+    TOLD.with(|t| t.set(told));
+    shared.update(|a| a.running = true);
     leptos::task::spawn_local(async move {
-        let (mut which, mut told) = (which, told);
+        let mut which = which;
+        // Address → (updated by one of the refreshes, failed at the last one).
+        let mut tried = std::collections::BTreeMap::<String, (bool, bool)>::new();
+        let mut said: Option<String>;
         loop {
-            let said = run(state, &which).await;
-            shared.update(|a| {
-                if told {
-                    a.said = Some(said);
+            match run(state, &which).await {
+                Ran::Said(text) => said = Some(text),
+                Ran::Tried(list) => {
+                    said = None;
+                    for (url, status) in list {
+                        let entry = tried.entry(url).or_default();
+                        entry.0 |= matches!(status, Status::Updated { .. });
+                        entry.1 = status.is_failure();
+                    }
                 }
-                a.finished = a.finished.wrapping_add(1);
-            });
+            }
+            shared.update(|a| a.finished = a.finished.wrapping_add(1));
             match QUEUED.with(|q| {
                 let mut q = q.borrow_mut();
                 (!q.is_empty()).then(|| q.remove(0))
             }) {
-                Some(next) => (which, told) = next,
+                Some((next, _)) => which = next,
                 None => break,
             }
         }
-        shared.update(|a| a.running = false);
+        let said = said.unwrap_or_else(|| {
+            let updated = tried.values().filter(|(u, f)| *u && !*f).count();
+            let failed = tried.values().filter(|(_, f)| *f).count();
+            outcome_summary(updated, failed)
+        });
+        let told = TOLD.with(|t| t.replace(false));
+        shared.update(|a| {
+            if told {
+                a.said = Some(said);
+            }
+            a.running = false;
+        });
     });
+}
+
+/// What one refresh gives: each feed tried and its status, or what to say instead (offline,
+/// storage not ready).
+enum Ran {
+    Said(String),
+    Tried(Vec<(String, Status)>),
 }
 
 /// Now, in seconds since 1970.
@@ -174,14 +211,14 @@ async fn database(state: AppState) -> Option<Database> {
     state.with_db(|db| async move { db }).await
 }
 
-/// One refresh; gives what the live region says.
-async fn run(state: AppState, which: &Which) -> String {
+/// One refresh.
+async fn run(state: AppState, which: &Which) -> Ran {
     let Some(db) = database(state).await else {
-        return "Le stockage n'est pas encore prêt ; réessayez dans un instant.".into();
+        return Ran::Said("Le stockage n'est pas encore prêt ; réessayez dans un instant.".into());
     };
     let subscriptions = match store::subscriptions(&db).await {
         Ok(list) => list,
-        Err(e) => return e.message,
+        Err(e) => return Ran::Said(e.message),
     };
     let now = now_seconds();
     let chosen: Vec<Subscription> = subscriptions
@@ -194,17 +231,17 @@ async fn run(state: AppState, which: &Which) -> String {
         .cloned()
         .collect();
     if chosen.is_empty() {
-        return outcome_summary(0, 0);
+        return Ran::Tried(Vec::new());
     }
     if !online() {
-        return offline_message(&subscriptions);
+        return Ran::Said(offline_message(&subscriptions));
     }
     let urls: Vec<String> = chosen.iter().map(|s| s.url.clone()).collect();
     let got = fetch_all(&urls).await;
     // Every feed without an answer: this browser is offline if its own site does not answer
     // either. Then nothing changes: the list keeps its last state.
     if got.iter().all(|g| matches!(g, Got::NoAnswer)) && !site_answers().await {
-        return offline_message(&subscriptions);
+        return Ran::Said(offline_message(&subscriptions));
     }
     let at = now_utc();
     let network = signatures::stored_network(&db)
@@ -243,9 +280,15 @@ async fn run(state: AppState, which: &Which) -> String {
         ..Refresh::default()
     };
     let mut import_failed: Option<String> = None;
-    if !admitted.is_empty() {
-        let combined = combine(&current, admitted, &network);
-        drop(current);
+    let combined = (!admitted.is_empty()).then(|| combine(&current, admitted, &network));
+    // Content that changes nothing (a feed published again as it was) is not imported: the
+    // import log and the undo of the last real import stay as they are.
+    let combined = match combined {
+        Some(c) if changes_something(&current, &c).await => Some(c),
+        _ => None,
+    };
+    drop(current);
+    if let Some(combined) = combined {
         let names: Vec<&str> = carried.iter().map(|(i, _)| chosen[*i].title()).collect();
         let source = format!("abonnements : {}", names.join(", "));
         match store::import(&db, combined, &network, &source, &at, &|_| {}).await {
@@ -288,26 +331,18 @@ async fn run(state: AppState, which: &Which) -> String {
 
     // The subscriptions follow: pins and sequences only for what was applied.
     let mut updated = chosen;
-    let (mut applied, mut failed) = (0, 0);
     for ((i, subscription), read) in updated.iter_mut().enumerate().zip(outcomes) {
         match read {
-            Read::Failed(status) => {
-                failed += 1;
-                subscription.failed(status, &at, now);
-            }
+            Read::Failed(status) => subscription.failed(status, &at, now),
             Read::Unchanged(header) => subscription.succeeded(Status::UpToDate, &header, &at),
             Read::Fresh(_, _) if import_failed.is_some() => {
-                failed += 1;
                 let message = import_failed.clone().unwrap_or_default();
                 subscription.failed(Status::Failed { message }, &at, now);
             }
             Read::Fresh(header, _) => {
                 let status = match changes[i] {
                     0 => Status::UpToDate,
-                    n => {
-                        applied += 1;
-                        Status::Updated { changes: n }
-                    }
+                    n => Status::Updated { changes: n },
                 };
                 subscription.succeeded(status, &header, &at);
             }
@@ -322,9 +357,33 @@ async fn run(state: AppState, which: &Which) -> String {
         .collect();
     updated.retain(|s| stored.contains(&s.url));
     if let Err(e) = store::put_subscriptions(&db, &updated).await {
-        return e.message;
+        return Ran::Said(e.message);
     }
-    outcome_summary(applied, failed)
+    Ran::Tried(
+        updated
+            .into_iter()
+            .filter_map(|s| Some((s.url, s.status?)))
+            .collect(),
+    )
+}
+
+/// Whether importing `incoming` would change `current` (compared a slice at a time).
+async fn changes_something(current: &Catalogue, incoming: &Admitted) -> bool {
+    let mut slices = slicing::Slices::new();
+    for (kind, id) in crate::exchange::preview_keys(incoming.catalogue()) {
+        if incoming.replaces(kind, &id)
+            || crate::exchange::preview_item(current, incoming.catalogue(), kind, id)
+                .outcome
+                .changes_catalogue()
+        {
+            return true;
+        }
+        if slices.due() {
+            slicing::page_turn().await;
+            slices.restart();
+        }
+    }
+    false
 }
 
 /// Reads, checks and judges one feed's bytes, and admits its content when it is fresh.
@@ -456,19 +515,15 @@ impl Future for JoinAll {
     }
 }
 
-/// One feed over HTTP: the browser revalidates what it has (`no-cache`), sends no cookie, and
-/// follows redirects (fetch's default). A request the browser refuses to read is tried once more without CORS:
+/// One feed over HTTP: the browser revalidates what it has (`no-cache`), sends no cookie to
+/// another site, and follows redirects (fetch's defaults). A request the browser refuses to read is tried once more without CORS:
 /// an (opaque) answer means the host refuses cross-origin reading; none, that it is unreachable.
 async fn fetch_feed(url: &str) -> Got {
     use gloo::net::http::Request;
-    use web_sys::{RequestCache, RequestCredentials, RequestMode};
-    // Redirects are followed: fetch's default.
-    let request = |mode| {
-        Request::get(url)
-            .cache(RequestCache::NoCache)
-            .credentials(RequestCredentials::Omit)
-            .mode(mode)
-    };
+    use web_sys::{RequestCache, RequestMode};
+    // Redirects are followed and no cookie goes to another site: fetch's defaults (each option
+    // set is one more browser import in the first download).
+    let request = |mode| Request::get(url).cache(RequestCache::NoCache).mode(mode);
     let response = match request(RequestMode::Cors).send().await {
         Ok(response) => response,
         Err(_) => {

@@ -132,22 +132,24 @@ fn page(route: &Route) -> AnyView {
     }
 }
 
-/// Once the catalogue is drawn, fetches the prototype page's code (the page most visits go to
+/// Once the catalogue is drawn: fetches the prototype page's code (the page most visits go to
 /// next) while the person reads the list, so that the first prototype opened shows without
-/// waiting for it. Other pages are fetched when first shown.
-#[cfg(feature = "split")]
-fn preload_prototype_page(state: AppState) {
+/// waiting for it (other pages are fetched when first shown); then starts the refreshes of the
+/// feeds subscribed to ([`start_feeds`]).
+fn after_first_paint(state: AppState) {
     let started = std::cell::Cell::new(false);
     Effect::new(move |_| {
         if started.get() || state.index.with(Option::is_none) {
             return;
         }
         started.set(true);
-        leptos::task::spawn_local(async {
+        leptos::task::spawn_local(async move {
             // Let the first list be painted before the chunk is compiled.
             gloo::timers::future::TimeoutFuture::new(300).await;
             // Straight from the split point: nobody waits for it, so the header says nothing.
+            #[cfg(feature = "split")]
             let _ = prototype_chunk::preload().await;
+            start_feeds(state).await;
         });
     });
 }
@@ -166,6 +168,10 @@ thread_local! {
 fn import_or_feeds() -> AnyView {
     if let Some(state) = FEEDS_START.with(std::cell::Cell::take) {
         feeds::start(state);
+    }
+    // The start-up's call runs outside any reactive owner (a task), the router's inside one:
+    // whichever comes first once the chunk is here starts the refreshes, only the router draws.
+    if Owner::current().is_none() {
         return ().into_any();
     }
     let route = router::use_router().with_here(|h| h.map(|h| h.route.clone()));
@@ -175,33 +181,25 @@ fn import_or_feeds() -> AnyView {
     }
 }
 
-/// Once the catalogue is drawn, starts the refreshes of the feeds subscribed to, if any: their
-/// code is in the import chunk, fetched only then, so a browser that subscribes to nothing
-/// never downloads it at start-up.
-fn start_feeds(state: AppState) {
-    let started = std::cell::Cell::new(false);
-    Effect::new(move |_| {
-        if started.get() || state.index.with(Option::is_none) {
-            return;
-        }
-        started.set(true);
-        leptos::task::spawn_local(async move {
-            let subscribed = state
-                .with_db(|db| async move { crate::store::has_subscriptions(&db).await })
-                .await;
-            if !matches!(subscribed, Some(Ok(true))) {
-                return;
-            }
-            FEEDS_START.with(|s| s.set(Some(state)));
-            // Straight from the split point: nobody waits for it, so the header says nothing.
-            // Without the chunk (offline before the service worker has it), the next start
-            // tries again.
-            #[cfg(feature = "split")]
-            let _ = import_chunk::page().await;
-            #[cfg(not(feature = "split"))]
-            let _ = import_or_feeds();
-        });
-    });
+/// Starts the refreshes of the feeds subscribed to, if a setting says there are any: their code
+/// is in the import chunk, fetched only then, so a browser that subscribes to nothing never
+/// downloads it at start-up.
+async fn start_feeds(state: AppState) {
+    let subscribed = state
+        .with_db(|db| async move { crate::store::has_subscriptions(&db).await })
+        .await;
+    if !matches!(subscribed, Some(Ok(true))) {
+        return;
+    }
+    FEEDS_START.with(|s| s.set(Some(state)));
+    // Without the chunk (offline before the service worker has it), the next start tries again.
+    // Once fetched, its entry answers at once, as for the router (`chunk_page`).
+    #[cfg(feature = "split")]
+    if import_chunk::preload().await.is_ok() {
+        let _ = router::now(import_chunk::page());
+    }
+    #[cfg(not(feature = "split"))]
+    let _ = import_or_feeds();
 }
 
 /// Mounts the app on `<body>`.
@@ -216,9 +214,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::start();
     provide_context(state);
     provide_context(offline::Connectivity::start());
-    #[cfg(feature = "split")]
-    preload_prototype_page(state);
-    start_feeds(state);
+    after_first_paint(state);
     view! { <Shell/> }
 }
 

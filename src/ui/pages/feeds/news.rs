@@ -48,9 +48,12 @@ pub fn NewsPage() -> impl IntoView {
     let message = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
     let load = move || spawn_local(async move { shown.set(Some(listed(state).await)) });
+    // Read once storage is open (the catalogue loaded), and again at the end of every refresh.
     Effect::new(move |_| {
         activity.with(|a| a.finished);
-        load();
+        if state.catalogue.with(Option::is_some) {
+            load();
+        }
     });
 
     let undo = move |key: u32| {

@@ -76,15 +76,23 @@ pub fn SubscriptionsPage() -> impl IntoView {
             }
         })
     };
-    // Read again at the end of every refresh (and now).
+    // Read once storage is open (the catalogue loaded), and again at the end of every refresh.
     {
         let activity = activity.clone();
         Effect::new(move |_| {
             activity.with(|a| a.finished);
-            load();
+            if state.catalogue.with(Option::is_some) {
+                load();
+            }
         });
     }
-    spawn_local(async move { listed.set(directory(state).await) });
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || state.catalogue.with(Option::is_none) {
+            return done.unwrap_or(false);
+        }
+        spawn_local(async move { listed.set(directory(state).await) });
+        true
+    });
     feeds::start(state);
 
     let subscribe = move |subscription: Subscription| {
