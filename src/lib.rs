@@ -6,7 +6,8 @@
 //! (the clock that cuts long work into slices, for `store` and `ui`), `webcrypto` (Ed25519
 //! through the browser), `store` and `ui` exist only on `wasm32`; everything else is tested
 //! natively. `ed25519_rules` says what a key and a signature must be for every verifier, and
-//! `native_crypto` is `webcrypto`'s native twin (not on `wasm32`).
+//! `native_crypto` is `webcrypto`'s native twin (not on `wasm32`). `relay` is the hub command's
+//! work (native only: `src/bin/relais.rs`).
 
 pub mod address;
 pub mod ed25519_rules;
@@ -20,6 +21,8 @@ pub mod synth;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native_crypto;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod relay;
 #[cfg(target_arch = "wasm32")]
 pub mod slicing;
 #[cfg(target_arch = "wasm32")]

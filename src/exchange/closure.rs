@@ -91,6 +91,108 @@ pub fn merge_admitted(
     )
 }
 
+/// [`merge_admitted`] in place, for a catalogue that many files are merged into in turn (a hub
+/// merging thousands of feeds): the work is proportional to the file, not to `stored`, and
+/// `stored_bytes` ([`record_bytes`] of `stored`) is kept up to date. Gives how many records
+/// changed. When the result would break the rules, `stored` and `stored_bytes` are left as they
+/// were and the problems come back. The result is [`merge_admitted`]'s (`tests/relais.rs`).
+pub fn merge_admitted_into(
+    stored: &mut Catalogue,
+    stored_bytes: &mut usize,
+    admitted: &super::Admitted,
+    limits: &Limits,
+) -> Result<usize, Problems> {
+    use super::EntityKind;
+    let incoming = admitted.catalogue();
+    // What the file touches, as it was, to compare and to undo.
+    let before = Catalogue {
+        centres: taken(&stored.centres, incoming.centres.keys()),
+        prototypes: taken(&stored.prototypes, incoming.prototypes.keys()),
+        ratings: taken(&stored.ratings, incoming.ratings.keys()),
+        ..Catalogue::default()
+    };
+    let mut replaced = Catalogue::default();
+    let mut bytes = *stored_bytes as i128;
+    for (kind, id) in admitted.replaced() {
+        fn out<T: Serialize>(
+            from: &mut BTreeMap<String, Record<T>>,
+            into: &mut BTreeMap<String, Record<T>>,
+            id: String,
+        ) -> i128 {
+            from.remove(&id).map_or(0, |record| {
+                let len = record_json(&id, &record).len() as i128;
+                into.insert(id, record);
+                len
+            })
+        }
+        bytes -= match kind {
+            EntityKind::Centre => out(&mut stored.centres, &mut replaced.centres, id),
+            EntityKind::Prototype => out(&mut stored.prototypes, &mut replaced.prototypes, id),
+            EntityKind::Rating => out(&mut stored.ratings, &mut replaced.ratings, id),
+        };
+    }
+    bytes += merge_into(&mut stored.centres, &incoming.centres);
+    bytes += merge_into(&mut stored.prototypes, &incoming.prototypes);
+    bytes += merge_into(&mut stored.ratings, &incoming.ratings);
+    let bytes = bytes.max(0) as usize;
+    if let Err(problems) = check_merged(stored, incoming, bytes, limits) {
+        fn undo<T>(
+            into: &mut BTreeMap<String, Record<T>>,
+            incoming: &BTreeMap<String, Record<T>>,
+            before: BTreeMap<String, Record<T>>,
+            replaced: BTreeMap<String, Record<T>>,
+        ) {
+            for id in incoming.keys() {
+                into.remove(id);
+            }
+            into.extend(before);
+            into.extend(replaced);
+        }
+        undo(
+            &mut stored.centres,
+            &incoming.centres,
+            before.centres,
+            replaced.centres,
+        );
+        undo(
+            &mut stored.prototypes,
+            &incoming.prototypes,
+            before.prototypes,
+            replaced.prototypes,
+        );
+        undo(
+            &mut stored.ratings,
+            &incoming.ratings,
+            before.ratings,
+            replaced.ratings,
+        );
+        return Err(problems);
+    }
+    *stored_bytes = bytes;
+    fn changed<T: PartialEq>(
+        now: &BTreeMap<String, Record<T>>,
+        incoming: &BTreeMap<String, Record<T>>,
+        before: &BTreeMap<String, Record<T>>,
+    ) -> usize {
+        incoming
+            .keys()
+            .filter(|id| before.get(*id) != now.get(*id))
+            .count()
+    }
+    Ok(changed(&stored.centres, &incoming.centres, &before.centres)
+        + changed(&stored.prototypes, &incoming.prototypes, &before.prototypes)
+        + changed(&stored.ratings, &incoming.ratings, &before.ratings))
+}
+
+/// The records of `from` named by `ids`, cloned.
+fn taken<'a, T: Clone + 'a>(
+    from: &BTreeMap<String, Record<T>>,
+    ids: impl Iterator<Item = &'a String>,
+) -> BTreeMap<String, Record<T>> {
+    ids.filter_map(|id| from.get(id).map(|r| (id.clone(), r.clone())))
+        .collect()
+}
+
 /// Merges `incoming`'s records into `into`; gives how many bytes the records' compact forms grew
 /// by.
 fn merge_into<T: Serialize + Clone + PartialEq>(

@@ -20,8 +20,8 @@ pub use admit::{
     admit, combine, signature_checks, Admission, Admitted, Check, NetworkKeys, Refusal, Verdicts,
 };
 pub use closure::{
-    check_merged, check_stored_record, document_bytes, merge_admitted, merge_checked, record_bytes,
-    EXPORT_HEADROOM, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,
+    check_merged, check_stored_record, document_bytes, merge_admitted, merge_admitted_into,
+    merge_checked, record_bytes, EXPORT_HEADROOM, MAX_CONFLICTS, MAX_REVISION, MAX_SUPERSEDED,
 };
 pub use door::{
     check_centre, check_prototype, check_rating, is_valid_id, read_centre_record, read_document,
