@@ -36,6 +36,8 @@ const counts = { failing: 0, changed: 0, unchanged: 0 };
 names.forEach((_, i) => counts[fate(i)]++);
 
 const server = spawn("node", [fileURLToPath(new URL("serve.mjs", import.meta.url)), resolve(dist), String(port)], { stdio: "ignore" });
+// The app's host goes with this process, however it ends.
+process.on("exit", () => server.kill());
 const hosts = await startFeedHosts({ port: Number(process.env.PROTOTHEQUE_FEED_PORT ?? 0) });
 
 async function waitForServer() {
