@@ -1,7 +1,8 @@
 // The network's directory of feeds as the build ships it (public/flux/, listed in reseau.json):
 // every centre's feed is served beside the list, at the address the list gives relative to
-// itself, signed by the key the list gives that centre; and the service worker never answers a
-// feed from its cache (scripts/precache.sh leaves flux/ out), while it does answer the list.
+// itself, signed by the key the list gives that centre; the service worker never answers a feed
+// from its cache (scripts/precache.sh leaves flux/ out), while it does answer the list; and
+// « Abonnements » subscribes to a centre of the directory, whose feed then verifies and applies.
 import { test, expect } from "@playwright/test";
 
 const totals = (page) => page.locator("p.totals");
@@ -69,3 +70,28 @@ for (const [where, base] of [["à la racine", `http://127.0.0.1:${port}/`], ["so
     await context.setOffline(false);
   });
 }
+
+test("« Abonnements » propose les 8 centres de l'annuaire ; s'abonner à l'un lit son flux vérifié, déjà à jour", async ({ page }) => {
+  const base = `http://127.0.0.1:${port}/`;
+  await page.goto(base);
+  await expect(totals(page)).toHaveText("48 prototypes partagés par 8 centres");
+  await page.goto(`${base}abonnements`);
+  const directory = page.locator("section.centres-reseau");
+  await expect(directory.getByRole("heading", { name: "Centres du réseau" })).toBeVisible();
+  await expect(directory.getByRole("button", { name: /^S'abonner au flux de / })).toHaveCount(8);
+
+  await directory.getByRole("button", { name: "S'abonner au flux de Centre social l'Echo" }).click();
+  const echo = page.locator(`ul.abonnements li[data-flux="${base}flux/prototheque-flux-echo.json"]`);
+  // Read, its header and versions verified against the list's key: the seed already holds
+  // what Echo's feed holds, so nothing is new (any refusal would say so instead).
+  await expect(echo.locator(".etat-flux")).toHaveText(/^À jour/);
+  await expect(echo.locator(".date-flux")).not.toHaveText(/jamais/);
+  await expect(echo.locator(".etat-flux")).not.toHaveClass(/avertissement/);
+  await expect(echo.locator(".nom-flux")).toHaveText("Centre social l'Echo");
+  await expect(directory.getByRole("button", { name: /^S'abonner au flux de / })).toHaveCount(7);
+
+  // The same file again: unchanged.
+  await page.getByRole("button", { name: "Actualiser", exact: true }).click();
+  await expect(page.locator("#etat-actualisation")).toHaveText("Tout est à jour.");
+  await expect(echo.locator(".etat-flux")).toHaveText(/^À jour/);
+});
