@@ -6,7 +6,9 @@
 use prototheque::exchange::{read_document, Limits};
 
 fn main() {
-    let dir = std::env::args().nth(1).expect("Utilisation : read_feeds <dossier>");
+    let dir = std::env::args()
+        .nth(1)
+        .expect("Utilisation : read_feeds <dossier>");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("the folder can be read")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -21,5 +23,7 @@ fn main() {
         bytes += text.len();
         prototypes += document.catalogue.prototypes.len();
     }
-    eprintln!("{files} fichiers lus par la porte ({bytes} octets, {prototypes} prototypes en tout)");
+    eprintln!(
+        "{files} fichiers lus par la porte ({bytes} octets, {prototypes} prototypes en tout)"
+    );
 }

@@ -25,7 +25,9 @@ pub fn backoff(failures: u32) -> u64 {
         return 0;
     }
     let doublings = (failures - 1).min(16);
-    FIRST_BACKOFF.saturating_mul(1 << doublings).min(MAX_BACKOFF)
+    FIRST_BACKOFF
+        .saturating_mul(1 << doublings)
+        .min(MAX_BACKOFF)
 }
 
 /// One subscription, kept in IndexedDB under its address. Fields added later get their default
@@ -473,10 +475,22 @@ mod tests {
 
     #[test]
     fn instants_read_as_local_dates_and_times() {
-        assert_eq!(local_date_time("2026-03-14T10:20:00Z", 60), "14/03/2026 à 11 h 20");
-        assert_eq!(local_date_time("2026-12-31T23:30:00Z", 60), "01/01/2027 à 0 h 30");
-        assert_eq!(local_date_time("2024-02-29T12:05:00Z", 0), "29/02/2024 à 12 h 05");
-        assert_eq!(local_date_time("2026-07-01T00:10:00Z", -240), "30/06/2026 à 20 h 10");
+        assert_eq!(
+            local_date_time("2026-03-14T10:20:00Z", 60),
+            "14/03/2026 à 11 h 20"
+        );
+        assert_eq!(
+            local_date_time("2026-12-31T23:30:00Z", 60),
+            "01/01/2027 à 0 h 30"
+        );
+        assert_eq!(
+            local_date_time("2024-02-29T12:05:00Z", 0),
+            "29/02/2024 à 12 h 05"
+        );
+        assert_eq!(
+            local_date_time("2026-07-01T00:10:00Z", -240),
+            "30/06/2026 à 20 h 10"
+        );
         assert_eq!(local_date_time("hier", 0), "hier");
     }
 

@@ -1435,7 +1435,9 @@ async fn subscriptions_and_refreshes_round_trip_through_indexeddb() {
         .unwrap();
     // A refresh's outcome written over the first one.
     echo.failed(Status::Unreachable, "2026-05-01T11:00:00Z", 1_000);
-    store::put_subscriptions(&db, &[echo.clone()]).await.unwrap();
+    store::put_subscriptions(&db, &[echo.clone()])
+        .await
+        .unwrap();
     let key = store::add_refresh(
         &db,
         &Refresh {
@@ -1457,7 +1459,11 @@ async fn subscriptions_and_refreshes_round_trip_through_indexeddb() {
     let db = store::open(&name).await.expect("reopen");
     assert!(store::has_subscriptions(&db).await.unwrap());
     let kept = store::subscriptions(&db).await.unwrap();
-    assert_eq!(kept, [echo.clone(), network.clone()], "in the order subscribed");
+    assert_eq!(
+        kept,
+        [echo.clone(), network.clone()],
+        "in the order subscribed"
+    );
     assert_eq!(kept[0].failures, 1);
     assert_eq!(kept[0].next_try, 1_000 + 15 * 60);
     assert_eq!(kept[1].network_keys, ["a".repeat(43)]);

@@ -44,7 +44,10 @@ fn a_feed_reads_back_with_its_header_and_its_signature_verifies() {
     assert_eq!(header.kind, FeedKind::Centre);
     assert_eq!(header.sequence, 41);
     assert_eq!(header.key(), Some(key_of(&SECRET).as_str()));
-    assert!(verify_feed(header), "the message the door computes is the signed one");
+    assert!(
+        verify_feed(header),
+        "the message the door computes is the signed one"
+    );
     assert!(
         !doc.extra.contains_key("flux"),
         "a field the door reads is not kept as unknown"
@@ -59,8 +62,14 @@ fn a_header_changed_after_signing_does_not_verify() {
     let bytes = String::from_utf8(feed_file("echo", 41, &SECRET)).unwrap();
     let edits = [
         ("\"sequence\": 41", "\"sequence\": 4100"),
-        ("\"nom\": \"Centre social l'Echo\"", "\"nom\": \"Autre nom\""),
-        ("\"publie_le\": \"2026-12-02T10:00:00Z\"", "\"publie_le\": \"2027-01-01T00:00:00Z\""),
+        (
+            "\"nom\": \"Centre social l'Echo\"",
+            "\"nom\": \"Autre nom\"",
+        ),
+        (
+            "\"publie_le\": \"2026-12-02T10:00:00Z\"",
+            "\"publie_le\": \"2027-01-01T00:00:00Z\"",
+        ),
         ("\"nature\": \"centre\"", "\"nature\": \"relais\""),
         // A field added to the header is covered by the signature too.
         ("\"sequence\": 41", "\"sequence\": 41, \"miroir\": true"),
@@ -82,11 +91,23 @@ fn a_header_changed_after_signing_does_not_verify() {
 fn a_malformed_header_is_refused_with_its_path() {
     let bytes = String::from_utf8(feed_file("echo", 41, &SECRET)).unwrap();
     let cases = [
-        ("\"nature\": \"centre\"", "\"nature\": \"miroir\"", "flux.nature"),
+        (
+            "\"nature\": \"centre\"",
+            "\"nature\": \"miroir\"",
+            "flux.nature",
+        ),
         ("\"sequence\": 41", "\"sequence\": -1", "flux.sequence"),
-        ("\"editeur\": \"echo\"", "\"editeur\": \"Echo !\"", "flux.editeur"),
+        (
+            "\"editeur\": \"echo\"",
+            "\"editeur\": \"Echo !\"",
+            "flux.editeur",
+        ),
         // A centre's feed whose centre is not in the file.
-        ("\"editeur\": \"echo\"", "\"editeur\": \"centre-absent\"", "flux.editeur"),
+        (
+            "\"editeur\": \"echo\"",
+            "\"editeur\": \"centre-absent\"",
+            "flux.editeur",
+        ),
     ];
     for (from, to, path) in cases {
         let forged = bytes.replacen(from, to, 1);
@@ -98,7 +119,10 @@ fn a_malformed_header_is_refused_with_its_path() {
     }
     let unsigned = bytes.replacen("\"signature\": {", "\"signature_retiree\": {", 1);
     let problems = read_document(unsigned.as_bytes(), &Limits::default()).unwrap_err();
-    assert!(problems.list.iter().any(|p| p.path == "flux.signature"), "{problems:?}");
+    assert!(
+        problems.list.iter().any(|p| p.path == "flux.signature"),
+        "{problems:?}"
+    );
 }
 
 fn header(publisher: &str, kind: FeedKind, sequence: u64, secret: &[u8; 32]) -> FeedHeader {
@@ -158,7 +182,11 @@ fn the_subscriber_judges_freshness_and_the_pinned_key() {
     ));
     // The address now serves another centre's feed.
     assert_eq!(
-        judge(&header("phalempins", FeedKind::Centre, 9, &SECRET), Some(&pinned), &[]),
+        judge(
+            &header("phalempins", FeedKind::Centre, 9, &SECRET),
+            Some(&pinned),
+            &[]
+        ),
         Judgement::OtherPublisher {
             expected: "echo".into(),
             got: "phalempins".into()
@@ -174,9 +202,15 @@ fn the_subscriber_judges_freshness_and_the_pinned_key() {
 #[test]
 fn sequences_grow_on_one_device_and_across_devices() {
     assert_eq!(next_sequence(None, 1_700_000_000), 1_700_000_000);
-    assert_eq!(next_sequence(Some(1_700_000_000), 1_700_000_000), 1_700_000_001);
+    assert_eq!(
+        next_sequence(Some(1_700_000_000), 1_700_000_000),
+        1_700_000_001
+    );
     // A clock set back does not make the sequence go back.
-    assert_eq!(next_sequence(Some(1_800_000_000), 1_700_000_000), 1_800_000_001);
+    assert_eq!(
+        next_sequence(Some(1_800_000_000), 1_700_000_000),
+        1_800_000_001
+    );
     // A second device, or a browser whose storage was cleared, publishes later: higher.
     assert!(next_sequence(None, 1_700_000_100) > next_sequence(Some(1_700_000_000), 1_700_000_000));
 }
@@ -188,20 +222,31 @@ fn a_centre_feed_holds_its_work_and_what_it_refers_to() {
         let feed = centre_feed(&seed, centre);
         assert!(feed.centres.contains_key(centre));
         for (id, record) in &seed.prototypes {
-            if record.winner().body.as_ref().is_some_and(|p| &p.centre == centre) {
+            if record
+                .winner()
+                .body
+                .as_ref()
+                .is_some_and(|p| &p.centre == centre)
+            {
                 assert!(feed.prototypes.contains_key(id), "{centre}: {id}");
             }
         }
         for (id, record) in &seed.ratings {
-            if record.winner().body.as_ref().is_some_and(|r| &r.centre == centre) {
+            if record
+                .winner()
+                .body
+                .as_ref()
+                .is_some_and(|r| &r.centre == centre)
+            {
                 assert!(feed.ratings.contains_key(id), "{centre}: {id}");
             }
         }
         // Nothing else's reports.
-        assert!(feed
-            .ratings
-            .values()
-            .all(|r| r.heads.iter().filter_map(|v| v.body.as_ref()).any(|b| &b.centre == centre)));
+        assert!(feed.ratings.values().all(|r| r
+            .heads
+            .iter()
+            .filter_map(|v| v.body.as_ref())
+            .any(|b| &b.centre == centre)));
         // Every reference resolves: the door reads it back as it is.
         let bytes = export(&Document {
             catalogue: feed.clone(),
@@ -240,7 +285,13 @@ fn feed_addresses_are_https_or_this_machine() {
     }
     assert!(feed_reference_ok("flux/echo.json"));
     assert!(feed_reference_ok("https://centre-echo.fr/flux.json"));
-    for bad in ["../flux.json", "/flux.json", "//evil.fr/flux.json", "javascript:x", "http://evil.fr/f.json"] {
+    for bad in [
+        "../flux.json",
+        "/flux.json",
+        "//evil.fr/flux.json",
+        "javascript:x",
+        "http://evil.fr/f.json",
+    ] {
         assert!(!feed_reference_ok(bad), "{bad}");
     }
 }

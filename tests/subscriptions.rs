@@ -53,7 +53,8 @@ fn a_subscription_by_address_pins_the_first_feed_then_judges_the_next_against_it
         (pin.publisher.as_str(), pin.key.clone(), pin.sequence),
         ("echo", key_of(&SECRET), 10)
     );
-    let judged = |h: &FeedHeader, s: &Subscription| judge(h, s.pin().as_ref(), &s.listed_keys(&catalogue));
+    let judged =
+        |h: &FeedHeader, s: &Subscription| judge(h, s.pin().as_ref(), &s.listed_keys(&catalogue));
     assert_eq!(judged(&first, &s), Judgement::Unchanged);
     assert_eq!(
         judged(&header("echo", 9, &SECRET), &s),
@@ -90,14 +91,22 @@ fn a_subscription_from_the_network_pins_its_keys_and_follows_a_key_it_lists() {
     assert_eq!(s.pin().unwrap().key, key_of(&SECRET));
     // The network's second key for the centre: followed.
     assert_eq!(
-        judge(&header("echo", 1, &OTHER), s.pin().as_ref(), &s.listed_keys(&catalogue)),
+        judge(
+            &header("echo", 1, &OTHER),
+            s.pin().as_ref(),
+            &s.listed_keys(&catalogue)
+        ),
         Judgement::Fresh {
             new_key: Some(key_of(&OTHER))
         }
     );
     // A key the network does not give it: refused from the very first feed.
     assert!(matches!(
-        judge(&header("echo", 1, &[3; 32]), s.pin().as_ref(), &s.listed_keys(&catalogue)),
+        judge(
+            &header("echo", 1, &[3; 32]),
+            s.pin().as_ref(),
+            &s.listed_keys(&catalogue)
+        ),
         Judgement::OtherKey { .. }
     ));
 }
@@ -140,7 +149,9 @@ fn every_status_survives_storage_and_older_entries_read_with_defaults() {
         Status::BadSignature,
         Status::OtherKey,
         Status::Older { seen: 5, got: 4 },
-        Status::OtherPublisher { got: "autre".into() },
+        Status::OtherPublisher {
+            got: "autre".into(),
+        },
         Status::Failed {
             message: "Le stockage est plein.".into(),
         },
@@ -149,7 +160,11 @@ fn every_status_survives_storage_and_older_entries_read_with_defaults() {
         let mut s = Subscription::new("https://echo.example/flux.json", "2026-12-01T09:00:00Z");
         s.failed(status, "2026-12-02T10:00:00Z", 7);
         let text = serde_json::to_string(&s).unwrap();
-        assert_eq!(serde_json::from_str::<Subscription>(&text).unwrap(), s, "{text}");
+        assert_eq!(
+            serde_json::from_str::<Subscription>(&text).unwrap(),
+            s,
+            "{text}"
+        );
     }
     // What an earlier version wrote, and a field a newer one adds.
     let old: Subscription = serde_json::from_str(
@@ -170,7 +185,10 @@ fn every_message_starts_with_the_words_the_page_promises() {
             Status::CrossOrigin,
             "Le site qui héberge ce flux n'en autorise pas la lecture",
         ),
-        (Status::Unreachable, "Le site qui héberge ce flux ne répond pas"),
+        (
+            Status::Unreachable,
+            "Le site qui héberge ce flux ne répond pas",
+        ),
         (Status::NotFound, "Aucun flux à cette adresse"),
         (
             Status::NotAFeed {
@@ -179,7 +197,10 @@ fn every_message_starts_with_the_words_the_page_promises() {
             "Ce fichier n'est pas un flux Prototèque",
         ),
         (Status::TooBig, "Ce flux est trop volumineux"),
-        (Status::BadSignature, "La signature de ce flux n'est pas valide"),
+        (
+            Status::BadSignature,
+            "La signature de ce flux n'est pas valide",
+        ),
         (
             Status::OtherKey,
             "Attention : ce flux est signé par une autre clé que celle enregistrée lors de \
@@ -200,7 +221,10 @@ fn every_message_starts_with_the_words_the_page_promises() {
         assert_eq!(status.is_failure(), !start.contains("jour"), "{message}");
     }
     let unreachable = Status::Unreachable.message(30 * 60);
-    assert!(unreachable.contains("Nouvel essai dans 30 minutes"), "{unreachable}");
+    assert!(
+        unreachable.contains("Nouvel essai dans 30 minutes"),
+        "{unreachable}"
+    );
     let cors = Status::CrossOrigin.message(0);
     for fix in [
         "GitHub Pages",
@@ -238,15 +262,20 @@ fn news_lines_name_titles_centres_and_origins() {
         news_line(&item(EntityKind::Prototype, id, Outcome::Updated), &seed).unwrap(),
         format!("Prototype mis à jour : {} — {centre}", prototype.title)
     );
-    assert!(news_line(&item(EntityKind::Prototype, id, Outcome::Conflict), &seed)
-        .unwrap()
-        .contains("les deux versions sont gardées"));
+    assert!(
+        news_line(&item(EntityKind::Prototype, id, Outcome::Conflict), &seed)
+            .unwrap()
+            .contains("les deux versions sont gardées")
+    );
     assert_eq!(
         news_line(&item(EntityKind::Prototype, id, Outcome::Unchanged), &seed),
         None
     );
     assert_eq!(
-        news_line(&item(EntityKind::Prototype, id, Outcome::IgnoredOlder), &seed),
+        news_line(
+            &item(EntityKind::Prototype, id, Outcome::IgnoredOlder),
+            &seed
+        ),
         None
     );
     if let Some((id, adapted)) = seed
@@ -281,7 +310,11 @@ fn news_lines_name_titles_centres_and_origins() {
     );
     let (centre_id, centre) = seed.centres.iter().next().unwrap();
     assert_eq!(
-        news_line(&item(EntityKind::Centre, centre_id, Outcome::Updated), &seed).unwrap(),
+        news_line(
+            &item(EntityKind::Centre, centre_id, Outcome::Updated),
+            &seed
+        )
+        .unwrap(),
         format!("Centre mis à jour : {}", centre.current().unwrap().name)
     );
 }

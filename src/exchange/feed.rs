@@ -82,7 +82,13 @@ struct WireHeader<'a> {
 
 impl FeedHeader {
     /// An unsigned header; sign [`FeedHeader::message`] and put the result in `signature`.
-    pub fn new(publisher: &str, name: &str, kind: FeedKind, sequence: u64, published: &str) -> Self {
+    pub fn new(
+        publisher: &str,
+        name: &str,
+        kind: FeedKind,
+        sequence: u64,
+        published: &str,
+    ) -> Self {
         let mut header = FeedHeader {
             publisher: publisher.to_owned(),
             name: name.to_owned(),
@@ -249,10 +255,11 @@ pub fn centre_feed(catalogue: &Catalogue, centre: &str) -> Catalogue {
     let mut prototypes = BTreeSet::new();
     for (id, record) in &catalogue.prototypes {
         let bodies = || record.heads.iter().filter_map(|v| v.body.as_ref());
-        if record.heads.iter().any(|v| v.author == centre) || bodies().any(|p| p.centre == centre)
-        {
+        if record.heads.iter().any(|v| v.author == centre) || bodies().any(|p| p.centre == centre) {
             prototypes.insert(id.clone());
-            prototypes.extend(bodies().filter_map(|p| p.forked_from.as_ref().map(|f| f.prototype.clone())));
+            prototypes.extend(
+                bodies().filter_map(|p| p.forked_from.as_ref().map(|f| f.prototype.clone())),
+            );
         }
     }
     for (id, record) in &catalogue.ratings {
@@ -320,28 +327,37 @@ pub fn feed_address(text: &str) -> Result<String, String> {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
     {
-        return Err("Cette adresse n'est pas valide : vérifiez qu'elle a été copiée en entier, \
+        return Err(
+            "Cette adresse n'est pas valide : vérifiez qu'elle a été copiée en entier, \
                     sans espace."
-            .into());
+                .into(),
+        );
     }
     let lower = text.to_ascii_lowercase();
     let (scheme, rest) = match lower.split_once("://") {
         Some((scheme, rest)) => (scheme, rest),
         None => {
-            return Err("L'adresse du flux doit commencer par https:// (par exemple \
+            return Err(
+                "L'adresse du flux doit commencer par https:// (par exemple \
                         https://mon-centre.fr/prototheque-flux-mon-centre.json)."
-                .into())
+                    .into(),
+            )
         }
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = match authority.rsplit_once('@') {
         Some(_) => {
-            return Err("L'adresse du flux ne doit pas contenir d'identifiant ni de mot de passe.".into())
+            return Err(
+                "L'adresse du flux ne doit pas contenir d'identifiant ni de mot de passe.".into(),
+            )
         }
         None => authority,
     };
     let hostname = if host.starts_with('[') {
-        host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+        host.split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
     } else {
         host.split(':').next().unwrap_or("").to_owned()
     };
@@ -352,10 +368,12 @@ pub fn feed_address(text: &str) -> Result<String, String> {
     match scheme {
         "https" => Ok(text.to_owned()),
         "http" if loopback => Ok(text.to_owned()),
-        "http" => Err("Cette adresse commence par http:// : Prototèque ne lit que les flux \
+        "http" => Err(
+            "Cette adresse commence par http:// : Prototèque ne lit que les flux \
                        en https:// (le site doit avoir un certificat). Essayez la même adresse \
                        avec https://."
-            .into()),
+                .into(),
+        ),
         _ => Err("L'adresse du flux doit commencer par https://.".into()),
     }
 }
@@ -370,7 +388,11 @@ pub fn feed_reference_ok(text: &str) -> bool {
         && text.len() <= MAX_FEED_URL
         && !text.starts_with("//")
         && !text.starts_with('/')
-        && !text.split(['/', '?', '#']).next().unwrap_or("").contains(':')
+        && !text
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .contains(':')
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '~'))

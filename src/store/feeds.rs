@@ -36,7 +36,9 @@ const SUBSCRIBED: &str = "abonne";
 
 /// Whether any feed is subscribed to.
 pub async fn has_subscriptions(db: &Database) -> Result<bool> {
-    Ok(super::settings::get_setting(db, SUBSCRIBED).await?.is_some())
+    Ok(super::settings::get_setting(db, SUBSCRIBED)
+        .await?
+        .is_some())
 }
 
 /// Writes [`SUBSCRIBED`] inside `tx` (over the subscriptions and the settings), from what the

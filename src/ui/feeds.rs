@@ -16,7 +16,8 @@ use crate::model::Catalogue;
 use crate::slicing;
 use crate::store;
 use crate::subscription::{
-    news_line, outcome_summary, NewsSource, Refresh, Status, Subscription, IN_PARALLEL, REFRESH_EVERY,
+    news_line, outcome_summary, NewsSource, Refresh, Status, Subscription, IN_PARALLEL,
+    REFRESH_EVERY,
 };
 use crate::ui::signatures;
 use crate::ui::state::{now_utc, AppState};
@@ -462,7 +463,11 @@ async fn header_holds(header: &FeedHeader) -> bool {
 
 /// Whether this app's own site answers (a request no cache may answer).
 async fn site_answers() -> bool {
-    let url = format!("{}?verification={}", signatures::NETWORK_URL, js_sys::Date::now());
+    let url = format!(
+        "{}?verification={}",
+        signatures::NETWORK_URL,
+        js_sys::Date::now()
+    );
     gloo::net::http::Request::get(&url)
         .cache(web_sys::RequestCache::NoStore)
         .send()

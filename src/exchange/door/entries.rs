@@ -4,11 +4,11 @@
 use super::entities::{
     check_adaptation_cycles, check_prototype_refs, check_rating_refs, CENTRE, PROTOTYPE, RATING,
 };
+use super::feed::feed_header;
 use super::fields::{Cx, Fields, Path};
 use super::reading::{fail, not_a_catalogue, Limits};
 use super::record::{record, Kind};
 use super::values::{clip, id, timestamp};
-use super::feed::feed_header;
 use crate::exchange::feed::{FeedHeader, FeedKind};
 use crate::exchange::json::{self, Map, Value};
 use crate::exchange::scan::LISTS;

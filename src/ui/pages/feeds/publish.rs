@@ -78,9 +78,7 @@ async fn publish(state: AppState, centre: String) -> Result<String, String> {
     let file = feed_file_name(&centre);
     download(&bytes, &file, "application/json")?;
     state
-        .with_db(|db| async move {
-            store::put_setting(&db, &setting, &sequence.to_string()).await
-        })
+        .with_db(|db| async move { store::put_setting(&db, &setting, &sequence.to_string()).await })
         .await
         .transpose()
         .map_err(|e| e.message)?;

@@ -120,9 +120,8 @@ pub fn SubscriptionsPage() -> impl IntoView {
             Err(message) => error.set(Some(message)),
             Ok(url) => {
                 error.set(None);
-                let known = list.with_untracked(|l| {
-                    l.as_ref().is_some_and(|l| l.iter().any(|s| s.url == url))
-                });
+                let known = list
+                    .with_untracked(|l| l.as_ref().is_some_and(|l| l.iter().any(|s| s.url == url)));
                 if known {
                     note.set(Some("Vous êtes déjà abonné à ce flux.".into()));
                     return;
