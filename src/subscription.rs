@@ -411,7 +411,16 @@ pub fn local_date_time(instant: &str, offset_minutes: i64) -> String {
     };
     let local = (utc as i64 + offset_minutes * 60).max(0) as u64;
     let (days, of_day) = (local / 86_400, local % 86_400);
-    // Civil from days (Howard Hinnant's algorithm).
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{day:02}/{month:02}/{year} à {} h {:02}",
+        of_day / 3_600,
+        of_day % 3_600 / 60
+    )
+}
+
+/// The (year, month, day) of `days` since 1970-01-01 (Howard Hinnant's civil-from-days).
+pub fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let z = days + 719_468;
     let era = z / 146_097;
     let doe = z - era * 146_097;
@@ -421,11 +430,7 @@ pub fn local_date_time(instant: &str, offset_minutes: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{day:02}/{month:02}/{year} à {} h {:02}",
-        of_day / 3_600,
-        of_day % 3_600 / 60
-    )
+    (year, month, day)
 }
 
 /// Seconds since 1970 of a `YYYY-MM-DDTHH:MM:SSZ` instant (`None` if it is not one).
