@@ -249,10 +249,7 @@ async fn run(state: AppState, which: &Which) -> Ran {
         .await
         .map(|l| l.keys())
         .unwrap_or_default();
-    let current = state
-        .catalogue
-        .with_untracked(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned())
-        .unwrap_or_default();
+    let current = state.catalogue_now();
     let mut outcomes = Vec::with_capacity(chosen.len());
     for (subscription, got) in chosen.iter().zip(got) {
         let read = match got {

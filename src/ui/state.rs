@@ -580,6 +580,14 @@ impl AppState {
             .with(|c| c.as_ref().and_then(|r| r.as_ref().ok()).map(f))
     }
 
+    /// A copy of the catalogue as loaded, without tracking it (empty while loading): what an
+    /// import or a refresh admits against.
+    pub fn catalogue_now(self) -> Catalogue {
+        self.catalogue
+            .with_untracked(|c| c.as_ref().and_then(|r| r.as_ref().ok()).cloned())
+            .unwrap_or_default()
+    }
+
     /// Runs `f` with the open database; `None` while it is not open yet.
     pub async fn with_db<F, Fut, T>(self, f: F) -> Option<T>
     where

@@ -308,10 +308,7 @@ pub fn ImportPage() -> impl IntoView {
                         .flatten()
                         .map(|l| l.keys())
                         .unwrap_or_default();
-                    let current = state
-                        .catalogue
-                        .with_untracked(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned())
-                        .unwrap_or_default();
+                    let current = state.catalogue_now();
                     let admitted =
                         match signatures::admitted(&current, doc.catalogue, &network).await {
                             Ok(admitted) => admitted,
